@@ -1,0 +1,38 @@
+# Two entry points: `make run` (the platform on the embedded default) and `make test`.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: setup run test test-unit test-e2e lint demo migrations-check
+
+$(BIN)/.installed: requirements.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	touch $@
+
+setup: $(BIN)/.installed
+
+run: setup
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py load_demo
+	@echo "Hamandishi: http://$(HOST):$(PORT)/  (demo accounts in README.md; codes print below)"
+	$(BIN)/uvicorn backend.asgi:application --host $(HOST) --port $(PORT)
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+migrations-check: setup
+	$(BIN)/python manage.py makemigrations --check --dry-run
+
+test-unit: setup
+	$(BIN)/pytest -p no:cacheprovider --ignore=tests/e2e
+
+test-e2e: setup
+	scripts/ensure-browser
+	$(BIN)/pytest -p no:cacheprovider tests/e2e
+
+test: lint migrations-check test-unit test-e2e

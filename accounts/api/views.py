@@ -1,0 +1,129 @@
+from django.db.models import Prefetch
+from drf_spectacular.utils import extend_schema
+from rest_framework import generics, permissions, status
+from rest_framework.response import Response
+from rest_framework.throttling import AnonRateThrottle
+from rest_framework.views import APIView
+
+from accounts import selectors, services
+from accounts.api import serializers as s
+from accounts.models import Membership, StaffRole, User
+from backend.api import Pagination
+
+
+def client_ip(request) -> str | None:
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def me_payload(user: User) -> dict:
+    user = User.objects.prefetch_related(
+        Prefetch("staff_roles", queryset=StaffRole.objects.select_related("city")),
+        Prefetch("memberships", queryset=Membership.objects.select_related("organisation")),
+    ).get(pk=user.pk)
+    return s.MeOut(user).data
+
+
+class LoginThrottle(AnonRateThrottle):
+    scope = "login"
+    rate = "30/hour"
+
+
+class OtpRequestView(APIView):
+    permission_classes = [permissions.AllowAny]
+    authentication_classes = []
+
+    @extend_schema(request=s.OtpRequestIn, responses={202: s.OtpRequestOut})
+    def post(self, request):
+        data = s.OtpRequestIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        issued = services.otp_request(phone=data.validated_data["phone"], ip=client_ip(request))
+        body = {
+            "detail": "کد ورود فرستاده شد.",
+            "phone": issued.phone,
+            "expires_in": issued.expires_in,
+        }
+        return Response(body, status=status.HTTP_202_ACCEPTED)
+
+
+class OtpVerifyView(APIView):
+    """Check the code; answers an API token (a new citizen account for a new number)."""
+
+    permission_classes = [permissions.AllowAny]
+    authentication_classes = []
+
+    @extend_schema(request=s.OtpVerifyIn, responses={200: s.TokenOut})
+    def post(self, request):
+        data = s.OtpVerifyIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        user = services.otp_verify(**data.validated_data)
+        return Response({"token": services.api_token_for(user=user), "user": me_payload(user)})
+
+
+class PasswordLoginView(APIView):
+    permission_classes = [permissions.AllowAny]
+    authentication_classes = []
+    throttle_classes = [LoginThrottle]
+
+    @extend_schema(request=s.PasswordLoginIn, responses={200: s.TokenOut})
+    def post(self, request):
+        data = s.PasswordLoginIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        user = services.password_login(**data.validated_data)
+        return Response({"token": services.api_token_for(user=user), "user": me_payload(user)})
+
+
+class LogoutView(APIView):
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(request=None, responses={204: None})
+    def post(self, request):
+        services.api_token_revoke(user=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class MeView(APIView):
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(responses=s.MeOut)
+    def get(self, request):
+        return Response(me_payload(request.user))
+
+    @extend_schema(request=s.MeUpdateIn, responses=s.MeOut)
+    def patch(self, request):
+        data = s.MeUpdateIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.profile_update(user=request.user, **data.validated_data)
+        return Response(me_payload(request.user))
+
+
+class NotificationPagination(Pagination):
+    def get_paginated_response(self, data):
+        response = super().get_paginated_response(data)
+        response.data["unread_count"] = selectors.notification_unread_count(user=self.request.user)
+        return response
+
+
+class NotificationListView(generics.ListAPIView):
+    permission_classes = [permissions.IsAuthenticated]
+    serializer_class = s.NotificationOut
+    pagination_class = NotificationPagination
+    filter_backends = []
+
+    def get_queryset(self):
+        return selectors.notification_list(user=self.request.user)
+
+
+class NotificationsReadView(APIView):
+    """Mark the listed notifications read, or all of them when `ids` is left out."""
+
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(request=s.NotificationsReadIn, responses={200: None})
+    def post(self, request):
+        data = s.NotificationsReadIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        count = services.notifications_mark_read(
+            user=request.user, ids=data.validated_data.get("ids")
+        )
+        unread = selectors.notification_unread_count(user=request.user)
+        return Response({"marked": count, "unread_count": unread})

@@ -1,0 +1,34 @@
+from channels.generic.websocket import AsyncJsonWebsocketConsumer
+
+from backend.realtime import user_group
+
+# Close codes in the application range: the handshake was refused for this reason.
+CLOSE_UNAUTHENTICATED = 4401
+
+
+class NotificationConsumer(AsyncJsonWebsocketConsumer):
+    """Pushes the signed-in user's new notifications; anonymous handshakes are refused."""
+
+    async def connect(self):
+        user = self.scope.get("user")
+        if user is None or not user.is_authenticated:
+            await self.close(code=CLOSE_UNAUTHENTICATED)
+            return
+        self.group = user_group(user.pk)
+        await self.channel_layer.group_add(self.group, self.channel_name)
+        await self.accept()
+
+    async def disconnect(self, code):
+        if hasattr(self, "group"):
+            await self.channel_layer.group_discard(self.group, self.channel_name)
+
+    async def receive_json(self, content, **kwargs):
+        # The socket is one-way; clients use the REST API to change anything.
+        if content == {"type": "ping"}:
+            await self.send_json({"type": "pong"})
+
+    async def notification_created(self, event):
+        await self.send_json({"type": "notification.created", "notification": event["data"]})
+
+    async def notification_read(self, event):
+        await self.send_json({"type": "notification.read", **event["data"]})

@@ -1,0 +1,207 @@
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+PUBLIC_NAME_FALLBACK = "شهروند"
+
+
+class User(AbstractUser):
+    """A person. Citizens sign in by mobile number; staff may also have a password."""
+
+    phone = models.CharField(
+        _("شماره همراه"),
+        max_length=11,
+        unique=True,
+        null=True,
+        blank=True,
+        help_text=_("به شکل ۰۹XXXXXXXXX ذخیره می‌شود."),
+    )
+    display_name = models.CharField(_("نام نمایشی"), max_length=80, blank=True)
+    show_name_publicly = models.BooleanField(_("نام من عمومی نمایش داده شود"), default=False)
+    expertise = models.CharField(_("حوزه‌ی تخصص"), max_length=120, blank=True)
+    expertise_verified_at = models.DateTimeField(_("تأیید تخصص در"), null=True, blank=True)
+    expertise_verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("تأییدکننده‌ی تخصص"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    objects = UserManager()
+
+    class Meta:
+        verbose_name = _("کاربر")
+        verbose_name_plural = _("کاربران")
+
+    @property
+    def is_expert(self) -> bool:
+        return self.expertise_verified_at is not None
+
+    @property
+    def public_name(self) -> str:
+        """The name anyone may see: the display name only when its owner chose so."""
+        if self.show_name_publicly and self.display_name.strip():
+            return self.display_name.strip()
+        return PUBLIC_NAME_FALLBACK
+
+    def __str__(self) -> str:
+        return self.display_name or self.username
+
+
+class StaffRole(models.Model):
+    """Staff powers are held per city: a moderator of Arak has none in Qom."""
+
+    class Role(models.TextChoices):
+        MODERATOR = "moderator", _("ناظر")
+        PLANNER = "planner", _("برنامه‌ریز")
+        CITY_ADMIN = "city_admin", _("مدیر شهر")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff_roles"
+    )
+    city = models.ForeignKey("planning.City", on_delete=models.CASCADE, related_name="staff_roles")
+    role = models.CharField(_("نقش"), max_length=20, choices=Role.choices)
+    granted_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("نقش کارکنان")
+        verbose_name_plural = _("نقش‌های کارکنان")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "city", "role"], name="staffrole_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.get_role_display()} — {self.city}"
+
+
+class Organisation(models.Model):
+    """An NGO (سمن). Acts on the platform only once a city admin has verified it."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("در انتظار تأیید")
+        VERIFIED = "verified", _("تأییدشده")
+        SUSPENDED = "suspended", _("تعلیق‌شده")
+
+    name = models.CharField(_("نام"), max_length=160)
+    registration_number = models.CharField(
+        _("شماره ثبت"), max_length=32, unique=True, help_text=_("با ارقام لاتین ذخیره می‌شود.")
+    )
+    city = models.ForeignKey(
+        "planning.City", on_delete=models.PROTECT, related_name="organisations"
+    )
+    description = models.TextField(_("معرفی"), blank=True)
+    status = models.CharField(
+        _("وضعیت"), max_length=12, choices=Status.choices, default=Status.PENDING
+    )
+    status_changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("تغییر وضعیت به دست"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    status_changed_at = models.DateTimeField(_("تغییر وضعیت در"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, through="Membership", related_name="organisations"
+    )
+
+    class Meta:
+        verbose_name = _("سازمان مردم‌نهاد")
+        verbose_name_plural = _("سازمان‌های مردم‌نهاد")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_verified(self) -> bool:
+        return self.status == self.Status.VERIFIED
+
+
+class Membership(models.Model):
+    class Role(models.TextChoices):
+        ADMIN = "admin", _("مدیر")
+        MEMBER = "member", _("عضو")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(_("نقش"), max_length=10, choices=Role.choices, default=Role.MEMBER)
+    joined_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("عضویت")
+        verbose_name_plural = _("عضویت‌ها")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "organisation"], name="membership_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.organisation}"
+
+
+class OneTimeCode(models.Model):
+    """A sign-in code sent to a mobile number. Only a keyed hash of the code is kept."""
+
+    phone = models.CharField(max_length=11, db_index=True)
+    code_hash = models.CharField(max_length=128)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    attempts = models.PositiveSmallIntegerField(default=0)
+    used_at = models.DateTimeField(null=True, blank=True)
+    requested_ip = models.GenericIPAddressField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("کد یک‌بارمصرف")
+        verbose_name_plural = _("کدهای یک‌بارمصرف")
+        indexes = [models.Index(fields=["phone", "-created_at"], name="otp_phone_recent")]
+
+    def __str__(self) -> str:
+        return f"{self.phone} @ {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class Notification(models.Model):
+    """One message in a user's inbox; `kind` says which later feature sent it."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    kind = models.CharField(max_length=40)
+    payload = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("اعلان")
+        verbose_name_plural = _("اعلان‌ها")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(
+                fields=["user", "created_at"],
+                name="notification_unread",
+                condition=Q(read_at__isnull=True),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} → {self.user_id}"
+
+    @property
+    def is_read(self) -> bool:
+        return self.read_at is not None

@@ -1,0 +1,318 @@
+"""Every write in accounts: sign-in codes, profiles, organisations, notifications."""
+
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+
+import rules
+from django.conf import settings
+from django.contrib.auth import authenticate
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.crypto import constant_time_compare, salted_hmac
+from rest_framework.authtoken.models import Token
+
+from accounts.models import Membership, Notification, OneTimeCode, Organisation, User
+from accounts.otp_senders import OtpDeliveryError, get_sender
+from accounts.phone import InvalidPhone, normalise_phone
+from backend.errors import Conflict, DomainError, Missing, Refused, TooMany
+from backend.persian import normalise, to_latin_digits
+from backend.ratelimit import rate_limit_hit
+from backend.realtime import emit_on_commit, user_group
+
+
+def phone_clean(raw) -> str:
+    """The canonical 09XXXXXXXXX form, or a 400 with a Persian message."""
+    try:
+        return normalise_phone(raw)
+    except InvalidPhone as error:
+        raise DomainError(str(error), code="invalid_phone") from error
+
+
+def _code_hash(phone: str, code: str) -> str:
+    # A keyed hash: a leaked table does not reveal codes without the secret key.
+    return salted_hmac("accounts.otp", f"{phone}:{code}", algorithm="sha256").hexdigest()
+
+
+@dataclass(frozen=True)
+class OtpIssued:
+    phone: str
+    expires_in: int
+    code: str  # handed to the sender only; never put in an API response
+
+
+def otp_request(*, phone: str, ip: str | None) -> OtpIssued:
+    """Store a fresh code for `phone` and send it.
+
+    Guarantees: throttled per number and per IP address (429 with the wait); only a keyed
+    hash is stored; an earlier unused code for the number stops working.
+    """
+    phone = phone_clean(phone)
+    checks = [(f"otp:phone:{phone}", settings.OTP_LIMIT_PER_PHONE)]
+    if ip:
+        checks.append((f"otp:ip:{ip}", settings.OTP_LIMIT_PER_IP))
+    wait = rate_limit_hit(checks)
+    if wait is not None:
+        raise TooMany(
+            "درخواست کد بیش از حد مجاز بود؛ کمی بعد دوباره تلاش کنید.",
+            retry_after=wait,
+            code="otp_throttled",
+        )
+    code = "".join(secrets.choice("0123456789") for _ in range(settings.OTP_LENGTH))
+    now = timezone.now()
+    ttl = settings.OTP_TTL_SECONDS
+    with transaction.atomic():
+        OneTimeCode.objects.filter(phone=phone, used_at__isnull=True).update(used_at=now)
+        OneTimeCode.objects.create(
+            phone=phone,
+            code_hash=_code_hash(phone, code),
+            expires_at=now + timedelta(seconds=ttl),
+            requested_ip=ip,
+        )
+    try:
+        get_sender().send(phone=phone, code=code, expires_in=ttl)
+    except OtpDeliveryError as error:
+        raise DomainError(
+            "ارسال پیامک ممکن نشد؛ چند لحظه بعد دوباره تلاش کنید.", code="otp_not_sent"
+        ) from error
+    return OtpIssued(phone=phone, expires_in=ttl, code=code)
+
+
+def otp_verify(*, phone: str, code: str) -> User:
+    """Check a code; on success return the number's user, creating a citizen if new.
+
+    Guarantees: a code works once, within its lifetime, and only within the attempt limit;
+    every wrong try is counted even though the request fails.
+    """
+    phone = phone_clean(phone)
+    code = to_latin_digits(str(code or "")).strip()
+    now = timezone.now()
+    with transaction.atomic():
+        otp = (
+            OneTimeCode.objects.select_for_update()
+            .filter(phone=phone, used_at__isnull=True)
+            .order_by("-created_at", "-id")
+            .first()
+        )
+        if otp is None:
+            outcome = "missing"
+        elif otp.expires_at <= now:
+            outcome = "expired"
+        elif otp.attempts >= settings.OTP_MAX_ATTEMPTS:
+            outcome = "locked"
+        elif not constant_time_compare(_code_hash(phone, code), otp.code_hash):
+            OneTimeCode.objects.filter(pk=otp.pk).update(attempts=F("attempts") + 1)
+            outcome = "wrong"
+            left = settings.OTP_MAX_ATTEMPTS - otp.attempts - 1
+        else:
+            otp.used_at = now
+            otp.save(update_fields=["used_at"])
+            outcome = "ok"
+    # Raised outside the transaction so the counted attempt is kept.
+    if outcome == "missing":
+        raise DomainError("کد فعالی برای این شماره نیست؛ کد تازه درخواست کنید.", code="otp_missing")
+    if outcome == "expired":
+        raise DomainError("این کد منقضی شده است؛ کد تازه درخواست کنید.", code="otp_expired")
+    if outcome == "locked":
+        raise TooMany(
+            "تعداد تلاش‌های نادرست از حد گذشت؛ کد تازه درخواست کنید.",
+            retry_after=0,
+            code="otp_locked",
+        )
+    if outcome == "wrong":
+        raise DomainError(
+            "کد نادرست است." + (" دوباره تلاش کنید." if left > 0 else " کد تازه بخواهید."),
+            code="otp_wrong",
+            extra={"attempts_left": max(left, 0)},
+        )
+    return user_for_phone(phone=phone)
+
+
+def user_for_phone(*, phone: str) -> User:
+    """The user with this (already normalised) number; a new citizen account if none."""
+    user = User.objects.filter(phone=phone).first()
+    if user is not None:
+        if not user.is_active:
+            raise Refused("این حساب غیرفعال است.", code="inactive")
+        return user
+    try:
+        with transaction.atomic():
+            user = User(username=phone, phone=phone)
+            user.set_unusable_password()
+            user.save()
+    except IntegrityError:  # a concurrent verify created it first
+        user = User.objects.get(phone=phone)
+    return user
+
+
+def password_login(*, username: str, password: str) -> User:
+    """Sign in with a password (staff and the demo accounts)."""
+    user = authenticate(username=(username or "").strip(), password=password or "")
+    if user is None:
+        raise DomainError("نام کاربری یا رمز عبور نادرست است.", code="bad_credentials")
+    return user
+
+
+def api_token_for(*, user: User) -> str:
+    token, _ = Token.objects.get_or_create(user=user)
+    return token.key
+
+
+def api_token_revoke(*, user: User) -> None:
+    Token.objects.filter(user=user).delete()
+
+
+def profile_update(*, user: User, display_name: str | None = None, show_name_publicly=None):
+    """Change what others see of the user. Names are plain text, trimmed."""
+    fields = []
+    if display_name is not None:
+        user.display_name = " ".join(display_name.split())[:80]
+        fields.append("display_name")
+    if show_name_publicly is not None:
+        user.show_name_publicly = bool(show_name_publicly)
+        fields.append("show_name_publicly")
+    if fields:
+        user.save(update_fields=fields)
+    return user
+
+
+def expertise_verify(*, actor: User, user: User, expertise: str) -> User:
+    """Give `user` the expert badge. Only a superuser grants it (platform-wide)."""
+    if not actor.is_superuser:
+        raise Refused("فقط مدیر سامانه تخصص را تأیید می‌کند.")
+    user.expertise = expertise.strip()[:120]
+    user.expertise_verified_at = timezone.now()
+    user.expertise_verified_by = actor
+    user.save(update_fields=["expertise", "expertise_verified_at", "expertise_verified_by"])
+    return user
+
+
+# Organisations -----------------------------------------------------------------------
+
+
+def registration_number_clean(raw: str) -> str:
+    value = normalise(str(raw or "")).replace(" ", "")
+    if not value or not value.isascii() or not value.replace("-", "").replace("/", "").isalnum():
+        raise DomainError("شماره ثبت نامعتبر است.", code="invalid_registration_number")
+    return value
+
+
+def organisation_register(
+    *, actor: User, city, name: str, registration_number: str, description: str = ""
+) -> Organisation:
+    """Register an NGO: it starts pending and its registrant becomes its admin."""
+    name = " ".join((name or "").split())
+    if not name:
+        raise DomainError("نام سازمان را بنویسید.", code="name_required")
+    number = registration_number_clean(registration_number)
+    with transaction.atomic():
+        if Organisation.objects.filter(registration_number=number).exists():
+            raise Conflict(
+                "سازمانی با این شماره ثبت پیش‌تر ثبت شده است.", code="duplicate_registration"
+            )
+        organisation = Organisation.objects.create(
+            name=name[:160],
+            registration_number=number,
+            city=city,
+            description=description.strip(),
+            created_by=actor,
+        )
+        Membership.objects.create(user=actor, organisation=organisation, role=Membership.Role.ADMIN)
+    return organisation
+
+
+def organisation_set_status(
+    *, actor: User, organisation: Organisation, status: str
+) -> Organisation:
+    """Verify or suspend an NGO. Only a city admin of its city, never one of its members."""
+    if status not in Organisation.Status.values:
+        raise DomainError("وضعیت نامعتبر است.", code="invalid_status")
+    if not rules.test_rule("accounts.set_organisation_status", actor, organisation):
+        raise Refused(
+            "فقط مدیر شهرِ این سازمان، که عضو آن نباشد، وضعیتش را تعیین می‌کند.",
+            code="not_city_admin",
+        )
+    organisation.status = status
+    organisation.status_changed_by = actor
+    organisation.status_changed_at = timezone.now()
+    organisation.save(update_fields=["status", "status_changed_by", "status_changed_at"])
+    notification_send(
+        user_ids=list(organisation.memberships.values_list("user_id", flat=True)),
+        kind="organisation.status",
+        payload={"organisation": organisation.pk, "name": organisation.name, "status": status},
+    )
+    return organisation
+
+
+def membership_add(
+    *, actor: User, organisation: Organisation, user: User, role: str = Membership.Role.MEMBER
+) -> Membership:
+    if not rules.test_rule("accounts.manage_members", actor, organisation):
+        raise Refused("فقط مدیر سازمان اعضا را مدیریت می‌کند.", code="not_organisation_admin")
+    if role not in Membership.Role.values:
+        raise DomainError("نقش نامعتبر است.", code="invalid_role")
+    membership, created = Membership.objects.get_or_create(
+        user=user, organisation=organisation, defaults={"role": role}
+    )
+    if not created and membership.role != role:
+        membership.role = role
+        membership.save(update_fields=["role"])
+    return membership
+
+
+def membership_remove(*, actor: User, organisation: Organisation, user: User) -> None:
+    if not rules.test_rule("accounts.manage_members", actor, organisation):
+        raise Refused("فقط مدیر سازمان اعضا را مدیریت می‌کند.", code="not_organisation_admin")
+    with transaction.atomic():
+        membership = (
+            Membership.objects.select_for_update()
+            .filter(user=user, organisation=organisation)
+            .first()
+        )
+        if membership is None:
+            raise Missing("این کاربر عضو سازمان نیست.")
+        admins = organisation.memberships.filter(role=Membership.Role.ADMIN).count()
+        if membership.role == Membership.Role.ADMIN and admins <= 1:
+            raise Conflict(
+                "سازمان بدون مدیر نمی‌ماند؛ نخست مدیر دیگری تعیین کنید.", code="last_admin"
+            )
+        membership.delete()
+
+
+# Notifications -----------------------------------------------------------------------
+
+
+def notification_serialise(notification: Notification) -> dict:
+    return {
+        "id": notification.pk,
+        "kind": notification.kind,
+        "payload": notification.payload,
+        "created_at": notification.created_at.isoformat(),
+        "read": notification.read_at is not None,
+    }
+
+
+def notification_send(*, user_ids: list[int], kind: str, payload: dict) -> list[Notification]:
+    """Put a notification in each user's inbox and push it live once committed."""
+    created = Notification.objects.bulk_create(
+        [Notification(user_id=uid, kind=kind, payload=payload) for uid in dict.fromkeys(user_ids)]
+    )
+    for notification in created:
+        emit_on_commit(
+            user_group(notification.user_id),
+            "notification.created",
+            notification_serialise(notification),
+        )
+    return created
+
+
+def notifications_mark_read(*, user: User, ids: list[int] | None = None) -> int:
+    """Mark the user's notifications read (all when `ids` is None); returns how many."""
+    queryset = Notification.objects.filter(user=user, read_at__isnull=True)
+    if ids is not None:
+        queryset = queryset.filter(pk__in=ids)
+    count = queryset.update(read_at=timezone.now())
+    if count:
+        emit_on_commit(user_group(user.pk), "notification.read", {"ids": ids, "count": count})
+    return count

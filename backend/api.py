@@ -1,0 +1,49 @@
+"""The API's shared pieces: pagination and error shape."""
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from rest_framework import exceptions, status
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from backend.errors import DomainError, TooMany
+
+
+class Pagination(PageNumberPagination):
+    page_size = 20
+    page_size_query_param = "page_size"
+    max_page_size = 100
+
+
+def _flatten_django_validation_error(error: DjangoValidationError):
+    if hasattr(error, "error_dict"):
+        return {
+            field: [str(m) for e in errs for m in e.messages]
+            for field, errs in error.error_dict.items()
+        }
+    return {"detail": " ".join(error.messages), "code": "invalid"}
+
+
+def exception_handler(exc, context):
+    """Every refusal becomes `{"detail", "code"}` (or DRF field errors) with a 4xx status."""
+    if isinstance(exc, DomainError):
+        headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, TooMany) else None
+        body = {"detail": exc.message, "code": exc.code, **exc.extra}
+        return Response(body, status=exc.status, headers=headers)
+    if isinstance(exc, DjangoValidationError):
+        return Response(_flatten_django_validation_error(exc), status=status.HTTP_400_BAD_REQUEST)
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    elif isinstance(exc, DjangoPermissionDenied):
+        exc = exceptions.PermissionDenied()
+    if isinstance(exc, exceptions.ParseError):
+        exc = exceptions.ParseError("بدنه‌ی درخواست JSON معتبر نیست.")
+    response = drf_exception_handler(exc, context)
+    if response is not None and isinstance(response.data, dict) and "detail" in response.data:
+        response.data.setdefault("code", getattr(exc, "default_code", "error"))
+        detail = response.data["detail"]
+        if hasattr(detail, "code"):
+            response.data["code"] = detail.code
+    return response

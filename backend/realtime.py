@@ -1,0 +1,36 @@
+"""Live events: group names and sending after the transaction commits.
+
+Services call `emit_on_commit`; consumers only authorise, join the groups named here and
+forward. The same code runs on the in-memory layer (one process) and on Redis (many).
+"""
+
+import logging
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+from django.db import transaction
+
+logger = logging.getLogger("hamandishi.realtime")
+
+
+def user_group(user_id: int) -> str:
+    return f"user.{user_id}"
+
+
+def city_moderation_group(city_slug: str) -> str:
+    return f"moderation.{city_slug}"
+
+
+def _send(group: str, event_type: str, data: dict) -> None:
+    layer = get_channel_layer()
+    if layer is None:
+        return
+    try:
+        async_to_sync(layer.group_send)(group, {"type": event_type, "data": data})
+    except Exception:  # a realtime hiccup must never undo or fail a committed write
+        logger.exception("could not send %s to %s", event_type, group)
+
+
+def emit_on_commit(group: str, event_type: str, data: dict) -> None:
+    """Send `data` to `group` once the surrounding transaction has committed."""
+    transaction.on_commit(lambda: _send(group, event_type, data))

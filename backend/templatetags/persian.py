@@ -1,0 +1,62 @@
+"""Template filters for Persian digits and Jalali dates: ``{% load persian %}``."""
+
+from __future__ import annotations
+
+import re
+
+from django import template
+from django.utils.safestring import SafeData, mark_safe
+
+from backend.jalali import jalali_date_str, jalali_datetime_str, jalali_long
+from backend.persian import to_persian_digits
+
+register = template.Library()
+
+# In HTML, digits inside tags (href="/p/12") and character references (&#39;) are markup,
+# not text; rewriting them would break links and escaping.
+_MARKUP_RE = re.compile(r"(<[^>]*>|&(?:#[0-9]+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);)")
+
+
+def _persian_digits_in_html(html: str) -> str:
+    parts = _MARKUP_RE.split(html)
+    # re.split with one group alternates text, markup, text, ...
+    return "".join(part if i % 2 else to_persian_digits(part) for i, part in enumerate(parts))
+
+
+@register.filter(needs_autoescape=True)
+def fa_digits(value, autoescape=True):
+    """Show digits as ۰-۹. Plain text is returned unsafe so Django still escapes it."""
+    if value is None:
+        return ""
+    if isinstance(value, SafeData):
+        return mark_safe(_persian_digits_in_html(str(value)))
+    if not autoescape:
+        # With autoescaping off the string is emitted as HTML, so treat it as HTML.
+        return _persian_digits_in_html(str(value))
+    return to_persian_digits(value)
+
+
+def _lenient(func, value) -> str:
+    # Filters must not raise while rendering a page; Django's own |date does the same.
+    try:
+        return func(value)
+    except (TypeError, ValueError, OverflowError):
+        return ""
+
+
+@register.filter(is_safe=True)
+def jdate(value) -> str:
+    """``۱۴۰۴/۰۱/۰۵``."""
+    return to_persian_digits(_lenient(jalali_date_str, value))
+
+
+@register.filter(name="jdatetime", is_safe=True)
+def jdatetime_filter(value) -> str:
+    """``۱۴۰۴/۰۱/۰۵ ۱۴:۳۰``."""
+    return to_persian_digits(_lenient(jalali_datetime_str, value))
+
+
+@register.filter(is_safe=True)
+def jlong(value) -> str:
+    """``۵ فروردین ۱۴۰۴، ساعت ۱۴:۳۰``."""
+    return _lenient(jalali_long, value)

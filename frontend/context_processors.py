@@ -1,0 +1,9 @@
+from accounts.selectors import notification_unread_count
+
+
+def unread_notifications(request):
+    """The unread count for the header badge (one small query for signed-in users)."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    return {"unread_notifications": notification_unread_count(user=user)}

@@ -1,0 +1,49 @@
+// Live notification badge: one websocket per signed-in page, reconnecting with backoff.
+(function () {
+  "use strict";
+  var faDigits = "۰۱۲۳۴۵۶۷۸۹";
+  function toFa(n) { return String(n).replace(/[0-9]/g, function (d) { return faDigits[d]; }); }
+
+  function setBadge(count) {
+    document.querySelectorAll("[data-unread-badge]").forEach(function (el) {
+      el.dataset.count = String(count);
+      el.textContent = document.documentElement.lang === "en" ? String(count) : toFa(count);
+      el.hidden = count <= 0;
+    });
+  }
+
+  function currentCount() {
+    var el = document.querySelector("[data-unread-badge]");
+    return el && el.dataset.count ? parseInt(el.dataset.count, 10) : 0;
+  }
+
+  function connect(path, delay) {
+    var scheme = location.protocol === "https:" ? "wss://" : "ws://";
+    var socket = new WebSocket(scheme + location.host + path);
+    socket.onmessage = function (message) {
+      var event = JSON.parse(message.data);
+      if (event.type === "notification.created") {
+        setBadge(currentCount() + 1);
+        document.dispatchEvent(new CustomEvent("hamandishi:notification", { detail: event.notification }));
+      } else if (event.type === "notification.read") {
+        setBadge(Math.max(currentCount() - (event.count || 0), 0));
+      }
+    };
+    socket.onopen = function () { delay = 1000; document.body.dataset.liveConnected = "1"; };
+    socket.onclose = function (closing) {
+      delete document.body.dataset.liveConnected;
+      if (closing.code === 4401) { return; }  // not signed in: do not retry
+      setTimeout(function () { connect(path, Math.min(delay * 2, 30000)); }, delay);
+    };
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    var badge = document.querySelector("[data-unread-badge]");
+    if (badge) {
+      var digits = badge.textContent.trim().replace(/[۰-۹]/g, function (d) { return faDigits.indexOf(d); });
+      badge.dataset.count = String(parseInt(digits, 10) || 0);
+    }
+    var path = document.body.dataset.liveNotifications;
+    if (path && "WebSocket" in window) { connect(path, 1000); }
+  });
+})();

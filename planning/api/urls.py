@@ -1,0 +1,10 @@
+from django.urls import path
+
+from planning.api import views
+
+urlpatterns = [
+    path("cities/", views.CityListView.as_view(), name="city-list"),
+    path("axes/", views.AxisListView.as_view(), name="axis-list"),
+    path("committees/", views.CommitteeListView.as_view(), name="committee-list"),
+    path("districts/", views.DistrictListView.as_view(), name="district-list"),
+]
