@@ -1,5 +1,6 @@
 """Every write in accounts: sign-in codes, profiles, organisations, notifications."""
 
+import re
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
@@ -17,7 +18,7 @@ from accounts.models import Membership, Notification, OneTimeCode, Organisation,
 from accounts.otp_senders import OtpDeliveryError, get_sender
 from accounts.phone import InvalidPhone, normalise_phone
 from backend.errors import Conflict, DomainError, Missing, Refused, TooMany
-from backend.persian import normalise, to_latin_digits
+from backend.persian import to_latin_digits
 from backend.ratelimit import rate_limit_hit
 from backend.realtime import emit_on_commit, user_group
 
@@ -191,10 +192,17 @@ def expertise_verify(*, actor: User, user: User, expertise: str) -> User:
 # Organisations -----------------------------------------------------------------------
 
 
+REGISTRATION_NUMBER = re.compile(r"^[0-9A-Za-z][0-9A-Za-z/-]{0,31}$")
+
+
 def registration_number_clean(raw: str) -> str:
-    value = normalise(str(raw or "")).replace(" ", "")
-    if not value or not value.isascii() or not value.replace("-", "").replace("/", "").isalnum():
-        raise DomainError("شماره ثبت نامعتبر است.", code="invalid_registration_number")
+    """Latin digits, no spaces: the same number typed in Persian digits is the same number."""
+    value = "".join(to_latin_digits(str(raw or "")).split())
+    if not REGISTRATION_NUMBER.match(value):
+        raise DomainError(
+            "شماره ثبت نامعتبر است؛ فقط رقم، حرف لاتین، خط تیره و / پذیرفته است.",
+            code="invalid_registration_number",
+        )
     return value
 
 

@@ -6,6 +6,7 @@ import re
 
 from django import template
 from django.utils.safestring import SafeData, mark_safe
+from django.utils.translation import get_language
 
 from backend.jalali import jalali_date_str, jalali_datetime_str, jalali_long
 from backend.persian import to_persian_digits
@@ -25,9 +26,13 @@ def _persian_digits_in_html(html: str) -> str:
 
 @register.filter(needs_autoescape=True)
 def fa_digits(value, autoescape=True):
-    """Show digits as ۰-۹. Plain text is returned unsafe so Django still escapes it."""
+    """Show digits as ۰-۹ (left alone in the English UI). Plain text stays unsafe, so Django
+    still escapes it."""
     if value is None:
         return ""
+    language = get_language()
+    if language and not language.startswith("fa"):
+        return value
     if isinstance(value, SafeData):
         return mark_safe(_persian_digits_in_html(str(value)))
     if not autoescape:

@@ -1,0 +1,140 @@
+import pytest
+
+from accounts import services
+from accounts.models import Membership, Notification, Organisation
+from backend.errors import Conflict, DomainError, Missing, Refused
+from tests.factories import MembershipFactory, OrganisationFactory, StaffRoleFactory, UserFactory
+
+
+@pytest.mark.django_db
+class TestRegister:
+    def test_starts_pending_with_registrant_as_admin(self, arak, citizen):
+        org = services.organisation_register(
+            actor=citizen, city=arak, name=" انجمن  محله ", registration_number="۱۴۰۱-۲۲"
+        )
+        assert org.status == Organisation.Status.PENDING
+        assert org.name == "انجمن محله"
+        assert org.registration_number == "1401-22"
+        assert Membership.objects.get(organisation=org).role == "admin"
+
+    def test_registration_number_unique_across_digit_kinds(self, arak, citizen, citizen2):
+        services.organisation_register(
+            actor=citizen, city=arak, name="الف", registration_number="1401-22"
+        )
+        with pytest.raises(Conflict):
+            services.organisation_register(
+                actor=citizen2, city=arak, name="ب", registration_number="١٤٠١-٢٢"
+            )
+
+    @pytest.mark.parametrize("number", ["", "   ", "<b>", "شماره"])
+    def test_bad_registration_number(self, arak, citizen, number):
+        with pytest.raises(DomainError):
+            services.organisation_register(
+                actor=citizen, city=arak, name="الف", registration_number=number
+            )
+
+    def test_name_required(self, arak, citizen):
+        with pytest.raises(DomainError):
+            services.organisation_register(
+                actor=citizen, city=arak, name="  ", registration_number="12"
+            )
+
+
+@pytest.mark.django_db
+class TestSetStatus:
+    def test_city_admin_verifies_and_members_are_told(self, arak, city_admin):
+        org = OrganisationFactory(city=arak, status="pending")
+        admin = MembershipFactory(organisation=org, role="admin").user
+        services.organisation_set_status(actor=city_admin, organisation=org, status="verified")
+        org.refresh_from_db()
+        assert org.status == "verified"
+        assert org.status_changed_by == city_admin and org.status_changed_at
+        note = Notification.objects.get(user=admin)
+        assert note.kind == "organisation.status" and note.payload["status"] == "verified"
+
+    def test_member_cannot_verify_own_organisation_even_as_city_admin(self, arak, city_admin):
+        org = OrganisationFactory(city=arak, status="pending")
+        MembershipFactory(organisation=org, user=city_admin, role="admin")
+        with pytest.raises(Refused):
+            services.organisation_set_status(actor=city_admin, organisation=org, status="verified")
+        org.refresh_from_db()
+        assert org.status == "pending"
+
+    def test_organisation_admin_cannot_verify_itself(self, arak):
+        org = OrganisationFactory(city=arak, status="pending")
+        admin = MembershipFactory(organisation=org, role="admin").user
+        with pytest.raises(Refused):
+            services.organisation_set_status(actor=admin, organisation=org, status="verified")
+
+    def test_city_admin_of_another_city_has_no_power(self, arak, qom):
+        org = OrganisationFactory(city=arak, status="pending")
+        qom_admin = StaffRoleFactory(city=qom, role="city_admin").user
+        with pytest.raises(Refused):
+            services.organisation_set_status(actor=qom_admin, organisation=org, status="verified")
+
+    @pytest.mark.parametrize("role", ["moderator", "planner"])
+    def test_other_staff_roles_cannot_verify(self, arak, role):
+        org = OrganisationFactory(city=arak, status="pending")
+        staff = StaffRoleFactory(city=arak, role=role).user
+        with pytest.raises(Refused):
+            services.organisation_set_status(actor=staff, organisation=org, status="verified")
+
+    def test_superuser_is_not_exempt_from_the_member_rule(self, arak):
+        org = OrganisationFactory(city=arak, status="pending")
+        root = UserFactory(is_superuser=True, is_staff=True)
+        MembershipFactory(organisation=org, user=root)
+        with pytest.raises(Refused):
+            services.organisation_set_status(actor=root, organisation=org, status="verified")
+
+    def test_unknown_status(self, arak, city_admin):
+        org = OrganisationFactory(city=arak, status="pending")
+        with pytest.raises(DomainError):
+            services.organisation_set_status(actor=city_admin, organisation=org, status="gold")
+
+    def test_suspend(self, arak, city_admin, organisation):
+        services.organisation_set_status(
+            actor=city_admin, organisation=organisation, status="suspended"
+        )
+        organisation.refresh_from_db()
+        assert not organisation.is_verified
+
+
+@pytest.mark.django_db
+class TestMembers:
+    def test_admin_adds_and_removes_members(self, organisation, ngo_admin, citizen):
+        services.membership_add(actor=ngo_admin, organisation=organisation, user=citizen)
+        assert organisation.memberships.filter(user=citizen, role="member").exists()
+        services.membership_add(
+            actor=ngo_admin, organisation=organisation, user=citizen, role="admin"
+        )
+        assert organisation.memberships.get(user=citizen).role == "admin"
+        services.membership_remove(actor=ngo_admin, organisation=organisation, user=citizen)
+        assert not organisation.memberships.filter(user=citizen).exists()
+
+    def test_plain_member_cannot_manage(self, organisation, citizen, citizen2):
+        MembershipFactory(organisation=organisation, user=citizen)
+        with pytest.raises(Refused):
+            services.membership_add(actor=citizen, organisation=organisation, user=citizen2)
+
+    def test_outsider_cannot_manage(self, organisation, ngo_admin, citizen):
+        with pytest.raises(Refused):
+            services.membership_remove(actor=citizen, organisation=organisation, user=ngo_admin)
+
+    def test_admin_of_another_organisation_cannot_manage(self, arak, organisation, citizen):
+        other_admin = MembershipFactory(organisation=OrganisationFactory(city=arak), role="admin")
+        with pytest.raises(Refused):
+            services.membership_add(actor=other_admin.user, organisation=organisation, user=citizen)
+
+    def test_last_admin_cannot_leave(self, organisation, ngo_admin):
+        with pytest.raises(Conflict):
+            services.membership_remove(actor=ngo_admin, organisation=organisation, user=ngo_admin)
+
+    def test_removing_a_non_member(self, organisation, ngo_admin, citizen):
+        with pytest.raises(Missing):
+            services.membership_remove(actor=ngo_admin, organisation=organisation, user=citizen)
+
+    def test_bad_role(self, organisation, ngo_admin, citizen):
+        with pytest.raises(DomainError):
+            services.membership_add(
+                actor=ngo_admin, organisation=organisation, user=citizen, role="owner"
+            )
