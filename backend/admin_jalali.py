@@ -71,10 +71,14 @@ class JalaliAdmin(admin.ModelAdmin):
 
 
 def jalali_column(field_name: str, label: str, *, with_time: bool = True):
-    """A list_display / readonly_fields column showing a date field in Jalali."""
+    """A list_display / readonly_fields column showing a date field in Jalali.
+
+    Assign it as a ModelAdmin attribute (`joined = jalali_column("date_joined", "…")`) and
+    name that attribute in list_display.
+    """
 
     @admin.display(description=label, ordering=field_name)
-    def column(obj):
+    def column(_model_admin, obj):
         value = getattr(obj, field_name)
         if value is None:
             return "—"
