@@ -1,8 +1,8 @@
 """Reads in accounts."""
 
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
 
-from accounts.models import Membership, Notification, StaffRole, User
+from accounts.models import Membership, Notification, Organisation, StaffRole, User
 
 
 def notification_list(*, user: User) -> QuerySet[Notification]:
@@ -22,4 +22,28 @@ def user_memberships(*, user: User) -> QuerySet[Membership]:
         Membership.objects.filter(user=user)
         .select_related("organisation", "organisation__city")
         .order_by("organisation__name")
+    )
+
+
+def organisation_list(*, user) -> QuerySet[Organisation]:
+    """Verified organisations for everyone, plus any the user belongs to."""
+    visible = Q(status=Organisation.Status.VERIFIED)
+    if user is not None and user.is_authenticated:
+        visible |= Q(pk__in=Membership.objects.filter(user=user).values("organisation_id"))
+    return (
+        Organisation.objects.filter(visible)
+        .select_related("city")
+        .annotate(members_count=Count("memberships"))
+        .order_by("name", "id")
+    )
+
+
+def organisation_members(*, organisation: Organisation, viewer) -> QuerySet[Membership]:
+    """Members are listed to the organisation's own members only."""
+    if not Membership.objects.filter(user=viewer, organisation=organisation).exists():
+        return Membership.objects.none()
+    return (
+        Membership.objects.filter(organisation=organisation)
+        .select_related("user")
+        .order_by("role", "joined_at")
     )

@@ -324,3 +324,15 @@ def notifications_mark_read(*, user: User, ids: list[int] | None = None) -> int:
     if count:
         emit_on_commit(user_group(user.pk), "notification.read", {"ids": ids, "count": count})
     return count
+
+
+def membership_add_by_phone(
+    *, actor: User, organisation: Organisation, phone: str, role: str = Membership.Role.MEMBER
+) -> Membership:
+    """Add the person with this mobile number; they must have signed in once already."""
+    if not rules.test_rule("accounts.manage_members", actor, organisation):
+        raise Refused("فقط مدیر سازمان اعضا را مدیریت می‌کند.", code="not_organisation_admin")
+    user = User.objects.filter(phone=phone_clean(phone)).first()
+    if user is None:
+        raise Missing("کاربری با این شماره نیست؛ نخست باید یک بار وارد سامانه شود.")
+    return membership_add(actor=actor, organisation=organisation, user=user, role=role)

@@ -35,6 +35,7 @@ def signin(request):
     if request.method == "POST":
         step = request.POST.get("step")
         phone = request.POST.get("phone", "")
+        context["phone"] = phone  # kept in the form when the number is refused
         try:
             if step == "request":
                 issued = account_services.otp_request(

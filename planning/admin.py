@@ -1,7 +1,7 @@
 from django.contrib import admin
 
-from backend.admin_jalali import JalaliAdmin
-from planning.models import Axis, City, Committee, District
+from backend.admin_jalali import JalaliAdmin, jalali_column
+from planning.models import Axis, City, Committee, District, Plan, PlanItem
 
 
 class DistrictInline(admin.TabularInline):
@@ -38,3 +38,32 @@ class AxisAdmin(JalaliAdmin):
 class DistrictAdmin(JalaliAdmin):
     list_display = ["name", "number", "city"]
     list_filter = ["city"]
+
+
+class PlanItemInline(admin.TabularInline):
+    model = PlanItem
+    extra = 0
+    fields = ["code", "kind", "title", "status"]
+    show_change_link = True
+    ordering = ["sort_key"]
+
+
+@admin.register(Plan)
+class PlanAdmin(JalaliAdmin):
+    list_display = ["title", "city", "start_year", "end_year", "phase", "moderation_mode"]
+    list_filter = ["city", "phase"]
+    inlines = [PlanItemInline]
+
+
+@admin.register(PlanItem)
+class PlanItemAdmin(JalaliAdmin):
+    """Planners author the tree here; comment windows are entered as Jalali dates."""
+
+    list_display = ["code", "title", "kind", "status", "plan", "opens", "closes"]
+    list_filter = ["plan", "kind", "status", "committee"]
+    search_fields = ["code", "title"]
+    ordering = ["plan", "sort_key"]
+    filter_horizontal = ["axes"]
+    autocomplete_fields = ["parent"]
+    opens = jalali_column("comment_opens_at", "آغاز نظرخواهی")
+    closes = jalali_column("comment_closes_at", "پایان نظرخواهی")

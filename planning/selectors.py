@@ -1,8 +1,9 @@
 """Reads in planning."""
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
 
-from planning.models import Axis, City, Committee, District
+from planning.models import Axis, City, Committee, District, Plan, PlanItem
 
 
 def city_list() -> QuerySet[City]:
@@ -31,4 +32,64 @@ def city_overview() -> QuerySet[City]:
         Prefetch("axes", queryset=Axis.objects.order_by("position", "id")),
         Prefetch("committees", queryset=Committee.objects.order_by("position", "id")),
         Prefetch("districts", queryset=District.objects.order_by("number", "name")),
+    )
+
+
+def plan_list() -> QuerySet[Plan]:
+    return Plan.objects.select_related("city").order_by("city__name", "-start_year", "id")
+
+
+def plan_items_tree(*, plan: Plan) -> list[dict]:
+    """The plan's item tree from one query: each node has id, kind, code, title, status,
+    comments window state and children, ordered by code."""
+    nodes: dict[int, dict] = {}
+    roots: list[dict] = []
+    items = (
+        PlanItem.objects.filter(plan=plan)
+        .order_by("sort_key")
+        .values(
+            "id",
+            "parent_id",
+            "kind",
+            "code",
+            "title",
+            "status",
+            "comment_opens_at",
+            "comment_closes_at",
+        )
+    )
+    now = timezone.now()
+    for item in items:
+        opens, closes = item.pop("comment_opens_at"), item.pop("comment_closes_at")
+        item["open_for_comment"] = (
+            item["status"] == PlanItem.Status.OPEN
+            and (opens is None or opens <= now)
+            and (closes is None or now < closes)
+        )
+        item["children"] = []
+        nodes[item["id"]] = item
+    for item in nodes.values():
+        parent_id = item.pop("parent_id")
+        (nodes[parent_id]["children"] if parent_id in nodes else roots).append(item)
+    return roots
+
+
+def plan_item_list() -> QuerySet[PlanItem]:
+    return (
+        PlanItem.objects.select_related("plan", "plan__city", "committee", "parent")
+        .prefetch_related("axes")
+        .annotate(
+            comments_count=Count("comments", filter=Q(comments__moderation_state="published"))
+        )
+    )
+
+
+def plan_item_ancestors(*, item: PlanItem) -> list[PlanItem]:
+    """From the goal down to the item's parent (codes are prefixes of the item's code)."""
+    parts = item.code.split(".")
+    prefixes = [".".join(parts[:i]) for i in range(1, len(parts))]
+    if not prefixes:
+        return []
+    return list(
+        PlanItem.objects.filter(plan_id=item.plan_id, code__in=prefixes).order_by("sort_key")
     )

@@ -2,7 +2,10 @@ import factory
 from django.utils import timezone
 
 from accounts.models import Membership, Organisation, StaffRole, User
-from planning.models import Axis, City, Committee, District
+from backend.persian import normalise
+from backend.sanitise import html_to_text
+from participation.models import Comment, Problem, Proposal
+from planning.models import Axis, City, Committee, District, Plan, PlanItem
 
 
 class CityFactory(factory.django.DjangoModelFactory):
@@ -90,3 +93,74 @@ class MembershipFactory(factory.django.DjangoModelFactory):
     user = factory.SubFactory(UserFactory)
     organisation = factory.SubFactory(OrganisationFactory)
     role = Membership.Role.MEMBER
+
+
+class PlanFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Plan
+
+    city = factory.SubFactory(CityFactory)
+    title = factory.Sequence(lambda n: f"برنامه‌ی پنج‌ساله {n}")
+    start_year = 1404
+    end_year = 1408
+    phase = Plan.Phase.CONSULTATION
+
+
+class PlanItemFactory(factory.django.DjangoModelFactory):
+    """A goal by default; pass parent= and kind= for deeper items (code derived)."""
+
+    class Meta:
+        model = PlanItem
+
+    plan = factory.SubFactory(PlanFactory)
+    kind = PlanItem.Kind.GOAL
+    code = factory.Sequence(lambda n: str(n + 1))
+    title = factory.Sequence(lambda n: f"بند {n}")
+    body = "<p>شرح بند</p>"
+    status = PlanItem.Status.OPEN
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        item = model_class(*args, **kwargs)
+        item.full_clean()
+        item.save()
+        return item
+
+
+class ProblemFactory(factory.django.DjangoModelFactory):
+    """A published problem; normalised keys are derived like the service does."""
+
+    class Meta:
+        model = Problem
+
+    plan = factory.SubFactory(PlanFactory)
+    author = factory.SubFactory(UserFactory)
+    title = factory.Sequence(lambda n: f"مسئله‌ی شماره {n}")
+    body = "<p>شرح مسئله</p>"
+    moderation_state = "published"
+    title_key = factory.LazyAttribute(lambda o: normalise(o.title))
+    search_text = factory.LazyAttribute(lambda o: normalise(f"{o.title} {html_to_text(o.body)}"))
+
+
+class ProposalFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Proposal
+
+    plan = factory.SubFactory(PlanFactory)
+    author = factory.SubFactory(UserFactory)
+    title = factory.Sequence(lambda n: f"پیشنهاد {n}")
+    body = "<p>شرح پیشنهاد</p>"
+    moderation_state = "published"
+
+
+class CommentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Comment
+
+    problem = factory.SubFactory(ProblemFactory)
+    proposal = None
+    plan_item = None
+    plan = factory.LazyAttribute(lambda o: (o.problem or o.proposal or o.plan_item).plan)
+    author = factory.SubFactory(UserFactory)
+    body = "<p>نظر</p>"
+    moderation_state = "published"

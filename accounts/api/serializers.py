@@ -1,6 +1,7 @@
 from rest_framework import serializers
 
-from accounts.models import Notification, User
+from accounts.models import Membership, Notification, Organisation, User
+from planning.models import City
 
 
 class OtpRequestIn(serializers.Serializer):
@@ -94,3 +95,43 @@ class NotificationsReadIn(serializers.Serializer):
     ids = serializers.ListField(
         child=serializers.IntegerField(min_value=1), required=False, max_length=500
     )
+
+
+class OrganisationOut(serializers.ModelSerializer):
+    city = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    members_count = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = Organisation
+        fields = [
+            "id",
+            "name",
+            "registration_number",
+            "city",
+            "description",
+            "status",
+            "members_count",
+            "created_at",
+        ]
+
+
+class OrganisationIn(serializers.Serializer):
+    name = serializers.CharField(max_length=160)
+    registration_number = serializers.CharField(max_length=40)
+    city = serializers.SlugRelatedField(
+        slug_field="slug",
+        queryset=City.objects.all(),
+        error_messages={"does_not_exist": "شهری با این شناسه نیست."},
+    )
+    description = serializers.CharField(max_length=3000, required=False, allow_blank=True)
+
+
+class MemberOut(serializers.Serializer):
+    user = serializers.IntegerField(source="user_id")
+    public_name = serializers.CharField(source="user.public_name")
+    role = serializers.CharField()
+
+
+class MemberIn(serializers.Serializer):
+    phone = serializers.CharField(max_length=40)
+    role = serializers.ChoiceField(choices=Membership.Role.choices, default="member")

@@ -10,4 +10,16 @@ urlpatterns = [
     path("me", views.MeView.as_view(), name="me"),
     path("notifications/", views.NotificationListView.as_view(), name="notification-list"),
     path("notifications/read/", views.NotificationsReadView.as_view(), name="notifications-read"),
+    path("organisations/", views.OrganisationListCreate.as_view(), name="organisation-list"),
+    path("organisations/<int:pk>/", views.OrganisationDetail.as_view(), name="organisation-detail"),
+    path(
+        "organisations/<int:pk>/members/",
+        views.OrganisationMembers.as_view(),
+        name="organisation-members",
+    ),
+    path(
+        "organisations/<int:pk>/members/<int:user_id>/",
+        views.OrganisationMember.as_view(),
+        name="organisation-member",
+    ),
 ]

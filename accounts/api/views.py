@@ -1,4 +1,5 @@
 from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, permissions, status
 from rest_framework.response import Response
@@ -9,6 +10,7 @@ from accounts import selectors, services
 from accounts.api import serializers as s
 from accounts.models import Membership, StaffRole, User
 from backend.api import Pagination
+from planning.api.filters import CityFilter
 
 
 def client_ip(request) -> str | None:
@@ -127,3 +129,64 @@ class NotificationsReadView(APIView):
         )
         unread = selectors.notification_unread_count(user=request.user)
         return Response({"marked": count, "unread_count": unread})
+
+
+class OrganisationListCreate(generics.ListCreateAPIView):
+    """Verified organisations (and those the caller belongs to); POST registers an NGO."""
+
+    serializer_class = s.OrganisationOut
+    filterset_class = CityFilter
+
+    def get_queryset(self):
+        return selectors.organisation_list(user=self.request.user)
+
+    @extend_schema(request=s.OrganisationIn, responses={201: s.OrganisationOut})
+    def post(self, request):
+        data = s.OrganisationIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        organisation = services.organisation_register(actor=request.user, **data.validated_data)
+        organisation = selectors.organisation_list(user=request.user).get(pk=organisation.pk)
+        return Response(s.OrganisationOut(organisation).data, status=status.HTTP_201_CREATED)
+
+
+class OrganisationDetail(generics.RetrieveAPIView):
+    serializer_class = s.OrganisationOut
+
+    def get_queryset(self):
+        return selectors.organisation_list(user=self.request.user)
+
+
+class OrganisationMembers(APIView):
+    """The organisation's members, for its own members; its admins add and remove them."""
+
+    permission_classes = [permissions.IsAuthenticated]
+
+    def _organisation(self, request, pk):
+        return get_object_or_404(selectors.organisation_list(user=request.user), pk=pk)
+
+    @extend_schema(responses=s.MemberOut(many=True))
+    def get(self, request, pk):
+        organisation = self._organisation(request, pk)
+        members = selectors.organisation_members(organisation=organisation, viewer=request.user)
+        return Response(s.MemberOut(members, many=True).data)
+
+    @extend_schema(request=s.MemberIn, responses={201: s.MemberOut})
+    def post(self, request, pk):
+        organisation = self._organisation(request, pk)
+        data = s.MemberIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        membership = services.membership_add_by_phone(
+            actor=request.user, organisation=organisation, **data.validated_data
+        )
+        return Response(s.MemberOut(membership).data, status=status.HTTP_201_CREATED)
+
+
+class OrganisationMember(APIView):
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(request=None, responses={204: None})
+    def delete(self, request, pk, user_id):
+        organisation = get_object_or_404(selectors.organisation_list(user=request.user), pk=pk)
+        member = get_object_or_404(User, pk=user_id)
+        services.membership_remove(actor=request.user, organisation=organisation, user=member)
+        return Response(status=status.HTTP_204_NO_CONTENT)

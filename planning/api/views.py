@@ -1,4 +1,8 @@
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import extend_schema
 from rest_framework import generics, permissions
+from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from planning import selectors
 from planning.api import serializers as s
@@ -40,3 +44,37 @@ class DistrictListView(ReferenceList):
 
     def get_queryset(self):
         return selectors.district_list()
+
+
+class PlanList(ReferenceList):
+    serializer_class = s.PlanOut
+
+    def get_queryset(self):
+        return selectors.plan_list()
+
+
+class PlanDetail(generics.RetrieveAPIView):
+    permission_classes = [permissions.AllowAny]
+    serializer_class = s.PlanOut
+
+    def get_queryset(self):
+        return selectors.plan_list()
+
+
+class PlanItemsTree(APIView):
+    """The plan's whole item tree, goal → strategy → policy → project, ordered by code."""
+
+    permission_classes = [permissions.AllowAny]
+
+    @extend_schema(responses=s.PlanItemNode(many=True))
+    def get(self, request, pk):
+        plan = get_object_or_404(selectors.plan_list(), pk=pk)
+        return Response(selectors.plan_items_tree(plan=plan))
+
+
+class PlanItemDetail(generics.RetrieveAPIView):
+    permission_classes = [permissions.AllowAny]
+    serializer_class = s.PlanItemOut
+
+    def get_queryset(self):
+        return selectors.plan_item_list()

@@ -84,3 +84,31 @@ def test_every_admin_page_opens(admin_client, organisation):
         for suffix in ("", "add/"):
             url = f"/admin/{meta.app_label}/{meta.model_name}/{suffix}"
             assert admin_client.get(url).status_code == 200, url
+
+
+@pytest.mark.django_db
+def test_planner_authors_an_item_with_a_jalali_comment_window(admin_client):
+    from planning.models import PlanItem
+    from tests.factories import PlanFactory
+
+    plan = PlanFactory()
+    response = admin_client.post(
+        "/admin/planning/planitem/add/",
+        {
+            "plan": plan.pk,
+            "kind": "goal",
+            "code": "۳",
+            "title": "کاهش آلودگی هوا",
+            "body": "",
+            "status": "open",
+            "comment_opens_at_0": "۱۴۰۴/۰۷/۰۱",
+            "comment_opens_at_1": "08:00",
+            "comment_closes_at_0": "1404/08/01",
+            "comment_closes_at_1": "08:00",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    item = PlanItem.objects.get(plan=plan)
+    assert item.code == "3"
+    assert timezone.localtime(item.comment_opens_at).date() == datetime.date(2025, 9, 23)
+    assert timezone.localtime(item.comment_closes_at).date() == datetime.date(2025, 10, 23)

@@ -1,0 +1,144 @@
+import datetime
+
+import django_filters
+from django import forms
+from django.utils import timezone
+
+from backend.jalali import parse_date
+from backend.persian import normalise
+from moderation.models import ModerationState
+from participation.models import Comment, Problem, Proposal
+from participation.selectors import problems_matching
+from planning.models import Axis, City, District, Plan
+
+
+class JalaliOrIsoDateField(forms.Field):
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        try:
+            return parse_date(str(value))
+        except ValueError as error:
+            raise forms.ValidationError(str(error), code="invalid") from error
+
+
+class DateBoundFilter(django_filters.Filter):
+    """A Jalali (Persian or Latin digits) or ISO date; bounds are whole days in Tehran."""
+
+    field_class = JalaliOrIsoDateField
+
+    def __init__(self, *args, before: bool, **kwargs):
+        self.before = before
+        super().__init__(*args, **kwargs)
+
+    def filter(self, qs, value):
+        if value is None:
+            return qs
+        day = value + datetime.timedelta(days=1) if self.before else value
+        moment = timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+        lookup = "lt" if self.before else "gte"
+        return qs.filter(**{f"{self.field_name}__{lookup}": moment})
+
+
+UNKNOWN = "{name} با این شناسه نیست."
+
+ORDERINGS = {
+    "newest": ("-created_at", "-id"),
+    "-created_at": ("-created_at", "-id"),
+    "oldest": ("created_at", "id"),
+    "created_at": ("created_at", "id"),
+    "most_supported": ("-supports_count", "-created_at", "-id"),
+    "-supports_count": ("-supports_count", "-created_at", "-id"),
+}
+
+
+class ProblemFilter(django_filters.FilterSet):
+    city = django_filters.ModelChoiceFilter(
+        field_name="plan__city",
+        queryset=City.objects.all(),
+        to_field_name="slug",
+        error_messages={"invalid_choice": UNKNOWN.format(name="شهری")},
+    )
+    plan = django_filters.ModelChoiceFilter(
+        queryset=Plan.objects.all(),
+        error_messages={"invalid_choice": UNKNOWN.format(name="برنامه‌ای")},
+    )
+    axis = django_filters.ModelChoiceFilter(
+        queryset=Axis.objects.all(),
+        error_messages={"invalid_choice": UNKNOWN.format(name="محوری")},
+    )
+    district = django_filters.ModelChoiceFilter(
+        queryset=District.objects.all(),
+        error_messages={"invalid_choice": UNKNOWN.format(name="منطقه‌ای")},
+    )
+    status = django_filters.ChoiceFilter(
+        field_name="moderation_state", choices=ModerationState.choices
+    )
+    triage = django_filters.ChoiceFilter(field_name="triage_state", choices=Problem.Triage.choices)
+    q = django_filters.CharFilter(method="search", max_length=200)
+    created_after = DateBoundFilter(field_name="created_at", before=False)
+    created_before = DateBoundFilter(field_name="created_at", before=True)
+    ordering = django_filters.ChoiceFilter(
+        method="order", choices=[(key, key) for key in ORDERINGS], empty_label=None
+    )
+
+    class Meta:
+        model = Problem
+        fields = []
+
+    def search(self, queryset, name, value):
+        words = [w for w in normalise(value).split() if w][:8]
+        return problems_matching(queryset, words) if words else queryset
+
+    def order(self, queryset, name, value):
+        return queryset.order_by(*ORDERINGS[value])
+
+    @property
+    def qs(self):
+        queryset = super().qs
+        if not self.form.cleaned_data.get("ordering"):
+            queryset = queryset.order_by(*ORDERINGS["newest"])
+        return queryset
+
+
+class ProposalFilter(django_filters.FilterSet):
+    city = django_filters.ModelChoiceFilter(
+        field_name="plan__city",
+        queryset=City.objects.all(),
+        to_field_name="slug",
+        error_messages={"invalid_choice": UNKNOWN.format(name="شهری")},
+    )
+    plan = django_filters.ModelChoiceFilter(
+        queryset=Plan.objects.all(),
+        error_messages={"invalid_choice": UNKNOWN.format(name="برنامه‌ای")},
+    )
+    problem = django_filters.NumberFilter()
+    plan_item = django_filters.NumberFilter()
+    status = django_filters.ChoiceFilter(
+        field_name="moderation_state", choices=ModerationState.choices
+    )
+
+    class Meta:
+        model = Proposal
+        fields = []
+
+
+class CommentFilter(django_filters.FilterSet):
+    """Comments of one target: exactly one of plan_item, problem, proposal."""
+
+    plan_item = django_filters.NumberFilter(min_value=1)
+    problem = django_filters.NumberFilter(min_value=1)
+    proposal = django_filters.NumberFilter(min_value=1)
+
+    class Meta:
+        model = Comment
+        fields = []
+
+    def is_valid(self):
+        valid = super().is_valid()
+        if valid:
+            given = [k for k in Comment.TARGETS if self.form.cleaned_data.get(k) is not None]
+            if len(given) != 1:
+                self.form.add_error(None, "دقیقاً یکی از plan_item، problem یا proposal را بدهید.")
+                return False
+        return valid

@@ -1,0 +1,210 @@
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from moderation.models import ModeratedContent
+
+TITLE_MAX = 150
+BODY_MAX = 20_000  # characters of sanitised HTML
+
+
+class Problem(ModeratedContent):
+    """A problem a citizen reports (مسئله), tagged by axis and district."""
+
+    class Triage(models.TextChoices):
+        NEW = "new", _("بررسی‌نشده")
+        ACCEPTED = "accepted", _("پذیرفته در فهرست مسائل")
+        MERGED = "merged", _("ادغام‌شده با مسئله‌ی مشابه")
+        OUT_OF_SCOPE = "out_of_scope", _("خارج از موضوع برنامه")
+
+    plan = models.ForeignKey("planning.Plan", on_delete=models.PROTECT, related_name="problems")
+    title = models.CharField(_("عنوان"), max_length=TITLE_MAX)
+    body = models.TextField(_("شرح"))
+    axis = models.ForeignKey(
+        "planning.Axis", null=True, blank=True, on_delete=models.SET_NULL, related_name="problems"
+    )
+    district = models.ForeignKey(
+        "planning.District",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="problems",
+    )
+    latitude = models.DecimalField(
+        max_digits=8,
+        decimal_places=5,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-90), MaxValueValidator(90)],
+    )
+    longitude = models.DecimalField(
+        max_digits=8,
+        decimal_places=5,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-180), MaxValueValidator(180)],
+    )
+    # Normalised (backend.persian.normalise) copies for search and similarity; what is
+    # shown stays as the author wrote it.
+    title_key = models.CharField(max_length=TITLE_MAX * 2, editable=False, default="")
+    search_text = models.TextField(editable=False, default="")
+    triage_state = models.CharField(
+        _("وضعیت بررسی برنامه‌ریز"),
+        max_length=12,
+        choices=Triage.choices,
+        default=Triage.NEW,
+        db_index=True,
+    )
+    supports_count = models.PositiveIntegerField(_("پشتیبان‌ها"), default=0, db_index=True)
+
+    class Meta:
+        verbose_name = _("مسئله")
+        verbose_name_plural = _("مسائل")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["plan", "moderation_state", "-created_at"], name="problem_list"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Support(models.Model):
+    """«من هم این مسئله را دارم»: one per person per problem."""
+
+    problem = models.ForeignKey(Problem, on_delete=models.CASCADE, related_name="supports")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="supports"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("پشتیبانی")
+        verbose_name_plural = _("پشتیبانی‌ها")
+        constraints = [
+            models.UniqueConstraint(fields=["problem", "user"], name="support_once_per_user")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} → {self.problem_id}"
+
+
+class Proposal(ModeratedContent):
+    """A proposed answer to a problem or a plan item, possibly on behalf of an NGO."""
+
+    plan = models.ForeignKey("planning.Plan", on_delete=models.PROTECT, related_name="proposals")
+    organisation = models.ForeignKey(
+        "accounts.Organisation",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="proposals",
+        verbose_name=_("از طرف سازمان"),
+    )
+    title = models.CharField(_("عنوان"), max_length=TITLE_MAX)
+    body = models.TextField(_("شرح"))
+    problem = models.ForeignKey(
+        Problem, null=True, blank=True, on_delete=models.SET_NULL, related_name="proposals"
+    )
+    plan_item = models.ForeignKey(
+        "planning.PlanItem",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="proposals",
+    )
+    endorsements_count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("پیشنهاد")
+        verbose_name_plural = _("پیشنهادها")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Endorsement(models.Model):
+    """A verified NGO backs a proposal, with a public statement; one per organisation."""
+
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="endorsements")
+    organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.CASCADE, related_name="endorsements"
+    )
+    endorsed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="endorsements"
+    )
+    statement = models.TextField(_("بیانیه"), max_length=2000)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("حمایت سازمان")
+        verbose_name_plural = _("حمایت‌های سازمان‌ها")
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["proposal", "organisation"], name="endorsement_once_per_organisation"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation_id} → {self.proposal_id}"
+
+
+class Comment(ModeratedContent):
+    """A comment on exactly one of: a plan item, a problem, a proposal."""
+
+    class Stance(models.TextChoices):
+        FOR = "for", _("موافق")
+        AGAINST = "against", _("مخالف")
+        NEUTRAL = "neutral", _("بی‌طرف")
+
+    TARGETS = ("plan_item", "problem", "proposal")
+
+    plan = models.ForeignKey("planning.Plan", on_delete=models.PROTECT, related_name="comments")
+    plan_item = models.ForeignKey(
+        "planning.PlanItem",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="comments",
+    )
+    problem = models.ForeignKey(
+        Problem, null=True, blank=True, on_delete=models.CASCADE, related_name="comments"
+    )
+    proposal = models.ForeignKey(
+        Proposal, null=True, blank=True, on_delete=models.CASCADE, related_name="comments"
+    )
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="replies"
+    )
+    body = models.TextField(_("متن"))
+    stance = models.CharField(
+        _("موضع"), max_length=8, choices=Stance.choices, default=Stance.NEUTRAL
+    )
+    # Whether the author held verified expertise when writing: the badge stays with the comment.
+    is_expert = models.BooleanField(default=False)
+
+    class Meta:
+        verbose_name = _("نظر")
+        verbose_name_plural = _("نظرها")
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(plan_item__isnull=False, problem__isnull=True, proposal__isnull=True)
+                    | Q(plan_item__isnull=True, problem__isnull=False, proposal__isnull=True)
+                    | Q(plan_item__isnull=True, problem__isnull=True, proposal__isnull=False)
+                ),
+                name="comment_exactly_one_target",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.body[:40]
+
+    @property
+    def target(self):
+        return self.plan_item or self.problem or self.proposal

@@ -1,0 +1,121 @@
+"""Reads of citizen input. Counts come from denormalised counters or one annotation, never
+a query per row."""
+
+from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+
+from accounts.models import Membership, Organisation
+from moderation.models import ModerationState
+from moderation.selectors import visible_to
+from participation.models import Comment, Endorsement, Problem, Proposal, Support
+
+PUBLISHED = ModerationState.PUBLISHED
+
+
+def _published_comments_count(field: str):
+    counts = (
+        Comment.objects.filter(**{field: OuterRef("pk")}, moderation_state=PUBLISHED)
+        .order_by()
+        .values(field)
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counts, output_field=IntegerField()), 0)
+
+
+def problem_list(*, user=None) -> QuerySet[Problem]:
+    """Problems the user may see (published, plus their own), ready for listing."""
+    queryset = (
+        Problem.objects.filter(visible_to(user))
+        .select_related("author", "axis", "district", "plan", "plan__city")
+        .annotate(comments_count=_published_comments_count("problem"))
+    )
+    if user is not None and user.is_authenticated:
+        queryset = queryset.annotate(
+            supported_by_me=Exists(Support.objects.filter(problem=OuterRef("pk"), user=user))
+        )
+    return queryset
+
+
+def problem_get(*, pk: int, user=None) -> Problem | None:
+    return problem_list(user=user).filter(pk=pk).first()
+
+
+def comment_list(*, user=None) -> QuerySet[Comment]:
+    """Comments the user may see, oldest first, with their authors."""
+    return (
+        Comment.objects.filter(visible_to(user))
+        .select_related("author")
+        .order_by("created_at", "id")
+    )
+
+
+def comment_thread(*, user=None, **target) -> list[Comment]:
+    """Top-level comments on one target with their replies attached as `.thread_replies`
+    (two queries' worth of rows, read in one)."""
+    rows = list(comment_list(user=user).filter(**target))
+    by_id = {c.pk: c for c in rows}
+    top = []
+    for comment in rows:
+        comment.thread_replies = []
+    for comment in rows:
+        if comment.parent_id and comment.parent_id in by_id:
+            by_id[comment.parent_id].thread_replies.append(comment)
+        elif comment.parent_id is None:
+            top.append(comment)
+    return top
+
+
+def proposal_list(*, user=None) -> QuerySet[Proposal]:
+    return (
+        Proposal.objects.filter(visible_to(user))
+        .select_related("author", "organisation", "plan", "plan__city", "problem", "plan_item")
+        .annotate(comments_count=_published_comments_count("proposal"))
+    )
+
+
+def proposal_get(*, pk: int, user=None) -> Proposal | None:
+    return (
+        proposal_list(user=user)
+        .prefetch_related(
+            Prefetch(
+                "endorsements",
+                queryset=Endorsement.objects.select_related("organisation").order_by(
+                    "created_at", "id"
+                ),
+            )
+        )
+        .filter(pk=pk)
+        .first()
+    )
+
+
+def organisations_user_can_endorse_for(*, user) -> QuerySet[Organisation]:
+    """Verified organisations the user is a member of."""
+    if user is None or not user.is_authenticated:
+        return Organisation.objects.none()
+    return Organisation.objects.filter(
+        status=Organisation.Status.VERIFIED,
+        pk__in=Membership.objects.filter(user=user).values("organisation_id"),
+    ).order_by("name")
+
+
+def my_posts(*, user) -> dict[str, QuerySet]:
+    """Everything the user wrote, in every moderation state, newest first."""
+    own = {"author": user}
+    return {
+        "problems": problem_list(user=user).filter(**own).order_by("-created_at", "-id"),
+        "proposals": proposal_list(user=user).filter(**own).order_by("-created_at", "-id"),
+        "comments": comment_list(user=user)
+        .filter(**own)
+        .select_related("plan_item", "problem", "proposal")
+        .order_by("-created_at", "-id"),
+    }
+
+
+def problems_matching(queryset: QuerySet[Problem], words: list[str]) -> QuerySet[Problem]:
+    """Every normalised word appears in the problem's normalised text (any order)."""
+    condition = Q()
+    for word in words:
+        condition &= Q(search_text__contains=word)
+    return queryset.filter(condition)

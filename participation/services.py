@@ -1,0 +1,274 @@
+"""Every write a citizen, an NGO or an expert makes: problems, supports, comments,
+proposals and endorsements. Text is sanitised here, on the way in."""
+
+from decimal import Decimal
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+
+from accounts.models import Membership, Organisation, User
+from backend.errors import Conflict, DomainError, Missing, Refused
+from backend.persian import normalise
+from backend.sanitise import clean_html, html_to_text, plain_text
+from moderation.models import ModerationState
+from moderation.services import initial_state
+from participation.models import (
+    BODY_MAX,
+    TITLE_MAX,
+    Comment,
+    Endorsement,
+    Problem,
+    Proposal,
+    Support,
+)
+from planning.models import Axis, District, Plan, PlanItem
+
+STATEMENT_MAX = 2000
+
+
+def _title(raw: str) -> str:
+    title = plain_text(raw)
+    if not title:
+        raise DomainError("عنوان را بنویسید.", code="title_required")
+    if len(title) > TITLE_MAX:
+        raise DomainError(f"عنوان حداکثر {TITLE_MAX} نویسه است.", code="title_too_long")
+    return title
+
+
+def _body(raw: str, *, required: bool = True, limit: int = BODY_MAX) -> str:
+    if raw is not None and len(str(raw)) > limit:
+        raise DomainError(f"متن حداکثر {limit} نویسه است.", code="body_too_long")
+    body = clean_html(raw)
+    if required and not html_to_text(body):
+        raise DomainError("متن را بنویسید.", code="body_required")
+    if len(body) > limit:
+        raise DomainError(f"متن حداکثر {limit} نویسه است.", code="body_too_long")
+    return body
+
+
+def _same_city(plan: Plan, axis: Axis | None, district: District | None) -> None:
+    if axis is not None and axis.city_id != plan.city_id:
+        raise DomainError("این محور از شهر این برنامه نیست.", code="axis_other_city")
+    if district is not None and district.city_id != plan.city_id:
+        raise DomainError("این منطقه از شهر این برنامه نیست.", code="district_other_city")
+
+
+# Problems ----------------------------------------------------------------------------
+
+
+def problem_submit(
+    *,
+    author: User,
+    plan: Plan,
+    title: str,
+    body: str,
+    axis: Axis | None = None,
+    district: District | None = None,
+    latitude: Decimal | None = None,
+    longitude: Decimal | None = None,
+) -> Problem:
+    """Store a citizen's problem. It starts pending unless the plan's moderation settings
+    publish it at once; the title is plain text, the body sanitised HTML, and normalised
+    copies are kept for search and similarity."""
+    title = _title(title)
+    body = _body(body)
+    _same_city(plan, axis, district)
+    if (latitude is None) != (longitude is None):
+        raise DomainError("موقعیت باید هم عرض و هم طول جغرافیایی داشته باشد.", code="point")
+    problem = Problem(
+        plan=plan,
+        author=author,
+        title=title,
+        body=body,
+        axis=axis,
+        district=district,
+        latitude=latitude,
+        longitude=longitude,
+        title_key=normalise(title),
+        search_text=normalise(f"{title} {html_to_text(body)}"),
+        moderation_state=initial_state(plan=plan, author=author),
+    )
+    problem.save()
+    return problem
+
+
+def _supportable(problem: Problem, user: User) -> None:
+    if problem.moderation_state != ModerationState.PUBLISHED:
+        raise Conflict("فقط از مسئله‌ی منتشرشده می‌توان پشتیبانی کرد.", code="not_published")
+    if problem.author_id == user.pk:
+        raise DomainError("این مسئله را خودتان ثبت کرده‌اید.", code="own_problem")
+
+
+def problem_support(*, user: User, problem: Problem) -> bool:
+    """«I have this problem too». Idempotent: returns whether a new support was added; the
+    counter moves in the same transaction, so it stays exact under concurrent requests."""
+    _supportable(problem, user)
+    try:
+        with transaction.atomic():
+            Support.objects.create(problem=problem, user=user)
+            Problem.objects.filter(pk=problem.pk).update(supports_count=F("supports_count") + 1)
+    except IntegrityError:
+        return False
+    return True
+
+
+def problem_unsupport(*, user: User, problem: Problem) -> bool:
+    """Withdraw a support; returns whether one was removed (idempotent)."""
+    with transaction.atomic():
+        removed, _ = Support.objects.filter(problem=problem, user=user).delete()
+        if removed:
+            Problem.objects.filter(pk=problem.pk).update(supports_count=F("supports_count") - 1)
+    return bool(removed)
+
+
+# Comments ----------------------------------------------------------------------------
+
+
+def comment_post(
+    *,
+    author: User,
+    body: str,
+    stance: str = Comment.Stance.NEUTRAL,
+    plan_item: PlanItem | None = None,
+    problem: Problem | None = None,
+    proposal: Proposal | None = None,
+    parent: Comment | None = None,
+) -> Comment:
+    """Comment on exactly one target. A plan item takes comments only while open and inside
+    its window; problems and proposals only once published. Replies go one level deep.
+    The expert badge is taken from the author's verified expertise now."""
+    targets = [t for t in (plan_item, problem, proposal) if t is not None]
+    if len(targets) != 1:
+        raise DomainError(
+            "نظر باید دقیقاً برای یکی از این‌ها باشد: بند برنامه، مسئله یا پیشنهاد.",
+            code="one_target",
+        )
+    if stance not in Comment.Stance.values:
+        raise DomainError("موضع نامعتبر است.", code="invalid_stance")
+    if plan_item is not None:
+        if not plan_item.is_open_for_comment():
+            raise Conflict("نظرخواهی برای این بند باز نیست.", code="comments_closed")
+        plan = plan_item.plan
+    else:
+        target = problem or proposal
+        if target.moderation_state != ModerationState.PUBLISHED:
+            raise Conflict("فقط برای نوشته‌ی منتشرشده می‌توان نظر داد.", code="not_published")
+        plan = target.plan
+    if parent is not None:
+        same_target = (
+            parent.plan_item_id == getattr(plan_item, "pk", None)
+            and parent.problem_id == getattr(problem, "pk", None)
+            and parent.proposal_id == getattr(proposal, "pk", None)
+        )
+        if not same_target:
+            raise DomainError("پاسخ باید زیر همان موضوع باشد.", code="reply_other_target")
+        if parent.parent_id is not None:
+            raise DomainError("به پاسخ نمی‌توان پاسخ داد.", code="reply_too_deep")
+        if parent.moderation_state != ModerationState.PUBLISHED:
+            raise Conflict("به نظر منتشرنشده نمی‌توان پاسخ داد.", code="not_published")
+    comment = Comment(
+        plan=plan,
+        author=author,
+        plan_item=plan_item,
+        problem=problem,
+        proposal=proposal,
+        parent=parent,
+        body=_body(body, limit=5000),
+        stance=stance,
+        is_expert=author.is_expert,
+        moderation_state=initial_state(plan=plan, author=author),
+    )
+    comment.save()
+    return comment
+
+
+# Proposals and endorsements ------------------------------------------------------------
+
+
+def _acting_for(user: User, organisation: Organisation) -> None:
+    """The user is a member of `organisation` and it is verified."""
+    if not Membership.objects.filter(user=user, organisation=organisation).exists():
+        raise Refused("شما عضو این سازمان نیستید.", code="not_member")
+    if organisation.status != Organisation.Status.VERIFIED:
+        raise Refused("این سازمان هنوز تأیید نشده یا تعلیق است.", code="organisation_unverified")
+
+
+def proposal_submit(
+    *,
+    author: User,
+    plan: Plan,
+    title: str,
+    body: str,
+    problem: Problem | None = None,
+    plan_item: PlanItem | None = None,
+    organisation: Organisation | None = None,
+) -> Proposal:
+    """A proposal on a problem and/or a plan item of the same plan, optionally on behalf of
+    the author's verified organisation."""
+    title = _title(title)
+    body = _body(body)
+    if problem is not None:
+        if problem.plan_id != plan.pk:
+            raise DomainError("این مسئله از برنامه‌ی دیگری است.", code="problem_other_plan")
+        if problem.moderation_state != ModerationState.PUBLISHED:
+            raise Conflict("فقط برای مسئله‌ی منتشرشده پیشنهاد می‌توان داد.", code="not_published")
+    if plan_item is not None and plan_item.plan_id != plan.pk:
+        raise DomainError("این بند از برنامه‌ی دیگری است.", code="item_other_plan")
+    if organisation is not None:
+        _acting_for(author, organisation)
+    proposal = Proposal(
+        plan=plan,
+        author=author,
+        organisation=organisation,
+        title=title,
+        body=body,
+        problem=problem,
+        plan_item=plan_item,
+        moderation_state=initial_state(plan=plan, author=author),
+    )
+    proposal.save()
+    return proposal
+
+
+def proposal_endorse(
+    *, user: User, proposal: Proposal, organisation: Organisation, statement: str
+) -> Endorsement:
+    """A member of a verified organisation endorses a published proposal for it, with a
+    public statement. One endorsement per organisation (409 for a second)."""
+    _acting_for(user, organisation)
+    if proposal.moderation_state != ModerationState.PUBLISHED:
+        raise Conflict("فقط از پیشنهاد منتشرشده می‌توان حمایت کرد.", code="not_published")
+    if proposal.organisation_id == organisation.pk:
+        raise DomainError("سازمان از پیشنهاد خودش حمایت نمی‌کند.", code="own_proposal")
+    statement = plain_text(statement)
+    if not statement:
+        raise DomainError("بیانیه‌ی حمایت را بنویسید.", code="statement_required")
+    if len(statement) > STATEMENT_MAX:
+        raise DomainError(f"بیانیه حداکثر {STATEMENT_MAX} نویسه است.", code="statement_too_long")
+    try:
+        with transaction.atomic():
+            endorsement = Endorsement.objects.create(
+                proposal=proposal, organisation=organisation, endorsed_by=user, statement=statement
+            )
+            Proposal.objects.filter(pk=proposal.pk).update(
+                endorsements_count=F("endorsements_count") + 1
+            )
+    except IntegrityError as error:
+        raise Conflict(
+            "این سازمان پیش‌تر از این پیشنهاد حمایت کرده است.", code="already_endorsed"
+        ) from error
+    return endorsement
+
+
+def proposal_unendorse(*, user: User, proposal: Proposal, organisation: Organisation) -> None:
+    if not Membership.objects.filter(user=user, organisation=organisation).exists():
+        raise Refused("شما عضو این سازمان نیستید.", code="not_member")
+    with transaction.atomic():
+        removed, _ = Endorsement.objects.filter(
+            proposal=proposal, organisation=organisation
+        ).delete()
+        if not removed:
+            raise Missing("این سازمان از این پیشنهاد حمایت نکرده است.")
+        Proposal.objects.filter(pk=proposal.pk).update(
+            endorsements_count=F("endorsements_count") - 1
+        )
