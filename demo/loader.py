@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from accounts.models import Membership, Organisation, StaffRole, User
 from demo import content
+from demo.plan_loader import load_plan_content
 from planning.models import Axis, City, Committee, District
 
 
@@ -85,4 +86,7 @@ def load_demo() -> dict:
     cities = {spec["slug"]: load_city(spec) for spec in (content.ARAK, content.QOM)}
     users = load_accounts(cities)
     organisation = load_organisation(cities["arak"], users)
-    return {"cities": cities, "users": users, "organisation": organisation}
+    loaded = {"cities": cities, "users": users, "organisation": organisation}
+    # Plans and citizen input; adds `ngo2` to users.
+    loaded.update(load_plan_content(cities=cities, users=users, organisation=organisation))
+    return loaded

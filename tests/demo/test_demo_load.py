@@ -1,0 +1,175 @@
+"""The demo load: plans, citizen input and their moderation states, loaded idempotently."""
+
+import pytest
+from django.db.models import Count, F
+
+from accounts.models import Membership, Organisation, User
+from demo import content_plan
+from demo.loader import DemoRefused, load_demo
+from moderation.models import ModerationState
+from participation.models import Comment, Endorsement, Problem, Proposal, Support
+from participation.similarity import similar_problems
+from planning.models import Axis, Plan, PlanItem
+
+MODELS = [
+    User,
+    Organisation,
+    Membership,
+    Plan,
+    PlanItem,
+    Problem,
+    Support,
+    Proposal,
+    Endorsement,
+    Comment,
+]
+TITLES = {row[0]: row[6] for row in content_plan.PROBLEMS}
+
+
+@pytest.fixture
+def loaded(db, settings):
+    settings.DEBUG = True
+    return load_demo()
+
+
+@pytest.fixture
+def arak_plan(loaded):
+    return loaded["plans"]["arak"]
+
+
+def counts():
+    return {model.__name__: model.objects.count() for model in MODELS}
+
+
+def test_refuses_without_debug(db, settings):
+    settings.DEBUG = False
+    with pytest.raises(DemoRefused):
+        load_demo()
+    assert not Plan.objects.exists()
+
+
+def test_second_load_adds_nothing(loaded):
+    first = counts()
+    assert first["Problem"] and first["Comment"]
+    again = load_demo()
+    assert counts() == first
+    assert again["created"] == {}
+    assert again["plans"]["arak"] == loaded["plans"]["arak"]
+
+
+def test_arak_plan_tree(arak_plan):
+    assert arak_plan.city.slug == "arak"
+    assert (arak_plan.start_year, arak_plan.end_year, arak_plan.phase) == (
+        1404,
+        1408,
+        "consultation",
+    )
+    items = list(arak_plan.items.prefetch_related("axes"))
+    assert len(items) >= 30
+    covered = {axis.pk for item in items for axis in item.axes.all()}
+    assert covered == set(Axis.objects.filter(city=arak_plan.city).values_list("pk", flat=True))
+    assert len(covered) == 7
+    statuses = {item.status for item in items}
+    assert {"open", "draft", "closed", "adopted"} <= statuses
+    for item in items:
+        assert item.committee is not None and item.committee.city_id == arak_plan.city_id
+        assert item.sort_key
+        if item.status == "open":
+            assert item.is_open_for_comment()
+        else:
+            assert not item.is_open_for_comment()
+    kinds = {item.kind for item in items}
+    assert kinds == set(PlanItem.Kind.values)
+
+
+def test_qom_plan(loaded):
+    plan = loaded["plans"]["qom"]
+    assert plan.title == "برنامه‌ی قم ۱۴۰۴" and plan.phase == "drafting"
+    assert 3 <= plan.items.count() <= 4
+
+
+def test_problems_published_and_untriaged(arak_plan):
+    problems = Problem.objects.filter(plan=arak_plan)
+    assert problems.count() >= 40
+    assert problems.filter(moderation_state=ModerationState.PUBLISHED).count() >= 30
+    assert problems.filter(moderation_state=ModerationState.PENDING).exists()
+    assert not problems.filter(moderation_state=ModerationState.REJECTED).exists()
+    assert set(problems.values_list("triage_state", flat=True)) == {"new"}
+    assert problems.values("axis").distinct().count() == 7
+    assert problems.exclude(district=None).values("district").distinct().count() == 4
+
+
+def test_supports_vary_and_match_counters(arak_plan):
+    problems = Problem.objects.filter(plan=arak_plan).annotate(n=Count("supports"))
+    supports = sorted(p.supports_count for p in problems)
+    assert supports[0] == 0 and supports[-1] >= 15
+    assert all(p.supports_count == p.n for p in problems)
+    assert not Support.objects.filter(problem__moderation_state=ModerationState.PENDING).exists()
+    residents = User.objects.filter(username__startswith="resident")
+    assert residents.count() == 25
+    assert not any(user.has_usable_password() for user in residents)
+    assert Support.objects.filter(user__in=residents).exists()
+
+
+@pytest.mark.parametrize("group", sorted(content_plan.DUPLICATE_GROUPS))
+def test_near_duplicates_rank_together(arak_plan, group):
+    variants = Problem.objects.filter(
+        plan=arak_plan,
+        title__in=[TITLES[key] for key in content_plan.DUPLICATE_GROUPS[group]],
+        moderation_state=ModerationState.PUBLISHED,
+    )
+    assert variants.count() >= 2
+    for variant in variants:
+        found = similar_problems(plan_id=arak_plan.pk, text=variant.title, limit=3)
+        others = {p.pk for p in variants} - {variant.pk}
+        assert others & {s.id for s in found}, variant.title
+
+
+def test_mixed_encodings_present(arak_plan):
+    titles = list(Problem.objects.filter(plan=arak_plan).values_list("title", flat=True))
+    assert any("ي" in t or "ك" in t for t in titles)  # Arabic yeh / kaf
+    assert any(ch in t for t in titles for ch in "٠١٢٣٤٥٦٧٨٩")  # Arabic-Indic digits
+    assert any(ch in t for t in titles for ch in "0123456789")  # Latin digits
+    assert "نميشود" in TITLES["renewal_fee_online_arabic"]  # no ZWNJ
+    assert "نمی\u200cشود" in TITLES["renewal_fee_online"]
+
+
+def test_proposals_and_endorsements(loaded, arak_plan):
+    proposals = Proposal.objects.filter(plan=arak_plan)
+    assert proposals.count() >= 8
+    assert set(proposals.values_list("moderation_state", flat=True)) == {"published"}
+    assert proposals.filter(organisation=loaded["organisation"]).count() >= 2
+    endorsements = Endorsement.objects.filter(proposal__plan=arak_plan)
+    assert endorsements.values("organisation").distinct().count() >= 2
+    assert not endorsements.filter(proposal__organisation=F("organisation")).exists()
+    assert not endorsements.filter(statement="").exists()
+    for proposal in proposals.annotate(n=Count("endorsements")):
+        assert proposal.endorsements_count == proposal.n
+
+
+def test_second_ngo(loaded):
+    organisation = loaded["organisation2"]
+    assert organisation.status == Organisation.Status.VERIFIED
+    assert organisation.status_changed_by.username == "cityadmin"
+    admin = loaded["users"]["ngo2"]
+    assert admin.phone == "09120000006" and admin.check_password("demo")
+    assert admin.public_name == content_plan.NGO2_ADMIN[2]
+    assert Membership.objects.filter(
+        user=admin, organisation=organisation, role=Membership.Role.ADMIN
+    ).exists()
+
+
+def test_comments(arak_plan):
+    comments = Comment.objects.filter(plan=arak_plan)
+    assert comments.count() >= 40
+    assert comments.filter(moderation_state=ModerationState.PENDING).exists()
+    assert comments.filter(moderation_state=ModerationState.PUBLISHED).count() >= 35
+    expert = comments.filter(author__username="expert")
+    assert expert.count() >= 3 and all(c.is_expert for c in expert)
+    assert not comments.exclude(author__username="expert").filter(is_expert=True).exists()
+    assert set(comments.values_list("stance", flat=True)) == {"for", "against", "neutral"}
+    replies = comments.exclude(parent=None)
+    assert replies.exists()
+    assert not replies.exclude(parent__parent=None).exists()
+    for field in ("plan_item", "problem", "proposal"):
+        assert comments.filter(**{f"{field}__isnull": False}).exists()
