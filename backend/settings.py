@@ -218,6 +218,11 @@ OTP_LENGTH = 6
 OTP_LIMIT_PER_PHONE = [(1, 60), (5, 3600)]
 OTP_LIMIT_PER_IP = [(20, 3600)]
 
+# Moderation: how long a claim reserves a queue entry, and how many distinct reporters hide
+# published content until a moderator decides.
+MODERATION_CLAIM_SECONDS = int(os.environ.get("MODERATION_CLAIM_SECONDS", "300"))
+MODERATION_REPORT_THRESHOLD = int(os.environ.get("MODERATION_REPORT_THRESHOLD", "3"))
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

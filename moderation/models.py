@@ -39,3 +39,235 @@ class ModeratedContent(models.Model):
     @property
     def is_published(self) -> bool:
         return self.moderation_state == ModerationState.PUBLISHED
+
+
+class Rule(models.Model):
+    """A published posting rule. Rules are versioned: a new wording is a new row with the
+    same code and a higher version, so a decision keeps citing the exact text it cited."""
+
+    code = models.SlugField(_("کد"), max_length=40)
+    version = models.PositiveSmallIntegerField(_("نسخه"), default=1)
+    title = models.CharField(_("عنوان"), max_length=160)
+    description = models.TextField(_("شرح"))
+    citeable = models.BooleanField(_("قابل استناد در رد یا پنهان کردن"), default=True)
+    active = models.BooleanField(_("فعال"), default=True)
+    position = models.PositiveSmallIntegerField(_("ترتیب"), default=0)
+    published_at = models.DateTimeField(_("انتشار"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("قاعده")
+        verbose_name_plural = _("قواعد")
+        ordering = ["position", "code", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["code", "version"], name="rule_code_version")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} (v{self.version}) {self.title}"
+
+
+CONTENT_FIELDS = ("problem", "proposal", "comment")
+
+
+def exactly_one_content(name: str) -> models.CheckConstraint:
+    Q = models.Q
+    return models.CheckConstraint(
+        condition=(
+            Q(problem__isnull=False, proposal__isnull=True, comment__isnull=True)
+            | Q(problem__isnull=True, proposal__isnull=False, comment__isnull=True)
+            | Q(problem__isnull=True, proposal__isnull=True, comment__isnull=False)
+        ),
+        name=name,
+    )
+
+
+class ContentReference(models.Model):
+    """Points at exactly one piece of moderated content (explicit keys, checked)."""
+
+    problem = models.ForeignKey(
+        "participation.Problem", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    proposal = models.ForeignKey(
+        "participation.Proposal", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    comment = models.ForeignKey(
+        "participation.Comment", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+
+    class Meta:
+        abstract = True
+
+    @property
+    def content(self):
+        return self.problem or self.proposal or self.comment
+
+    @property
+    def content_type(self) -> str:
+        for field in CONTENT_FIELDS:
+            if getattr(self, f"{field}_id"):
+                return field
+        return ""
+
+    @property
+    def object_id(self) -> int | None:
+        return self.problem_id or self.proposal_id or self.comment_id
+
+
+class QueueEntry(ContentReference):
+    """A piece of content awaiting a moderator's look, in its city's queue."""
+
+    class Reason(models.TextChoices):
+        NEW = "new", _("نوشته‌ی تازه")
+        REPORTED = "reported", _("گزارش کاربران")
+        APPEAL = "appeal", _("درخواست بازبینی")
+
+    city = models.ForeignKey(
+        "planning.City", on_delete=models.CASCADE, related_name="moderation_entries"
+    )
+    reason = models.CharField(max_length=10, choices=Reason.choices)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    claimed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    claimed_until = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    # Computed once when queued (language, links, phone numbers, likely duplicate), so the
+    # queue reads in one batch; the author's record is read live.
+    hints = models.JSONField(default=dict, blank=True)
+    appeal = models.OneToOneField(
+        "Appeal", null=True, blank=True, on_delete=models.CASCADE, related_name="entry"
+    )
+
+    class Meta:
+        verbose_name = _("مورد صف نظارت")
+        verbose_name_plural = _("صف نظارت")
+        ordering = ["created_at", "id"]
+        constraints = [exactly_one_content("queueentry_exactly_one_content")]
+        indexes = [
+            models.Index(
+                fields=["city", "created_at"],
+                name="queue_open",
+                condition=models.Q(closed_at__isnull=True),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_reason_display()} — {self.content_type} {self.object_id}"
+
+
+class DecisionQuerySet(models.QuerySet):
+    """Decisions are append-only: bulk updates and deletes are refused too."""
+
+    def update(self, **kwargs):
+        raise PermissionError("moderation decisions are append-only")
+
+    def delete(self):
+        raise PermissionError("moderation decisions are append-only")
+
+
+class Decision(ContentReference):
+    """A moderator's decision on one piece of content. Never edited, never deleted: the
+    model, its queryset and a database trigger all refuse."""
+
+    class Outcome(models.TextChoices):
+        APPROVE = "approve", _("تأیید و انتشار")
+        REJECT = "reject", _("رد")
+        HIDE = "hide", _("پنهان کردن")
+        RESTORE = "restore", _("بازگرداندن")
+
+    # Content with a decision on record cannot be deleted out from under it.
+    problem = models.ForeignKey(
+        "participation.Problem", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    proposal = models.ForeignKey(
+        "participation.Proposal", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    comment = models.ForeignKey(
+        "participation.Comment", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    entry = models.ForeignKey(QueueEntry, on_delete=models.PROTECT, related_name="decisions")
+    city = models.ForeignKey("planning.City", on_delete=models.PROTECT, related_name="+")
+    moderator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="moderation_decisions"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="decisions_received"
+    )
+    outcome = models.CharField(max_length=10, choices=Outcome.choices)
+    rules = models.ManyToManyField(Rule, blank=True, related_name="decisions")
+    public_note = models.TextField(blank=True)
+    internal_note = models.TextField(blank=True)
+    previous_state = models.CharField(max_length=10, choices=ModerationState.choices)
+    new_state = models.CharField(max_length=10, choices=ModerationState.choices)
+    waited_seconds = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    objects = DecisionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("تصمیم نظارتی")
+        verbose_name_plural = _("تصمیم‌های نظارتی")
+        ordering = ["-created_at", "-id"]
+        constraints = [exactly_one_content("decision_exactly_one_content")]
+
+    def __str__(self) -> str:
+        return f"{self.get_outcome_display()} — {self.content_type} {self.object_id}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and not kwargs.get("force_insert"):
+            raise PermissionError("moderation decisions are append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("moderation decisions are append-only")
+
+
+class Report(ContentReference):
+    """A signed-in user reports content as breaking a rule; one per user per content."""
+
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="moderation_reports"
+    )
+    rule = models.ForeignKey(Rule, on_delete=models.PROTECT, related_name="reports")
+    details = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("گزارش")
+        verbose_name_plural = _("گزارش‌ها")
+        constraints = [
+            exactly_one_content("report_exactly_one_content"),
+            *[
+                models.UniqueConstraint(
+                    fields=["reporter", field],
+                    condition=models.Q(**{f"{field}__isnull": False}),
+                    name=f"report_once_per_{field}",
+                )
+                for field in CONTENT_FIELDS
+            ],
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.rule.code} — {self.content_type} {self.object_id}"
+
+
+class Appeal(models.Model):
+    """The author asks for a rejection to be looked at again, once per decision."""
+
+    decision = models.OneToOneField(Decision, on_delete=models.PROTECT, related_name="appeal")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="moderation_appeals"
+    )
+    message = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("درخواست بازبینی")
+        verbose_name_plural = _("درخواست‌های بازبینی")
+
+    def __str__(self) -> str:
+        return f"appeal of decision {self.decision_id}"

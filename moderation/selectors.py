@@ -1,8 +1,15 @@
-"""Reads shared by every kind of moderated content."""
+"""Moderation reads: visibility, the queue (one query batch), history and public stats."""
 
-from django.db.models import Q
+import statistics
+from collections import defaultdict
 
-from moderation.models import ModerationState
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from backend.jalali import jalali_datetime_str, to_jalali
+from backend.sanitise import html_to_text
+from moderation.models import Decision, ModerationState, QueueEntry, Rule
 
 
 def visible_to(user, prefix: str = "") -> Q:
@@ -11,3 +18,187 @@ def visible_to(user, prefix: str = "") -> Q:
     if user is not None and getattr(user, "is_authenticated", False):
         return published | Q(**{f"{prefix}author": user})
     return published
+
+
+def rule_list() -> QuerySet[Rule]:
+    """Every rule version, newest version of each code first (the public page groups them)."""
+    return Rule.objects.filter(active=True).order_by("position", "code", "-version")
+
+
+def _rejections_count():
+    rejected = (
+        Decision.objects.filter(author_id=OuterRef("author_any"), outcome="reject")
+        .order_by()
+        .values("author_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(rejected, output_field=IntegerField()), 0)
+
+
+def queue_list(*, city_id: int) -> QuerySet[QueueEntry]:
+    """Open entries of a city, oldest first, with their content, authors and the authors'
+    earlier rejections — one query whatever the number of entries."""
+    return (
+        QueueEntry.objects.filter(city_id=city_id, closed_at__isnull=True)
+        .select_related(
+            "city",
+            "claimed_by",
+            "problem__author",
+            "proposal__author",
+            "comment__author",
+            "comment__plan_item",
+            "comment__problem",
+            "comment__proposal",
+            "appeal",
+        )
+        .annotate(
+            author_any=Coalesce("problem__author_id", "proposal__author_id", "comment__author_id")
+        )
+        .annotate(author_rejections=_rejections_count())
+        .order_by("created_at", "id")
+    )
+
+
+def _target_of_comment(comment) -> dict | None:
+    for field in ("plan_item", "problem", "proposal"):
+        target = getattr(comment, field)
+        if target is not None:
+            return {"type": field, "id": target.pk, "title": target.title}
+    return None
+
+
+def queue_entry_out(entry: QueueEntry, *, now=None) -> dict:
+    """The shape moderators read, in the API and over the live socket."""
+    now = now or timezone.now()
+    content = entry.content
+    author = content.author
+    hints = dict(entry.hints or {})
+    hints["author_rejections"] = getattr(entry, "author_rejections", 0)
+    claim_live = entry.claimed_by_id and entry.claimed_until and entry.claimed_until > now
+    return {
+        "id": entry.pk,
+        "content_type": entry.content_type,
+        "object_id": entry.object_id,
+        "reason": entry.reason,
+        "content": {
+            "title": getattr(content, "title", ""),
+            "body": content.body,
+            "text": html_to_text(content.body)[:600],
+            "state": content.moderation_state,
+            "created_at": content.created_at.isoformat(),
+            "created_at_jalali": jalali_datetime_str(content.created_at),
+            "stance": getattr(content, "stance", None),
+            "target": _target_of_comment(content) if entry.content_type == "comment" else None,
+        },
+        "author": {"public_name": author.public_name, "is_expert": author.is_expert},
+        "author_id": author.pk,
+        "waiting_seconds": max(int((now - entry.created_at).total_seconds()), 0),
+        "created_at": entry.created_at.isoformat(),
+        "claimed_by": (
+            {"id": entry.claimed_by_id, "public_name": entry.claimed_by.public_name}
+            if claim_live
+            else None
+        ),
+        "claimed_until": entry.claimed_until.isoformat() if claim_live else None,
+        "appeal": (
+            {
+                "id": entry.appeal.pk,
+                "message": entry.appeal.message,
+                "decision": entry.appeal.decision_id,
+            }
+            if entry.appeal_id
+            else None
+        ),
+        "hints": hints,
+    }
+
+
+def queue_entry_payload(entry_id: int) -> dict:
+    entry = (
+        QueueEntry.objects.select_related(
+            "city",
+            "claimed_by",
+            "problem__author",
+            "proposal__author",
+            "comment__author",
+            "comment__plan_item",
+            "comment__problem",
+            "comment__proposal",
+            "appeal",
+        )
+        .annotate(
+            author_any=Coalesce("problem__author_id", "proposal__author_id", "comment__author_id")
+        )
+        .annotate(author_rejections=_rejections_count())
+        .filter(pk=entry_id)
+        .first()
+    )
+    return {"entry": queue_entry_out(entry)} if entry else {}
+
+
+def decision_list(*, city_id: int) -> QuerySet[Decision]:
+    """The city's decisions, newest first, with who decided and the rules cited (audit)."""
+    return (
+        Decision.objects.filter(city_id=city_id)
+        .select_related("moderator", "author", "problem", "proposal", "comment", "entry")
+        .prefetch_related(Prefetch("rules", queryset=Rule.objects.order_by("position", "code")))
+        .order_by("-created_at", "-id")
+    )
+
+
+def decisions_for_author(*, user) -> QuerySet[Decision]:
+    return (
+        Decision.objects.filter(author=user)
+        .select_related("problem", "proposal", "comment", "entry")
+        .prefetch_related("rules")
+        .order_by("-created_at", "-id")
+    )
+
+
+def _month(value) -> str:
+    j = to_jalali(value)
+    return f"{j.year:04d}/{j.month:02d}"
+
+
+def moderation_stats(*, city_id: int | None = None) -> dict:
+    """Public transparency figures: decisions per outcome and per rule by Jalali month, and
+    waiting times. Counts only; nothing about any person."""
+    decisions = Decision.objects.all()
+    if city_id is not None:
+        decisions = decisions.filter(city_id=city_id)
+    months: dict[str, dict] = defaultdict(
+        lambda: {"outcomes": defaultdict(int), "rules": defaultdict(int), "waits": []}
+    )
+    waits = []
+    for outcome, created_at, waited in decisions.values_list(
+        "outcome", "created_at", "waited_seconds"
+    ).iterator():
+        bucket = months[_month(created_at)]
+        bucket["outcomes"][outcome] += 1
+        bucket["waits"].append(waited)
+        waits.append(waited)
+    cited = Decision.rules.through.objects.filter(decision__in=decisions).values_list(
+        "rule__code", "decision__created_at"
+    )
+    for code, created_at in cited.iterator():
+        months[_month(created_at)]["rules"][code] += 1
+    return {
+        "months": [
+            {
+                "month": month,
+                "outcomes": dict(data["outcomes"]),
+                "rules": dict(data["rules"]),
+                "decisions": len(data["waits"]),
+                "median_wait_seconds": int(statistics.median(data["waits"]))
+                if data["waits"]
+                else None,
+            }
+            for month, data in sorted(months.items())
+        ],
+        "decisions": len(waits),
+        "median_wait_seconds": int(statistics.median(waits)) if waits else None,
+        "open_entries": QueueEntry.objects.filter(
+            closed_at__isnull=True, **({"city_id": city_id} if city_id else {})
+        ).count(),
+    }

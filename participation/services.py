@@ -11,7 +11,7 @@ from backend.errors import Conflict, DomainError, Missing, Refused
 from backend.persian import normalise
 from backend.sanitise import clean_html, html_to_text, plain_text
 from moderation.models import ModerationState
-from moderation.services import initial_state
+from moderation.services import content_submitted, initial_state
 from participation.models import (
     BODY_MAX,
     TITLE_MAX,
@@ -88,7 +88,9 @@ def problem_submit(
         search_text=normalise(f"{title} {html_to_text(body)}"),
         moderation_state=initial_state(plan=plan, author=author),
     )
-    problem.save()
+    with transaction.atomic():
+        problem.save()
+        content_submitted(content=problem)
     return problem
 
 
@@ -178,7 +180,9 @@ def comment_post(
         is_expert=author.is_expert,
         moderation_state=initial_state(plan=plan, author=author),
     )
-    comment.save()
+    with transaction.atomic():
+        comment.save()
+        content_submitted(content=comment)
     return comment
 
 
@@ -226,7 +230,9 @@ def proposal_submit(
         plan_item=plan_item,
         moderation_state=initial_state(plan=plan, author=author),
     )
-    proposal.save()
+    with transaction.atomic():
+        proposal.save()
+        content_submitted(content=proposal)
     return proposal
 
 
