@@ -6,8 +6,9 @@ from django.utils import timezone
 
 from accounts.models import Membership, Organisation, StaffRole, User
 from demo import content
+from demo.moderation_loader import load_moderation_history
 from demo.plan_loader import load_plan_content
-from planning.models import Axis, City, Committee, District
+from planning.models import Axis, City, Committee, District, Plan
 
 
 class DemoRefused(Exception):
@@ -89,4 +90,7 @@ def load_demo() -> dict:
     loaded = {"cities": cities, "users": users, "organisation": organisation}
     # Plans and citizen input; adds `ngo2` to users.
     loaded.update(load_plan_content(cities=cities, users=users, organisation=organisation))
+    arak_plan = Plan.objects.filter(city=cities["arak"]).order_by("id").first()
+    if arak_plan is not None:
+        loaded["moderation"] = load_moderation_history(arak_plan)
     return loaded

@@ -13,7 +13,8 @@ from django.utils import timezone
 
 from accounts.models import Membership, Organisation, User
 from demo import content, content_plan
-from moderation.services import content_set_state
+from moderation.models import QueueEntry
+from moderation.services import decision_apply
 from participation.models import Comment, Problem, Proposal
 from participation.services import (
     comment_post,
@@ -25,6 +26,21 @@ from participation.services import (
 from planning.models import Axis, City, Committee, District, Plan, PlanItem
 
 PUBLISHED = "published"
+
+
+def _approve(content) -> None:
+    """Publish through a moderator's decision, as on a live site: the queue entry closes and
+    the transparency figures have something to show."""
+    kind = type(content)._meta.model_name
+    entry = QueueEntry.objects.get(**{kind: content}, closed_at__isnull=True)
+    moderators = list(
+        User.objects.filter(username__in=["moderator", "moderator2"]).order_by("username")
+    )
+    moderator = next(m for m in moderators if m.pk != content.author_id)
+    decision_apply(moderator=moderator, entry_id=entry.pk, outcome="approve")
+    content.moderation_state = PUBLISHED
+
+
 KIND_BY_DEPTH = {
     1: PlanItem.Kind.GOAL,
     2: PlanItem.Kind.STRATEGY,
@@ -187,7 +203,7 @@ def load_problems(plan: Plan, people: dict[str, User], created: Counter) -> dict
             longitude=longitude,
         )
         if published:
-            content_set_state(content=problem, state=PUBLISHED)
+            _approve(problem)
         # Spread the posting dates over the last five weeks (oldest first), so lists and
         # "newest" sorting look lived-in; publication follows a few hours later.
         posted = now - timedelta(hours=18 * (total - index) + 30)
@@ -237,7 +253,7 @@ def load_proposals(
             plan_item=items[item_code] if item_code else None,
             organisation=organisations[organisation] if organisation else None,
         )
-        content_set_state(content=proposal, state=PUBLISHED)
+        _approve(proposal)
         # Within the last day: after every problem they answer, before the comments.
         posted = now - timedelta(hours=3 * (total - index))
         Proposal.objects.filter(pk=proposal.pk).update(
@@ -277,7 +293,7 @@ def load_comments(
             **{field: objects[target_key]},
         )
         if published:
-            content_set_state(content=comment, state=PUBLISHED)
+            _approve(comment)
         comments[key] = comment
         created["comments"] += 1
 
