@@ -1,6 +1,7 @@
 from django.urls import path
 
 from frontend import views
+from frontend import views_participation as participation
 
 app_name = "frontend"
 
@@ -10,4 +11,45 @@ urlpatterns = [
     path("signout/", views.signout, name="signout"),
     path("notifications/", views.notifications, name="notifications"),
     path("profile/", views.profile, name="profile"),
+    # Plans and their items
+    path("plans/", participation.plans, name="plans"),
+    path("plans/<int:pk>/", participation.plan, name="plan"),
+    path("plan-items/<int:pk>/", participation.plan_item, name="plan_item"),
+    path(
+        "plan-items/<int:pk>/comments/",
+        participation.comment_create,
+        {"target": "plan_item"},
+        name="plan_item_comment",
+    ),
+    # Problems
+    path("problems/", participation.problems, name="problems"),
+    path("problems/new/", participation.problem_new, name="problem_new"),
+    path("problems/similar/", participation.problem_similar, name="problem_similar"),
+    path("problems/<int:pk>/", participation.problem, name="problem"),
+    path("problems/<int:pk>/support/", participation.problem_support, name="problem_support"),
+    path(
+        "problems/<int:pk>/comments/",
+        participation.comment_create,
+        {"target": "problem"},
+        name="problem_comment",
+    ),
+    # Proposals and endorsements
+    path("proposals/new/", participation.proposal_new, name="proposal_new"),
+    path("proposals/<int:pk>/", participation.proposal, name="proposal"),
+    path("proposals/<int:pk>/endorse/", participation.proposal_endorse, name="proposal_endorse"),
+    path(
+        "proposals/<int:pk>/unendorse/",
+        participation.proposal_unendorse,
+        name="proposal_unendorse",
+    ),
+    path(
+        "proposals/<int:pk>/comments/",
+        participation.comment_create,
+        {"target": "proposal"},
+        name="proposal_comment",
+    ),
+    # Organisations and the author's own posts
+    path("organisations/", participation.organisations, name="organisations"),
+    path("organisations/new/", participation.organisation_new, name="organisation_new"),
+    path("me/posts/", participation.my_posts, name="my_posts"),
 ]

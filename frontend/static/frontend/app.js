@@ -47,3 +47,14 @@
     if (path && "WebSocket" in window) { connect(path, 1000); }
   });
 })();
+
+// htmx leaves 4xx answers unswapped; forms marked data-swap-errors get their refusal partial
+// (a Persian message with the typed text kept) swapped in like a success.
+document.addEventListener("htmx:beforeSwap", function (event) {
+  var status = event.detail.xhr.status;
+  var source = event.detail.requestConfig && event.detail.requestConfig.elt;
+  if (status >= 400 && status < 500 && source && source.closest("[data-swap-errors]")) {
+    event.detail.shouldSwap = true;
+    event.detail.isError = false;
+  }
+});
