@@ -110,9 +110,7 @@ class ReportIn(serializers.Serializer):
     def validate(self, attrs):
         given = [attrs[k] for k in ("problem", "proposal", "comment") if attrs.get(k) is not None]
         if len(given) != 1:
-            raise serializers.ValidationError(
-                "دقیقاً یکی از problem، proposal یا comment را بدهید."
-            )
+            raise serializers.ValidationError("دقیقاً یکی از problem، proposal یا comment را بدهید.")
         attrs["content"] = given[0]
         return attrs
 
