@@ -113,3 +113,11 @@ class TestSignedInPages:
         client.post("/profile/", {"display_name": "نام تازه"})
         citizen.refresh_from_db()
         assert citizen.display_name == "نام تازه" and not citizen.show_name_publicly
+
+
+@pytest.mark.django_db
+def test_browser_language_does_not_switch_away_from_persian(client, api_client):
+    html = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert '<html lang="fa" dir="rtl">' in html
+    response = api_client.get("/api/v1/me", HTTP_ACCEPT_LANGUAGE="en")
+    assert any("\u0600" <= ch <= "\u06ff" for ch in response.json()["detail"])
