@@ -1,6 +1,12 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 
 
 class ParticipationConfig(AppConfig):
     name = "participation"
     verbose_name = "مشارکت"
+
+    def ready(self):
+        from participation.similarity import ensure_sqlite_index
+
+        post_migrate.connect(ensure_sqlite_index, sender=self)

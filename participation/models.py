@@ -58,6 +58,16 @@ class Problem(ModeratedContent):
         db_index=True,
     )
     supports_count = models.PositiveIntegerField(_("پشتیبان‌ها"), default=0, db_index=True)
+    inventory_entry = models.ForeignKey(
+        "planning.InventoryEntry",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="problems",
+        verbose_name=_("مسئله‌ی فهرست"),
+    )
+    # Shown to the author when a planner finds the problem outside the plan's scope.
+    triage_reason = models.TextField(_("دلیل"), blank=True)
 
     class Meta:
         verbose_name = _("مسئله")

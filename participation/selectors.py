@@ -27,7 +27,7 @@ def problem_list(*, user=None) -> QuerySet[Problem]:
     """Problems the user may see (published, plus their own), ready for listing."""
     queryset = (
         Problem.objects.filter(visible_to(user))
-        .select_related("author", "axis", "district", "plan", "plan__city")
+        .select_related("author", "axis", "district", "plan", "plan__city", "inventory_entry")
         .annotate(comments_count=_published_comments_count("problem"))
     )
     if user is not None and user.is_authenticated:
@@ -38,7 +38,13 @@ def problem_list(*, user=None) -> QuerySet[Problem]:
 
 
 def problem_get(*, pk: int, user=None) -> Problem | None:
-    return problem_list(user=user).filter(pk=pk).first()
+    """One problem with its inventory entry and the plan items that address it."""
+    return (
+        problem_list(user=user)
+        .prefetch_related("inventory_entry__addressed_by")
+        .filter(pk=pk)
+        .first()
+    )
 
 
 def comment_list(*, user=None) -> QuerySet[Comment]:

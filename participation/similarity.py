@@ -89,3 +89,35 @@ def similar_problems(
     if connection.vendor == "postgresql":
         return _postgres(key, plan_id, limit, exclude_id)
     return _sqlite(key, plan_id, limit, exclude_id)
+
+
+def ensure_sqlite_index(using: str = "default", **kwargs) -> None:
+    """Keep SQLite's trigram table and its triggers in place after every migrate.
+
+    SQLite migrations that alter the problem table rebuild it, which drops its triggers;
+    this puts them back and refills the index when they were missing.
+    """
+    from django.db import connections
+
+    from participation.migrations import _sqlite_trigram as sql
+
+    connection = connections[using]
+    if connection.vendor != "sqlite":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'participation_problem'"
+        )
+        if cursor.fetchone() is None:
+            return
+        cursor.execute(
+            "SELECT count(*) FROM sqlite_master "
+            "WHERE type = 'trigger' AND name LIKE 'problem_trgm_%'"
+        )
+        complete = cursor.fetchone()[0] == 3
+        if complete:
+            return
+        for statement in sql.CREATE:
+            cursor.execute(statement)
+        cursor.execute("DELETE FROM participation_problem_trgm")
+        cursor.execute(sql.FILL)

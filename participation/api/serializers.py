@@ -68,6 +68,42 @@ class ProblemOut(serializers.ModelSerializer):
         return bool(getattr(obj, "supported_by_me", False))
 
 
+class ProblemDetailOut(ProblemOut):
+    """The problem with its place in the inventory: the entry and the plan items answering
+    it; the out-of-scope reason is for the author."""
+
+    inventory_entry = serializers.SerializerMethodField()
+    triage_reason = serializers.SerializerMethodField()
+
+    class Meta(ProblemOut.Meta):
+        fields = [*ProblemOut.Meta.fields, "inventory_entry", "triage_reason"]
+
+    def get_inventory_entry(self, obj) -> dict | None:
+        entry = obj.inventory_entry
+        if entry is None:
+            return None
+        return {
+            "id": entry.pk,
+            "code": entry.code,
+            "title": entry.title,
+            "status": entry.status,
+            "addressed_by": [
+                {"id": i.pk, "code": i.code, "title": i.title, "kind": i.kind}
+                for i in entry.addressed_by.all()
+            ],
+        }
+
+    def get_triage_reason(self, obj) -> str | None:
+        request = self.context.get("request")
+        if (
+            request is not None
+            and request.user.is_authenticated
+            and request.user.pk == obj.author_id
+        ):
+            return obj.triage_reason or None
+        return None
+
+
 class SimilarIn(serializers.Serializer):
     plan = serializers.PrimaryKeyRelatedField(queryset=Plan.objects.all())
     text = serializers.CharField(max_length=TITLE_INPUT_MAX)

@@ -29,11 +29,16 @@ class ProblemListCreate(generics.ListCreateAPIView):
         return Response(s.ProblemOut(problem).data, status=status.HTTP_201_CREATED)
 
 
-class ProblemDetail(generics.RetrieveAPIView):
-    serializer_class = s.ProblemOut
-
-    def get_queryset(self):
-        return selectors.problem_list(user=self.request.user)
+class ProblemDetail(APIView):
+    @extend_schema(responses=s.ProblemDetailOut)
+    def get(self, request, pk):
+        problem = selectors.problem_get(pk=pk, user=request.user)
+        if problem is None:
+            return Response(
+                {"detail": "مسئله‌ای با این شناسه نیست.", "code": "not_found"},
+                status=status.HTTP_404_NOT_FOUND,
+            )
+        return Response(s.ProblemDetailOut(problem, context={"request": request}).data)
 
 
 class ProblemSimilar(APIView):

@@ -7,6 +7,8 @@ with the problem table by triggers.
 
 from django.db import migrations
 
+from participation.migrations import _sqlite_trigram as sqlite
+
 POSTGRES_UP = [
     "CREATE EXTENSION IF NOT EXISTS pg_trgm",
     "CREATE INDEX IF NOT EXISTS problem_title_key_trgm ON participation_problem "
@@ -18,26 +20,8 @@ POSTGRES_DOWN = [
     "DROP INDEX IF EXISTS problem_search_text_trgm",
     "DROP INDEX IF EXISTS problem_title_key_trgm",
 ]
-SQLITE_UP = [
-    "CREATE VIRTUAL TABLE IF NOT EXISTS participation_problem_trgm "
-    "USING fts5(title_key, tokenize='trigram')",
-    "CREATE TRIGGER IF NOT EXISTS problem_trgm_insert AFTER INSERT ON participation_problem "
-    "BEGIN INSERT INTO participation_problem_trgm(rowid, title_key) "
-    "VALUES (new.id, new.title_key); END",
-    "CREATE TRIGGER IF NOT EXISTS problem_trgm_update AFTER UPDATE OF title_key "
-    "ON participation_problem BEGIN UPDATE participation_problem_trgm "
-    "SET title_key = new.title_key WHERE rowid = old.id; END",
-    "CREATE TRIGGER IF NOT EXISTS problem_trgm_delete AFTER DELETE ON participation_problem "
-    "BEGIN DELETE FROM participation_problem_trgm WHERE rowid = old.id; END",
-    "INSERT INTO participation_problem_trgm(rowid, title_key) "
-    "SELECT id, title_key FROM participation_problem",
-]
-SQLITE_DOWN = [
-    "DROP TRIGGER IF EXISTS problem_trgm_delete",
-    "DROP TRIGGER IF EXISTS problem_trgm_update",
-    "DROP TRIGGER IF EXISTS problem_trgm_insert",
-    "DROP TABLE IF EXISTS participation_problem_trgm",
-]
+SQLITE_UP = [*sqlite.CREATE, sqlite.FILL]
+SQLITE_DOWN = sqlite.DROP
 
 
 def run(statements_by_vendor):
