@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "moderation",
     "frontend",
     "demo",
+    "benchmark",
 ]
 
 MIDDLEWARE = [

@@ -36,12 +36,10 @@ def _rejections_count():
     return Coalesce(Subquery(rejected, output_field=IntegerField()), 0)
 
 
-def queue_list(*, city_id: int) -> QuerySet[QueueEntry]:
-    """Open entries of a city, oldest first, with their content, authors and the authors'
-    earlier rejections — one query whatever the number of entries."""
+def _entries() -> QuerySet[QueueEntry]:
+    """Entries with everything a moderator reads about them, in one query."""
     return (
-        QueueEntry.objects.filter(city_id=city_id, closed_at__isnull=True)
-        .select_related(
+        QueueEntry.objects.select_related(
             "city",
             "claimed_by",
             "problem__author",
@@ -56,8 +54,13 @@ def queue_list(*, city_id: int) -> QuerySet[QueueEntry]:
             author_any=Coalesce("problem__author_id", "proposal__author_id", "comment__author_id")
         )
         .annotate(author_rejections=_rejections_count())
-        .order_by("created_at", "id")
     )
+
+
+def queue_list(*, city_id: int) -> QuerySet[QueueEntry]:
+    """Open entries of a city, oldest first, with their content, authors and the authors'
+    earlier rejections — one query whatever the number of entries."""
+    return _entries().filter(city_id=city_id, closed_at__isnull=True).order_by("created_at", "id")
 
 
 def _target_of_comment(comment) -> dict | None:
@@ -115,25 +118,7 @@ def queue_entry_out(entry: QueueEntry, *, now=None) -> dict:
 
 
 def queue_entry_payload(entry_id: int) -> dict:
-    entry = (
-        QueueEntry.objects.select_related(
-            "city",
-            "claimed_by",
-            "problem__author",
-            "proposal__author",
-            "comment__author",
-            "comment__plan_item",
-            "comment__problem",
-            "comment__proposal",
-            "appeal",
-        )
-        .annotate(
-            author_any=Coalesce("problem__author_id", "proposal__author_id", "comment__author_id")
-        )
-        .annotate(author_rejections=_rejections_count())
-        .filter(pk=entry_id)
-        .first()
-    )
+    entry = _entries().filter(pk=entry_id).first()
     return {"entry": queue_entry_out(entry)} if entry else {}
 
 

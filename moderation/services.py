@@ -192,6 +192,20 @@ def _open_entry(entry_id: int, *, lock: bool = True) -> QueueEntry:
     return entry
 
 
+def _refuse_if_claimed_by_another(entry: QueueEntry, moderator, now) -> None:
+    """409 while another moderator's claim on the entry is live."""
+    if (
+        entry.claimed_by_id not in (None, moderator.pk)
+        and entry.claimed_until
+        and entry.claimed_until > now
+    ):
+        raise Conflict(
+            "ناظر دیگری این مورد را برداشته است؛ کمی بعد دوباره نگاه کنید.",
+            code="claimed",
+            extra={"claimed_until": entry.claimed_until.isoformat()},
+        )
+
+
 def queue_claim(*, moderator, entry_id: int) -> QueueEntry:
     """Reserve an entry for a few minutes; another moderator's live claim is a 409."""
     now = timezone.now()
@@ -200,16 +214,7 @@ def queue_claim(*, moderator, entry_id: int) -> QueueEntry:
         _require_moderator(moderator, entry.city_id)
         if entry.closed_at is not None:
             raise Conflict("درباره‌ی این مورد پیش‌تر تصمیم گرفته شده است.", code="closed")
-        if (
-            entry.claimed_by_id not in (None, moderator.pk)
-            and entry.claimed_until
-            and entry.claimed_until > now
-        ):
-            raise Conflict(
-                "ناظر دیگری این مورد را برداشته است؛ کمی بعد دوباره نگاه کنید.",
-                code="claimed",
-                extra={"claimed_until": entry.claimed_until.isoformat()},
-            )
+        _refuse_if_claimed_by_another(entry, moderator, now)
         entry.claimed_by = moderator
         entry.claimed_until = now + timedelta(seconds=settings.MODERATION_CLAIM_SECONDS)
         entry.save(update_fields=["claimed_by", "claimed_until"])
@@ -279,12 +284,7 @@ def decision_apply(
         _require_moderator(moderator, entry.city_id)
         if entry.closed_at is not None:
             raise Conflict("درباره‌ی این مورد پیش‌تر تصمیم گرفته شده است.", code="closed")
-        if (
-            entry.claimed_by_id not in (None, moderator.pk)
-            and entry.claimed_until
-            and entry.claimed_until > now
-        ):
-            raise Conflict("ناظر دیگری این مورد را برداشته است.", code="claimed")
+        _refuse_if_claimed_by_another(entry, moderator, now)
         kind = entry.content_type
         model = type(entry)._meta.get_field(kind).related_model
         content = model.objects.select_for_update().get(pk=entry.object_id)

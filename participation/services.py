@@ -53,6 +53,14 @@ def _same_city(plan: Plan, axis: Axis | None, district: District | None) -> None
         raise DomainError("این منطقه از شهر این برنامه نیست.", code="district_other_city")
 
 
+def _save_and_queue(content):
+    """Store new content and put it in its city's moderation queue, together."""
+    with transaction.atomic():
+        content.save()
+        content_submitted(content=content)
+    return content
+
+
 # Problems ----------------------------------------------------------------------------
 
 
@@ -88,10 +96,7 @@ def problem_submit(
         search_text=normalise(f"{title} {html_to_text(body)}"),
         moderation_state=initial_state(plan=plan, author=author),
     )
-    with transaction.atomic():
-        problem.save()
-        content_submitted(content=problem)
-    return problem
+    return _save_and_queue(problem)
 
 
 def _supportable(problem: Problem, user: User) -> None:
@@ -180,10 +185,7 @@ def comment_post(
         is_expert=author.is_expert,
         moderation_state=initial_state(plan=plan, author=author),
     )
-    with transaction.atomic():
-        comment.save()
-        content_submitted(content=comment)
-    return comment
+    return _save_and_queue(comment)
 
 
 # Proposals and endorsements ------------------------------------------------------------
@@ -230,10 +232,7 @@ def proposal_submit(
         plan_item=plan_item,
         moderation_state=initial_state(plan=plan, author=author),
     )
-    with transaction.atomic():
-        proposal.save()
-        content_submitted(content=proposal)
-    return proposal
+    return _save_and_queue(proposal)
 
 
 def proposal_endorse(
