@@ -102,6 +102,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "frontend.context_processors.unread_notifications",
+                "frontend.context_processors.staff_navigation",
             ],
             "builtins": ["backend.templatetags.persian"],
         },
@@ -140,7 +141,9 @@ if REDIS_URL:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_URL,
+            # A separate database for the cache keeps a cache flush (tests clear it) from
+            # touching the channel layer's groups.
+            "LOCATION": os.environ.get("REDIS_CACHE_URL") or REDIS_URL,
             "KEY_PREFIX": os.environ.get("CACHE_PREFIX", "hamandishi"),
         }
     }

@@ -7,3 +7,13 @@ def unread_notifications(request):
     if user is None or not user.is_authenticated:
         return {}
     return {"unread_notifications": notification_unread_count(user=user)}
+
+
+def staff_navigation(request):
+    """The signed-in user's city roles for the header links (one query, none for others)."""
+    from accounts.selectors import user_staff_roles
+
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    return {"nav_staff_roles": list(user_staff_roles(user=user))}

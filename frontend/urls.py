@@ -1,6 +1,7 @@
 from django.urls import path
 
 from frontend import views
+from frontend import views_moderation as moderation
 from frontend import views_participation as participation
 
 app_name = "frontend"
@@ -52,4 +53,40 @@ urlpatterns = [
     path("organisations/", participation.organisations, name="organisations"),
     path("organisations/new/", participation.organisation_new, name="organisation_new"),
     path("me/posts/", participation.my_posts, name="my_posts"),
+    # Moderation: the live queue and the audit (city staff), rules and figures (public),
+    # reports and appeals (signed-in citizens)
+    path("moderation/<slug:city_slug>/", moderation.moderation_queue, name="moderation_queue"),
+    path(
+        "moderation/<slug:city_slug>/entries/<int:entry_id>/",
+        moderation.moderation_entry_partial,
+        name="moderation_entry_partial",
+    ),
+    path(
+        "moderation/<slug:city_slug>/entries/<int:entry_id>/claim/",
+        moderation.moderation_claim,
+        name="moderation_claim",
+    ),
+    path(
+        "moderation/<slug:city_slug>/entries/<int:entry_id>/release/",
+        moderation.moderation_release,
+        name="moderation_release",
+    ),
+    path(
+        "moderation/<slug:city_slug>/entries/<int:entry_id>/decide/",
+        moderation.moderation_decide,
+        name="moderation_decide",
+    ),
+    path(
+        "moderation/<slug:city_slug>/decisions/",
+        moderation.moderation_history,
+        name="moderation_history",
+    ),
+    path("rules/", moderation.rules, name="rules"),
+    path("transparency/", moderation.transparency, name="transparency"),
+    path(
+        "report/<str:kind>/<int:pk>/",
+        moderation.report,
+        name="report",
+    ),
+    path("appeals/<int:decision_id>/", moderation.appeal, name="appeal"),
 ]

@@ -17,6 +17,7 @@ from accounts import selectors as account_selectors
 from accounts import services as account_services
 from backend.errors import DomainError
 from backend.persian import to_latin_digits
+from frontend import views_moderation as moderation_pages
 from moderation.models import ModerationState
 from participation import selectors, services
 from participation.api.filters import ProblemFilter
@@ -499,6 +500,8 @@ def organisation_new(request):
 def my_posts(request):
     posts = selectors.my_posts(user=request.user)
     context = {name: rows[:100] for name, rows in posts.items()}
+    # Rejected posts with the decision's rules and note, and the appeal form (moderation).
+    context["rejections"] = moderation_pages.rejections_of(user=request.user)
     return render(request, "frontend/my_posts.html", context)
 
 

@@ -42,7 +42,13 @@ TRANSITIONS: dict[str, set[str]] = {
 # What each outcome does to content in each state; a missing pair is refused (409).
 # Re-deciding on an appeal or a report may keep the state (a rejection upheld is final).
 OUTCOME_STATES: dict[str, dict[str, str]] = {
-    Outcome.APPROVE: {S.PENDING: S.PUBLISHED, S.REJECTED: S.PUBLISHED, S.HIDDEN: S.PUBLISHED},
+    # Approving published content (post-moderation's look after publishing) keeps it.
+    Outcome.APPROVE: {
+        S.PENDING: S.PUBLISHED,
+        S.PUBLISHED: S.PUBLISHED,
+        S.REJECTED: S.PUBLISHED,
+        S.HIDDEN: S.PUBLISHED,
+    },
     Outcome.REJECT: {S.PENDING: S.REJECTED, S.REJECTED: S.REJECTED, S.HIDDEN: S.REJECTED},
     Outcome.HIDE: {S.PUBLISHED: S.HIDDEN, S.HIDDEN: S.HIDDEN},
     Outcome.RESTORE: {S.HIDDEN: S.PUBLISHED},
@@ -387,6 +393,16 @@ def report_submit(
             if hidden:
                 content.moderation_state = S.HIDDEN
                 queue_enqueue(content=content, reason=QueueEntry.Reason.REPORTED)
+                notification_send(
+                    user_ids=[content.author_id],
+                    kind="moderation.hidden_by_reports",
+                    payload={
+                        "content_type": kind,
+                        "object_id": content.pk,
+                        "summary": content_summary(content),
+                        "state": S.HIDDEN,
+                    },
+                )
     return report
 
 

@@ -288,3 +288,25 @@ def test_city_admin_is_not_a_moderator(submit_problem, arak):
     admin = StaffRoleFactory(city=arak, role="city_admin").user
     with pytest.raises(Refused):
         services.queue_claim(moderator=admin, entry_id=entry_of(submit_problem()).pk)
+
+
+@pytest.mark.django_db
+def test_post_moderation_look_can_keep_published_content(plan, moderator):
+    from participation.services import problem_submit
+
+    plan.moderation_mode = "post"
+    plan.save()
+    problem = problem_submit(author=UserFactory(), plan=plan, title="عنوان", body="شرح")
+    decision = services.decision_apply(
+        moderator=moderator, entry_id=entry_of(problem).pk, outcome="approve"
+    )
+    assert (decision.previous_state, decision.new_state) == ("published", "published")
+    assert not QueueEntry.objects.filter(problem=problem, closed_at__isnull=True).exists()
+
+
+@pytest.mark.django_db
+def test_author_is_told_when_reports_hide_the_post(published_problem, settings):
+    settings.MODERATION_REPORT_THRESHOLD = 1
+    services.report_submit(reporter=UserFactory(), content=published_problem, rule_code="insult")
+    note = Notification.objects.get(user=published_problem.author)
+    assert note.kind == "moderation.hidden_by_reports" and note.payload["state"] == "hidden"
