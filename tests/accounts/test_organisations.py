@@ -1,4 +1,6 @@
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from accounts import services
 from accounts.models import Membership, Notification, Organisation
@@ -138,3 +140,55 @@ class TestMembers:
             services.membership_add(
                 actor=ngo_admin, organisation=organisation, user=citizen, role="owner"
             )
+
+
+@pytest.mark.django_db
+class TestOrganisationApi:
+    URL = "/api/v1/organisations/"
+
+    def test_register_lists_pending_to_its_members_only(self, as_user, api_client, citizen, arak):
+        response = as_user(citizen).post(
+            self.URL,
+            {"name": "انجمن محله‌ی سردشت", "registration_number": "۱۴۰۲-۷۷", "city": "arak"},
+        )
+        assert response.status_code == 201, response.json()
+        body = response.json()
+        assert body["status"] == "pending" and body["registration_number"] == "1402-77"
+        assert [o["id"] for o in as_user(citizen).get(self.URL).json()["results"]] == [body["id"]]
+        api_client.credentials()
+        assert api_client.get(self.URL).json()["count"] == 0
+
+    @pytest.mark.parametrize(
+        "payload",
+        [
+            {"name": "x", "registration_number": "1", "city": "tehran"},
+            {"name": "", "registration_number": "1", "city": "arak"},
+            {"name": "x", "registration_number": "<b>", "city": "arak"},
+            {"registration_number": "1", "city": "arak"},
+        ],
+    )
+    def test_register_refusals(self, as_user, citizen, arak, payload):
+        response = as_user(citizen).post(self.URL, payload)
+        assert response.status_code == 400
+
+    def test_members_managed_by_admin(self, as_user, organisation, ngo_admin, citizen, citizen2):
+        url = f"{self.URL}{organisation.pk}/members/"
+        response = as_user(ngo_admin).post(url, {"phone": "۰۹۱۲۰۰۰۰۰۰۱"})
+        assert response.status_code == 201 and response.json()["user"] == citizen.pk
+        assert as_user(citizen).post(url, {"phone": citizen2.phone}).status_code == 403
+        assert as_user(ngo_admin).post(url, {"phone": "09359999999"}).status_code == 404
+        assert as_user(ngo_admin).post(url, {"phone": "123"}).status_code == 400
+        assert len(as_user(citizen).get(url).json()) == 2
+        assert as_user(citizen2).get(url).json() == []
+        delete = as_user(ngo_admin).delete(f"{url}{citizen.pk}/")
+        assert delete.status_code == 204
+
+    def test_list_query_count_constant(self, api_client, arak):
+        counts = []
+        for n in (1, 20):
+            for _ in range(n):
+                MembershipFactory(organisation=OrganisationFactory(city=arak))
+            with CaptureQueriesContext(connection) as queries:
+                api_client.get(self.URL, {"page_size": 100})
+            counts.append(len(queries))
+        assert counts[0] == counts[1]

@@ -90,3 +90,15 @@ class TestTreeShape:
     def test_persian_digit_code_is_normalised(self, plan):
         item = PlanItemFactory(plan=plan, kind="goal", code="۱۱")
         assert item.code == "11" and item.sort_key == "0011"
+
+
+@pytest.mark.django_db
+def test_plan_list_query_count_constant(api_client, arak):
+    counts = []
+    for n in (1, 20):
+        for _ in range(n):
+            PlanFactory(city=arak)
+        with CaptureQueriesContext(connection) as queries:
+            api_client.get("/api/v1/plans/", {"city": "arak", "page_size": 100})
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
