@@ -16,4 +16,11 @@ def staff_navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    return {"nav_staff_roles": list(user_staff_roles(user=user))}
+    from planning.selectors import plans_for_planner
+
+    roles = list(user_staff_roles(user=user))
+    planner_cities = [r.city_id for r in roles if r.role == "planner"]
+    return {
+        "nav_staff_roles": roles,
+        "nav_planner_plans": plans_for_planner(city_ids=planner_cities) if planner_cities else [],
+    }

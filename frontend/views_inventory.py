@@ -140,7 +140,7 @@ def _render_board(request, plan, query: QueryDict, *, status: int = 200, failed=
         "plan": plan,
         "values": query,
         "back": query.urlencode(),
-        "entries": list(selectors.inventory_list(plan_id=plan.pk).order_by("code")),
+        "entries": selectors.inventory_choices(plan_id=plan.pk),
         "failed": failed or {},
         "error": (failed or {}).get("error"),
         **choices,
@@ -150,14 +150,19 @@ def _render_board(request, plan, query: QueryDict, *, status: int = 200, failed=
         return render(request, "frontend/inventory/board.html", context, status=400)
     page = Paginator(filterset.qs, BOARD_PER_PAGE).get_page(query.get("page"))
     context["page"] = page
+    suggestions = selectors.inventory_suggestions(
+        plan_id=plan.pk,
+        texts=[problem.title for problem in page.object_list],
+        choices=context["entries"],
+    )
     context["rows"] = [
         {
             "problem": problem,
-            "suggestions": selectors.inventory_similar_entries(plan_id=plan.pk, text=problem.title),
+            "suggestions": suggested,
             "committee_id": by_axis.get(problem.axis_id),
             "failed": failed if failed and failed.get("problem") == problem.pk else None,
         }
-        for problem in page.object_list
+        for problem, suggested in zip(page.object_list, suggestions, strict=True)
     ]
     return render(request, "frontend/inventory/board.html", context, status=status)
 

@@ -43,6 +43,14 @@ def plan_list() -> QuerySet[Plan]:
     return Plan.objects.select_related("city").order_by("city__name", "-start_year", "id")
 
 
+def plans_for_planner(*, city_ids: list[int]) -> list[Plan]:
+    """The newest plan of each of these cities (for planners' header links)."""
+    newest: dict[int, Plan] = {}
+    for plan in Plan.objects.filter(city_id__in=city_ids).order_by("city_id", "-start_year", "-id"):
+        newest.setdefault(plan.city_id, plan)
+    return list(newest.values())
+
+
 def plan_items_tree(*, plan: Plan) -> list[dict]:
     """The plan's item tree from one query: each node has id, kind, code, title, status,
     comments window state and children, ordered by code."""
@@ -201,17 +209,38 @@ def triage_queue(*, plan_id: int):
     )
 
 
+def inventory_choices(*, plan_id: int) -> list[dict]:
+    """The plan's entries for pickers: id, code, title only."""
+    return list(
+        InventoryEntry.objects.filter(plan_id=plan_id)
+        .order_by("code")
+        .values("id", "code", "title", "title_key")
+    )
+
+
+SUGGESTION_THRESHOLD = 0.25
+
+
+def inventory_suggestions(
+    *, plan_id: int, texts: list[str], limit: int = 5, choices: list[dict] | None = None
+) -> list[list[dict]]:
+    """For each text, the entries whose titles look most like it (one query for all)."""
+    choices = inventory_choices(plan_id=plan_id) if choices is None else choices
+    found = []
+    for text in texts:
+        key = normalise(text)
+        scored = [
+            {"id": c["id"], "code": c["code"], "title": c["title"], "score": round(score, 3)}
+            for c in choices
+            if (score := similarity(key, c["title_key"])) >= SUGGESTION_THRESHOLD
+        ]
+        found.append(sorted(scored, key=lambda s: -s["score"])[:limit])
+    return found
+
+
 def inventory_similar_entries(*, plan_id: int, text: str, limit: int = 5) -> list[dict]:
     """Entries whose titles look like `text` (for the merge/accept picker)."""
-    key = normalise(text)
-    scored = []
-    for pk, code, title, title_key in InventoryEntry.objects.filter(plan_id=plan_id).values_list(
-        "id", "code", "title", "title_key"
-    ):
-        score = similarity(key, title_key)
-        if score >= 0.15:
-            scored.append({"id": pk, "code": code, "title": title, "score": round(score, 3)})
-    return sorted(scored, key=lambda s: -s["score"])[:limit]
+    return inventory_suggestions(plan_id=plan_id, texts=[text], limit=limit)[0]
 
 
 def inventory_aggregates(*, plan_id: int) -> dict:

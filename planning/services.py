@@ -28,6 +28,16 @@ def _check_tags(plan: Plan, axis: Axis | None, committee: Committee | None) -> N
         raise DomainError("این کمیته از شهر این برنامه نیست.", code="committee_other_city")
 
 
+def _severity(value) -> int:
+    try:
+        severity = int(value)
+    except (TypeError, ValueError):
+        severity = 0
+    if not 1 <= severity <= 5:
+        raise DomainError("شدت باید از ۱ تا ۵ باشد.", code="severity_range")
+    return severity
+
+
 def _statement(text: str | None) -> str:
     """Plain text that keeps its line breaks."""
     lines = [plain_text(line) for line in (text or "").splitlines()]
@@ -58,8 +68,7 @@ def inventory_entry_create(
     if len(title) > TITLE_MAX:
         raise DomainError(f"عنوان حداکثر {TITLE_MAX} نویسه است.", code="title_too_long")
     statement = _statement(statement)
-    if not 1 <= int(severity) <= 5:
-        raise DomainError("شدت باید از ۱ تا ۵ باشد.", code="severity_range")
+    severity = _severity(severity)
     _check_tags(plan, axis, committee)
     for _attempt in range(3):
         try:
@@ -72,7 +81,7 @@ def inventory_entry_create(
                     statement=statement,
                     axis=axis,
                     committee=committee,
-                    severity=int(severity),
+                    severity=severity,
                     created_by=actor,
                 )
         except IntegrityError:  # two planners took the same number at once
@@ -91,9 +100,7 @@ def inventory_entry_update(*, actor, entry: InventoryEntry, **changes) -> Invent
     if "statement" in changes:
         entry.statement = _statement(changes["statement"])
     if "severity" in changes:
-        if not 1 <= int(changes["severity"]) <= 5:
-            raise DomainError("شدت باید از ۱ تا ۵ باشد.", code="severity_range")
-        entry.severity = int(changes["severity"])
+        entry.severity = _severity(changes["severity"])
     if "status" in changes:
         if changes["status"] not in InventoryEntry.Status.values:
             raise DomainError("وضعیت نامعتبر است.", code="invalid_status")
@@ -203,9 +210,11 @@ def triage_accept(
     return problem
 
 
-def triage_merge(*, actor, problem_id: int, entry: InventoryEntry):
+def triage_merge(*, actor, problem_id: int, entry: InventoryEntry | None):
     """Mark a problem a duplicate of an entry's problems. Supports stay where they are and
     count through the entry."""
+    if entry is None:
+        raise DomainError("مسئله‌ی فهرست را برای ادغام انتخاب کنید.", code="entry_required")
     with transaction.atomic():
         problem = _problem_for_triage(problem_id)
         _require_planner(actor, problem.plan.city_id)

@@ -739,3 +739,47 @@ class TestCommitteePage:
     def test_unknown_committee_is_404(self, client, planner):
         client.force_login(planner)
         assert client.get("/committees/999999/inventory/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_board_query_count_is_the_same_for_1_and_20_problems(client, planner, plan, board):
+    for n in range(3):
+        services.inventory_entry_create(actor=planner, plan=plan, title=f"مسئله‌ی فهرست {n}")
+    client.force_login(planner)
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(board).status_code == 200
+        return len(captured)
+
+    ProblemFactory(plan=plan, title="مسئله‌ی یکم")
+    one = count()
+    for n in range(19):
+        ProblemFactory(plan=plan, title=f"مسئله‌ی شماره {n}")
+    assert one == count()
+
+
+@pytest.mark.django_db
+def test_planners_get_a_header_link_to_their_board(client, planner, plan, citizen):
+    client.force_login(planner)
+    assert f'href="/planning/{plan.pk}/triage/"' in html_of(client.get("/"))
+    client.force_login(citizen)
+    assert 'data-testid="nav-triage"' not in html_of(client.get("/"))
+
+
+@pytest.mark.django_db
+def test_problem_page_shows_its_entry_items_and_the_reason_to_its_author(
+    client, planner, plan, citizen
+):
+    problem = ProblemFactory(plan=plan, author=citizen, title="ترافیک میدان")
+    services.triage_accept(actor=planner, problem_id=problem.pk, new_entry={"title": "ترافیک"})
+    entry = InventoryEntry.objects.get(title="ترافیک")
+    item = PlanItemFactory(plan=plan, title="تقاطع غیرهمسطح")
+    entry.addressed_by.add(item)
+    html = html_of(client.get(f"/problems/{problem.pk}/"))
+    assert f'href="/inventory/{entry.pk}/"' in html and "تقاطع غیرهمسطح" in html
+    advert = ProblemFactory(plan=plan, author=citizen, title="آگهی فروش")
+    services.triage_out_of_scope(actor=planner, problem_id=advert.pk, reason="آگهی است.")
+    assert 'data-testid="triage-reason"' not in html_of(client.get(f"/problems/{advert.pk}/"))
+    client.force_login(citizen)
+    assert "آگهی است." in html_of(client.get(f"/problems/{advert.pk}/"))

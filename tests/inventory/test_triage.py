@@ -218,3 +218,30 @@ class TestTriageApi:
         assert mine["triage_reason"] == "آگهی" and mine["triage_state"] == "out_of_scope"
         theirs = as_user(UserFactory()).get(f"/api/v1/problems/{problem.pk}/").json()
         assert theirs["triage_reason"] is None
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("severity", ["x", None, 0, 6, "3.5"])
+def test_bad_severity_is_a_domain_error(planner, plan, severity):
+    with pytest.raises(DomainError):
+        services.inventory_entry_create(actor=planner, plan=plan, title="عنوان", severity=severity)
+
+
+@pytest.mark.django_db
+def test_merge_needs_an_entry(planner, plan):
+    with pytest.raises(DomainError):
+        services.triage_merge(actor=planner, problem_id=ProblemFactory(plan=plan).pk, entry=None)
+
+
+@pytest.mark.django_db
+def test_suggestions_for_many_titles_in_one_query(planner, plan, django_assert_num_queries):
+    from planning.selectors import inventory_suggestions
+
+    services.inventory_entry_create(actor=planner, plan=plan, title="ترافیک بلوار امام خمینی")
+    services.inventory_entry_create(actor=planner, plan=plan, title="آلودگی هوای جنوب شهر")
+    with django_assert_num_queries(1):
+        found = inventory_suggestions(
+            plan_id=plan.pk, texts=["ترافيك بلوار امام", "دود و آلودگی هوا", "کتابخانه"]
+        )
+    assert [len(f) > 0 for f in found] == [True, True, False]
+    assert found[0][0]["title"] == "ترافیک بلوار امام خمینی"
