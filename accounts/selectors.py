@@ -47,3 +47,17 @@ def organisation_members(*, organisation: Organisation, viewer) -> QuerySet[Memb
         .select_related("user")
         .order_by("role", "joined_at")
     )
+
+
+def organisation_review_list(*, user) -> QuerySet[Organisation]:
+    """Organisations of the cities where the user is a city admin, any status, pending
+    first (for verification)."""
+    from accounts.rules import city_roles
+
+    cities = [city_id for city_id, role in city_roles(user) if role == StaffRole.Role.CITY_ADMIN]
+    return (
+        Organisation.objects.filter(city_id__in=cities)
+        .select_related("city", "status_changed_by")
+        .annotate(members_count=Count("memberships"))
+        .order_by("status", "created_at", "id")
+    )

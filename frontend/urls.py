@@ -12,6 +12,7 @@ urlpatterns = [
     path("signout/", views.signout, name="signout"),
     path("notifications/", views.notifications, name="notifications"),
     path("profile/", views.profile, name="profile"),
+    path("organisations/review/", views.organisations_review, name="organisations_review"),
     # Plans and their items
     path("plans/", participation.plans, name="plans"),
     path("plans/<int:pk>/", participation.plan, name="plan"),

@@ -1,14 +1,18 @@
 """Web pages. Each view parses the request, calls one service or selector and renders."""
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts import selectors as account_selectors
 from accounts import services as account_services
+from accounts.rules import city_roles
 from backend.errors import DomainError
 from planning import selectors as planning_selectors
 
@@ -94,3 +98,29 @@ def profile(request):
     context["roles"] = account_selectors.user_staff_roles(user=request.user)
     context["memberships"] = account_selectors.user_memberships(user=request.user)
     return render(request, "frontend/profile.html", context)
+
+
+@login_required
+def organisations_review(request):
+    """City admins verify or suspend the NGOs of their cities."""
+    if request.method == "POST":
+        organisation = (
+            account_selectors.organisation_review_list(user=request.user)
+            .filter(pk=request.POST.get("organisation") or 0)
+            .first()
+        )
+        if organisation is None:
+            raise Http404
+        try:
+            account_services.organisation_set_status(
+                actor=request.user, organisation=organisation, status=request.POST.get("status", "")
+            )
+            messages.success(request, _("وضعیت «%(name)s» ثبت شد.") % {"name": organisation.name})
+        except DomainError as error:
+            messages.error(request, error.message)
+        return redirect("frontend:organisations_review")
+    if not any(role == "city_admin" for _city, role in city_roles(request.user)):
+        context = {"error": _("این صفحه برای مدیران شهر است."), "status": 403}
+        return render(request, "frontend/organisations_review.html", context, status=403)
+    organisations = account_selectors.organisation_review_list(user=request.user)
+    return render(request, "frontend/organisations_review.html", {"organisations": organisations})

@@ -135,3 +135,7 @@ class MemberOut(serializers.Serializer):
 class MemberIn(serializers.Serializer):
     phone = serializers.CharField(max_length=40)
     role = serializers.ChoiceField(choices=Membership.Role.choices, default="member")
+
+
+class OrganisationStatusIn(serializers.Serializer):
+    status = serializers.ChoiceField(choices=Organisation.Status.choices)

@@ -13,6 +13,11 @@ urlpatterns = [
     path("organisations/", views.OrganisationListCreate.as_view(), name="organisation-list"),
     path("organisations/<int:pk>/", views.OrganisationDetail.as_view(), name="organisation-detail"),
     path(
+        "organisations/<int:pk>/status/",
+        views.OrganisationStatus.as_view(),
+        name="organisation-status",
+    ),
+    path(
         "organisations/<int:pk>/members/",
         views.OrganisationMembers.as_view(),
         name="organisation-members",

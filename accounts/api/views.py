@@ -190,3 +190,22 @@ class OrganisationMember(APIView):
         member = get_object_or_404(User, pk=user_id)
         services.membership_remove(actor=request.user, organisation=organisation, user=member)
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class OrganisationStatus(APIView):
+    """A city admin of the organisation's city verifies or suspends it (never their own)."""
+
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(request=s.OrganisationStatusIn, responses=s.OrganisationOut)
+    def post(self, request, pk):
+        organisation = get_object_or_404(
+            selectors.organisation_review_list(user=request.user), pk=pk
+        )
+        data = s.OrganisationStatusIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.organisation_set_status(
+            actor=request.user, organisation=organisation, status=data.validated_data["status"]
+        )
+        organisation = selectors.organisation_review_list(user=request.user).get(pk=pk)
+        return Response(s.OrganisationOut(organisation).data)

@@ -121,3 +121,50 @@ def test_browser_language_does_not_switch_away_from_persian(client, api_client):
     assert '<html lang="fa" dir="rtl">' in html
     response = api_client.get("/api/v1/me", HTTP_ACCEPT_LANGUAGE="en")
     assert any("\u0600" <= ch <= "\u06ff" for ch in response.json()["detail"])
+
+
+@pytest.mark.django_db
+class TestOrganisationReview:
+    def test_city_admin_verifies_a_pending_ngo(self, client, city_admin, arak):
+        from accounts.models import Organisation
+        from tests.factories import OrganisationFactory
+
+        pending = OrganisationFactory(city=arak, status="pending", name="انجمن تازه")
+        client.force_login(city_admin)
+        html = client.get("/organisations/review/").content.decode()
+        assert "انجمن تازه" in html and 'data-testid="nav-review"' in html
+        response = client.post(
+            "/organisations/review/", {"organisation": pending.pk, "status": "verified"}
+        )
+        assert response.status_code == 302
+        assert Organisation.objects.get(pk=pending.pk).status == "verified"
+
+    def test_others_are_refused(self, client, citizen, qom, arak):
+        from tests.factories import OrganisationFactory, StaffRoleFactory
+
+        client.force_login(citizen)
+        assert client.get("/organisations/review/").status_code == 403
+        qom_admin = StaffRoleFactory(city=qom, role="city_admin").user
+        arak_org = OrganisationFactory(city=arak, status="pending")
+        client.force_login(qom_admin)
+        response = client.post(
+            "/organisations/review/", {"organisation": arak_org.pk, "status": "verified"}
+        )
+        assert response.status_code == 404
+        arak_org.refresh_from_db()
+        assert arak_org.status == "pending"
+
+    def test_api(self, as_user, city_admin, arak, qom):
+        from tests.factories import MembershipFactory, OrganisationFactory, StaffRoleFactory
+
+        pending = OrganisationFactory(city=arak, status="pending")
+        url = f"/api/v1/organisations/{pending.pk}/status/"
+        assert as_user(city_admin).post(url, {"status": "gold"}).status_code == 400
+        response = as_user(city_admin).post(url, {"status": "verified"})
+        assert response.status_code == 200 and response.json()["status"] == "verified"
+        qom_admin = StaffRoleFactory(city=qom, role="city_admin").user
+        assert as_user(qom_admin).post(url, {"status": "suspended"}).status_code == 404
+        own = OrganisationFactory(city=arak, status="pending")
+        MembershipFactory(organisation=own, user=city_admin)
+        own_url = f"/api/v1/organisations/{own.pk}/status/"
+        assert as_user(city_admin).post(own_url, {"status": "verified"}).status_code == 403
