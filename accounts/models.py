@@ -4,7 +4,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-PUBLIC_NAME_FALLBACK = "شهروند"
+PUBLIC_NAME_FALLBACK = _("شهروند")
 
 
 class User(AbstractUser):
@@ -46,7 +46,7 @@ class User(AbstractUser):
         """The name anyone may see: the display name only when its owner chose so."""
         if self.show_name_publicly and self.display_name.strip():
             return self.display_name.strip()
-        return PUBLIC_NAME_FALLBACK
+        return str(PUBLIC_NAME_FALLBACK)
 
     def __str__(self) -> str:
         return self.display_name or self.username

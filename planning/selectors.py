@@ -3,6 +3,7 @@
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from backend.persian import normalise
 from backend.trigram import similarity
@@ -248,6 +249,7 @@ def inventory_aggregates(*, plan_id: int) -> dict:
     per Jalali month — a handful of grouped queries, whatever the plan's size."""
     from participation.models import Problem
 
+    unset = gettext("تعیین نشده")
     entries = InventoryEntry.objects.filter(plan_id=plan_id)
     linked = Problem.objects.filter(
         plan_id=plan_id, moderation_state="published", inventory_entry__isnull=False
@@ -261,7 +263,7 @@ def inventory_aggregates(*, plan_id: int) -> dict:
             .order_by("-n", label_field)
         )
         return [
-            {"id": row[field], "label": row[label_field] or "—", "count": row["n"]} for row in rows
+            {"id": row[field], "label": row[label_field] or unset, "count": row["n"]} for row in rows
         ]
 
     months_entries: dict[str, int] = {}
@@ -285,7 +287,7 @@ def inventory_aggregates(*, plan_id: int) -> dict:
         ),
         "problems_per_district": grouped(linked, "district_id", "district__name"),
         "entries_per_district": [
-            {"id": row["district_id"], "label": row["district__name"] or "—", "count": row["n"]}
+            {"id": row["district_id"], "label": row["district__name"] or unset, "count": row["n"]}
             for row in linked.order_by()
             .values("district_id", "district__name")
             .annotate(n=Count("inventory_entry", distinct=True))

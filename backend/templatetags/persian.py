@@ -18,6 +18,9 @@ register = template.Library()
 _MARKUP_RE = re.compile(r"(<[^>]*>|&(?:#[0-9]+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);)")
 
 
+_DECIMAL_RE = re.compile(r"^-?\d+\.\d+$")
+
+
 def _persian_digits_in_html(html: str) -> str:
     parts = _MARKUP_RE.split(html)
     # re.split with one group alternates text, markup, text, ...
@@ -33,6 +36,10 @@ def fa_digits(value, autoescape=True):
     language = get_language()
     if language and not language.startswith("fa"):
         return value
+    if _DECIMAL_RE.match(str(value)):
+        # A lone decimal number (as floatformat gives): Persian decimal separator too.
+        text = to_persian_digits(str(value)).replace(".", "٫")
+        return mark_safe(text) if isinstance(value, SafeData) else text
     if isinstance(value, SafeData):
         return mark_safe(_persian_digits_in_html(str(value)))
     if not autoescape:

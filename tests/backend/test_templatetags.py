@@ -155,3 +155,11 @@ def test_date_filters_silent_on_missing_variable(engine, flt):
 def test_date_filters_direct_call_on_bad_value(func):
     assert func("not a date") == ""
     assert func(None) == ""
+
+
+def test_fa_digits_uses_the_persian_decimal_separator_for_numbers():
+    from backend.templatetags.persian import fa_digits
+
+    assert fa_digits("34.68") == "۳۴٫۶۸"
+    assert fa_digits(2.5) == "۲٫۵"
+    assert fa_digits("نسخه 1.2 از برنامه") == "نسخه ۱.۲ از برنامه"
