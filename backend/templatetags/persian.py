@@ -56,16 +56,21 @@ def _lenient(func, value) -> str:
         return ""
 
 
+def _digits_for_language(text: str) -> str:
+    language = get_language()
+    return text if language and not language.startswith("fa") else to_persian_digits(text)
+
+
 @register.filter(is_safe=True)
 def jdate(value) -> str:
-    """``۱۴۰۴/۰۱/۰۵``."""
-    return to_persian_digits(_lenient(jalali_date_str, value))
+    """``۱۴۰۴/۰۱/۰۵`` (Latin digits in the English UI; the calendar stays Jalali)."""
+    return _digits_for_language(_lenient(jalali_date_str, value))
 
 
 @register.filter(name="jdatetime", is_safe=True)
 def jdatetime_filter(value) -> str:
     """``۱۴۰۴/۰۱/۰۵ ۱۴:۳۰``."""
-    return to_persian_digits(_lenient(jalali_datetime_str, value))
+    return _digits_for_language(_lenient(jalali_datetime_str, value))
 
 
 @register.filter(is_safe=True)

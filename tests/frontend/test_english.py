@@ -299,21 +299,8 @@ def test_page_chrome_is_english(client, site, viewer, page):
     assert not leftovers, f"untranslated UI text on {page}: {leftovers}"
 
 
-# Not a translation gap: |jdate and |jdatetime (backend/templatetags/persian.py) write Persian
-# digits whatever the language, and these pages show a date inside an <article>'s <header>.
-PERSIAN_DATE_DIGITS = pytest.mark.xfail(
-    strict=True, reason="jdate/jdatetime write Persian digits in the English UI"
-)
-
-
 @pytest.mark.django_db
-@pytest.mark.parametrize(
-    "page",
-    [
-        pytest.param(page, marks=PERSIAN_DATE_DIGITS) if page in ("goal", "problem") else page
-        for page in PAGES
-    ],
-)
+@pytest.mark.parametrize("page", PAGES)
 def test_page_chrome_has_no_arabic_script_at_all(client, site, page):
     """Stricter than letters: no Persian digits, «٪» or «،» in the chrome either."""
     english_client(client, site, "citizen")
