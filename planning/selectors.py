@@ -263,7 +263,8 @@ def inventory_aggregates(*, plan_id: int) -> dict:
             .order_by("-n", label_field)
         )
         return [
-            {"id": row[field], "label": row[label_field] or unset, "count": row["n"]} for row in rows
+            {"id": row[field], "label": row[label_field] or unset, "count": row["n"]}
+            for row in rows
         ]
 
     months_entries: dict[str, int] = {}
