@@ -100,7 +100,7 @@ def asgi_server(django_db_setup, e2e_static):
         backend.asgi.application,
         host="127.0.0.1",
         port=port,
-        ws="websockets",
+        ws="websockets-sansio",
         lifespan="off",
         log_level="warning",
         timeout_graceful_shutdown=5,
