@@ -184,7 +184,9 @@ def _place_choices(plan) -> dict:
 
 @require_GET
 def problems(request):
-    filterset = ProblemFilter(request.GET, queryset=selectors.problem_list(user=request.user))
+    filterset = ProblemFilter(
+        request.GET, queryset=selectors.problem_list(user=request.user, with_places=True)
+    )
     valid = filterset.is_valid()
     chosen_plan = filterset.form.cleaned_data.get("plan") if valid else None
     context = {

@@ -23,11 +23,16 @@ def _published_comments_count(field: str):
     return Coalesce(Subquery(counts, output_field=IntegerField()), 0)
 
 
-def problem_list(*, user=None) -> QuerySet[Problem]:
-    """Problems the user may see (published, plus their own), ready for listing."""
+def problem_list(*, user=None, with_places: bool = False) -> QuerySet[Problem]:
+    """Problems the user may see (published, plus their own), ready for listing. Joins
+    only what a list row shows (each extra join costs planning time on every request);
+    `with_places` adds the plan and city for pages that name them."""
+    related = ["author", "axis", "district"]
+    if with_places:
+        related += ["plan", "plan__city", "inventory_entry"]
     queryset = (
         Problem.objects.filter(visible_to(user))
-        .select_related("author", "axis", "district", "plan", "plan__city", "inventory_entry")
+        .select_related(*related)
         .annotate(comments_count=_published_comments_count("problem"))
     )
     if user is not None and user.is_authenticated:
@@ -40,7 +45,7 @@ def problem_list(*, user=None) -> QuerySet[Problem]:
 def problem_get(*, pk: int, user=None) -> Problem | None:
     """One problem with its inventory entry and the plan items that address it."""
     return (
-        problem_list(user=user)
+        problem_list(user=user, with_places=True)
         .prefetch_related("inventory_entry__addressed_by")
         .filter(pk=pk)
         .first()
@@ -110,7 +115,9 @@ def my_posts(*, user) -> dict[str, QuerySet]:
     """Everything the user wrote, in every moderation state, newest first."""
     own = {"author": user}
     return {
-        "problems": problem_list(user=user).filter(**own).order_by("-created_at", "-id"),
+        "problems": problem_list(user=user, with_places=True)
+        .filter(**own)
+        .order_by("-created_at", "-id"),
         "proposals": proposal_list(user=user).filter(**own).order_by("-created_at", "-id"),
         "comments": comment_list(user=user)
         .filter(**own)

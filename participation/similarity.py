@@ -1,15 +1,15 @@
 """Similar published problems, on normalised text, with a trigram index on each backend.
 
-PostgreSQL ranks with pg_trgm over a GIN index; SQLite finds candidates through an FTS5
-trigram table and scores them with the same formula (backend.trigram), so a problem typed
-with Arabic ي/ك, without ZWNJ, with other digits or with its words reordered ranks first
-on both.
+PostgreSQL ranks with pg_trgm, nearest first over a GiST index (a GIN index serves search);
+SQLite finds candidates through an FTS5 trigram table and scores them with the same formula
+(backend.trigram), so a problem typed with Arabic ي/ك, without ZWNJ, with other digits or
+with its words reordered ranks first on both.
 """
 
 from dataclasses import dataclass
 
-from django.contrib.postgres.search import TrigramSimilarity
-from django.db import connection, transaction
+from django.contrib.postgres.search import TrigramDistance
+from django.db import connection
 
 from backend.persian import normalise
 from backend.trigram import similarity, trigrams
@@ -36,17 +36,22 @@ def _published(plan_id: int, exclude_id: int | None):
 
 
 def _postgres(key: str, plan_id: int, limit: int, exclude_id: int | None):
-    with transaction.atomic(), connection.cursor() as cursor:
-        # Lets the GIN index answer the % operator at our threshold.
-        cursor.execute("SET LOCAL pg_trgm.similarity_threshold = %s", [THRESHOLD])
-        rows = list(
-            _published(plan_id, exclude_id)
-            .filter(title_key__trigram_similar=key)
-            .annotate(score=TrigramSimilarity("title_key", key))
-            .order_by("-score", "-supports_count", "id")
-            .values_list("id", "title", "score", "supports_count")[:limit]
-        )
-    return [SimilarProblem(pk, title, round(float(score), 3), n) for pk, title, score, n in rows]
+    # Nearest titles first through the GiST trigram index (`<->` is 1 − similarity), then
+    # keep those above the threshold. A few spare rows absorb unpublished/excluded ones.
+    rows = (
+        _published(plan_id, exclude_id)
+        .annotate(distance=TrigramDistance("title_key", key))
+        # Only the distance may order the query, or the index cannot serve it.
+        .order_by("distance")
+        .values_list("id", "title", "distance", "supports_count")[: limit * 4]
+    )
+    found = [
+        SimilarProblem(pk, title, round(1 - float(distance), 3), n)
+        for pk, title, distance, n in rows
+        if 1 - float(distance) >= THRESHOLD
+    ]
+    found.sort(key=lambda s: (-s.score, -s.supports_count, s.id))
+    return found[:limit]
 
 
 def _fts_query(key: str) -> str | None:

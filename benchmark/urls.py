@@ -1,0 +1,20 @@
+"""The app's own URLs plus a bare DRF endpoint, the baseline the public list is compared
+with. Mounted only by the benchmark (override_settings or benchmark.settings)."""
+
+from django.urls import include, path
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+
+class BareView(APIView):
+    """The least a DRF endpoint does: the same middleware, authentication, permission and
+    rendering path as the real API, and no database."""
+
+    def get(self, request):
+        return Response({"ok": True})
+
+
+urlpatterns = [
+    path("bench/bare/", BareView.as_view(), name="bench-bare"),
+    path("", include("backend.urls")),
+]
