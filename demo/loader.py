@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from accounts.models import Membership, Organisation, StaffRole, User
 from demo import content
+from demo.inventory_loader import load_inventory
 from demo.moderation_loader import load_moderation_history
 from demo.plan_loader import load_plan_content
 from planning.models import Axis, City, Committee, District, Plan
@@ -93,4 +94,5 @@ def load_demo() -> dict:
     arak_plan = Plan.objects.filter(city=cities["arak"]).order_by("id").first()
     if arak_plan is not None:
         loaded["moderation"] = load_moderation_history(arak_plan)
+        loaded["inventory"] = load_inventory(arak_plan)
     return loaded

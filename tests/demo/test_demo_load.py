@@ -95,7 +95,11 @@ def test_problems_published_and_untriaged(arak_plan):
     assert problems.filter(moderation_state=ModerationState.PENDING).exists()
     # One rejected advert stays rejected; the other rejection is under appeal (pending).
     assert problems.filter(moderation_state=ModerationState.REJECTED).count() == 1
-    assert set(problems.values_list("triage_state", flat=True)) == {"new"}
+    # A planner has started: the main near-duplicate groups are in the inventory, most
+    # problems still wait for triage.
+    states = list(problems.values_list("triage_state", flat=True))
+    assert set(states) == {"new", "accepted", "merged"}
+    assert states.count("new") >= 25
     assert problems.values("axis").distinct().count() == 7
     assert problems.exclude(district=None).values("district").distinct().count() == 4
 
@@ -188,3 +192,15 @@ def test_moderation_history(loaded):
     open_new = QueueEntry.objects.filter(reason="new", closed_at__isnull=True)
     assert open_new.count() >= 6
     assert not open_new.filter(problem__moderation_state="published").exists()
+
+
+def test_inventory_started(arak_plan):
+    from planning.models import InventoryEntry
+    from planning.selectors import inventory_ranked
+
+    entries = InventoryEntry.objects.filter(plan=arak_plan)
+    assert entries.count() == 4
+    assert all(entry.addressed_by.exists() for entry in entries)
+    ranked = inventory_ranked(plan_id=arak_plan.pk)
+    assert all(entry.problems_count >= 2 for entry in ranked)
+    assert ranked[0].priority_score >= ranked[-1].priority_score
