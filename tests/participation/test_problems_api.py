@@ -227,3 +227,13 @@ class TestListAndFilters:
         problem = ProblemFactory(plan=plan)
         with django_assert_num_queries(1):
             assert api_client.get(f"{URL}{problem.pk}/").status_code == 200
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("q", ["a' & !(b", "\\\\", ":*", "ت", "x" * 200, "' OR 1=1 --", "دی ۱۹"])
+def test_hostile_or_odd_search_text_is_answered(api_client, plan, q):
+    ProblemFactory(plan=plan, title="راهپیمایی ۱۹ دی در میدان")
+    response = api_client.get(URL, {"q": q})
+    assert response.status_code in (200, 400)
+    if q == "دی ۱۹":
+        assert response.json()["count"] == 1
