@@ -61,6 +61,7 @@
         var seconds = parseInt(el.dataset.waitingSeconds, 10) + (Date.now() - loaded) / 1000;
         el.textContent = waitingText(seconds);
       });
+      expireClaims();
     }
 
     function activate(node) {
@@ -121,7 +122,22 @@
       var text = node.querySelector("[data-claim-text]");
       if (text) { text.textContent = claimText(who, claimed && claimed.public_name); }
       var until = node.querySelector("[data-claim-until]");
-      if (until) { until.textContent = entry.claimed_until ? untilText(entry.claimed_until) : ""; }
+      if (until) {
+        until.textContent = entry.claimed_until ? untilText(entry.claimed_until) : "";
+        if (entry.claimed_until) { until.setAttribute("datetime", entry.claimed_until); }
+        else { until.removeAttribute("datetime"); }
+      }
+    }
+
+    // Claims lapse on the server without an event; show them free once their time has passed.
+    function expireClaims() {
+      entries().forEach(function (node) {
+        var until = node.querySelector("[data-claim-until]");
+        var iso = until && until.getAttribute("datetime");
+        if (node.dataset.claimed && iso && new Date(iso).getTime() <= Date.now()) {
+          setClaim({ id: node.dataset.entryId, claimed_by: null, claimed_until: null });
+        }
+      });
     }
 
     function busy(node) { return node.querySelector(".htmx-request") !== null; }
