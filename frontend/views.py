@@ -14,6 +14,7 @@ from accounts import selectors as account_selectors
 from accounts import services as account_services
 from accounts.rules import city_roles
 from backend.errors import DomainError
+from moderation import selectors as moderation_selectors
 from planning import selectors as planning_selectors
 
 
@@ -82,7 +83,11 @@ def notifications(request):
         account_services.notifications_mark_read(user=request.user)
         return redirect("frontend:notifications")
     items = account_selectors.notification_list(user=request.user)[:100]
-    return render(request, "frontend/notifications.html", {"notifications": items})
+    context = {
+        "notifications": items,
+        "appealed_decisions": moderation_selectors.appealed_decision_ids(user=request.user),
+    }
+    return render(request, "frontend/notifications.html", context)
 
 
 @login_required

@@ -187,3 +187,10 @@ def moderation_stats(*, city_id: int | None = None) -> dict:
             closed_at__isnull=True, **({"city_id": city_id} if city_id else {})
         ).count(),
     }
+
+
+def appealed_decision_ids(*, user) -> set[int]:
+    """The decisions this user has already appealed (an appeal is once per decision)."""
+    from moderation.models import Appeal
+
+    return set(Appeal.objects.filter(author=user).values_list("decision_id", flat=True))

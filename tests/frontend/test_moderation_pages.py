@@ -651,3 +651,25 @@ class TestAppeals:
         html = html_of(client.get("/notifications/"))
         assert count_testid(html, "triage-notification") == 1
         assert "در فهرست مسائل برنامه پذیرفتند" in html and "ترافیک مرکز شهر" in html
+
+
+@pytest.mark.django_db
+def test_notification_offers_no_second_appeal(client, default_rules, arak):
+    from moderation import services as moderation_services
+    from moderation.models import QueueEntry
+    from participation.services import problem_submit
+    from tests.factories import PlanFactory, StaffRoleFactory, UserFactory
+
+    author = UserFactory()
+    moderator = StaffRoleFactory(city=arak, role="moderator").user
+    problem = problem_submit(author=author, plan=PlanFactory(city=arak), title="عنوان", body="شرح")
+    decision = moderation_services.decision_apply(
+        moderator=moderator,
+        entry_id=QueueEntry.objects.get(problem=problem).pk,
+        outcome="reject",
+        rule_codes=["insult"],
+    )
+    client.force_login(author)
+    assert 'data-testid="appeal-form"' in client.get("/notifications/").content.decode()
+    moderation_services.appeal_submit(author=author, decision=decision, message="بازبینی")
+    assert 'data-testid="appeal-form"' not in client.get("/notifications/").content.decode()
