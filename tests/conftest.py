@@ -3,9 +3,13 @@ from django.core.cache import cache
 
 from accounts.otp_senders import OutboxSender
 from tests.factories import (
+    AxisFactory,
     CityFactory,
+    CommitteeFactory,
+    DistrictFactory,
     MembershipFactory,
     OrganisationFactory,
+    PlanFactory,
     StaffRoleFactory,
     UserFactory,
 )
@@ -65,6 +69,38 @@ def city_admin(arak):
 @pytest.fixture
 def qom_moderator(qom):
     return StaffRoleFactory(city=qom, role="moderator").user
+
+
+@pytest.fixture
+def qom_planner(qom):
+    return StaffRoleFactory(city=qom, role="planner").user
+
+
+@pytest.fixture
+def plan(arak):
+    return PlanFactory(city=arak, title="برنامه‌ی دوم اراک")
+
+
+@pytest.fixture
+def axis(arak):
+    return AxisFactory(city=arak, title="حمل‌ونقل و ترافیک")
+
+
+@pytest.fixture
+def committee(arak, axis):
+    committee = CommitteeFactory(city=arak, title="کمیته‌ی امور فنی و مهندسی شهری")
+    committee.axes.add(axis)
+    return committee
+
+
+@pytest.fixture
+def districts(arak):
+    return [DistrictFactory(city=arak, name=f"منطقه‌ی {i}", number=i) for i in (1, 2, 3)]
+
+
+@pytest.fixture
+def district(districts):
+    return districts[0]
 
 
 @pytest.fixture

@@ -14,8 +14,6 @@ from planning.priority import TERMS
 from tests.factories import (
     AxisFactory,
     CommentFactory,
-    CommitteeFactory,
-    DistrictFactory,
     ExpertFactory,
     MembershipFactory,
     OrganisationFactory,
@@ -23,7 +21,6 @@ from tests.factories import (
     PlanItemFactory,
     ProblemFactory,
     ProposalFactory,
-    StaffRoleFactory,
     UserFactory,
 )
 
@@ -57,35 +54,8 @@ def notices(response) -> list[str]:
 
 
 @pytest.fixture
-def plan(arak):
-    return PlanFactory(city=arak, title="برنامه‌ی دوم اراک")
-
-
-@pytest.fixture
-def axis(arak):
-    return AxisFactory(city=arak, title="حمل‌ونقل و ترافیک")
-
-
-@pytest.fixture
 def green(arak):
     return AxisFactory(city=arak, title="محیط زیست")
-
-
-@pytest.fixture
-def committee(arak, axis):
-    committee = CommitteeFactory(city=arak, title="کمیته‌ی امور فنی و مهندسی شهری")
-    committee.axes.add(axis)
-    return committee
-
-
-@pytest.fixture
-def districts(arak):
-    return [DistrictFactory(city=arak, name=f"منطقه‌ی {i}", number=i) for i in (1, 2, 3)]
-
-
-@pytest.fixture
-def qom_planner(qom):
-    return StaffRoleFactory(city=qom, role="planner").user
 
 
 @pytest.fixture

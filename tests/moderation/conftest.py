@@ -3,7 +3,7 @@ import importlib
 import pytest
 from django.apps import apps
 
-from tests.factories import PlanFactory, ProblemFactory, UserFactory
+from tests.factories import ProblemFactory, UserFactory
 
 _defaults = importlib.import_module("moderation.migrations.0003_default_rules")
 
@@ -12,11 +12,6 @@ _defaults = importlib.import_module("moderation.migrations.0003_default_rules")
 def default_rules(db):
     """The migration's rules (a transactional test's flush removes migration data)."""
     _defaults.create_rules(apps, None)
-
-
-@pytest.fixture
-def plan(arak):
-    return PlanFactory(city=arak)
 
 
 @pytest.fixture
