@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from backend.charts import bar_chart_svg
-from backend.errors import Conflict, DomainError, Missing, Refused
+from backend.errors import DomainError, Missing, Refused
 from backend.jalali import MONTHS_FA
 from backend.persian import to_latin_digits, to_persian_digits
 from planning import selectors, services
@@ -208,18 +208,6 @@ def _entry(raw) -> InventoryEntry:
     return _pick(selectors.inventory_list(), raw, unknown=_("مسئله‌ای با این شناسه در فهرست نیست."))
 
 
-def _require_queued(plan, ids: list[int]) -> None:
-    """The board acts only on problems it shows: this plan's untriaged ones."""
-    queued = selectors.triage_queue(plan_id=plan.pk).filter(pk__in=ids).count()
-    if queued == len(set(ids)):
-        return
-    if len(ids) == 1:
-        message = _("این مسئله دیگر در صف بررسی این برنامه نیست؛ شاید پیش‌تر بررسی شده است.")
-    else:
-        message = _("برخی از مسائل انتخاب‌شده دیگر در صف بررسی این برنامه نیستند.")
-    raise Conflict(message, code="not_queued")
-
-
 def _triage_notice(action: str, done: list) -> str:
     count = to_persian_digits(len(done))
     entry = done[0].inventory_entry if done else None
@@ -251,7 +239,7 @@ def triage_action(request, plan_id: int, problem_id: int):
         action = services.ACTIONS.get(values["action"])
         if action is None:
             raise DomainError(_("کار نامعتبر است."), code="invalid_action")
-        _require_queued(plan, [problem_id])
+        services.triage_check_queued(plan_id=plan.pk, problem_ids=[problem_id])
         arguments = _triage_arguments(values["action"], values)
         done = action(actor=request.user, problem_id=problem_id, **arguments)
     except DomainError as error:
@@ -274,7 +262,7 @@ def triage_bulk(request, plan_id: int):
     raw_ids = request.POST.getlist("problems")
     try:
         ids = _ids(raw_ids, unknown=_("مسئله‌ای با این شناسه نیست."))
-        _require_queued(plan, ids)
+        services.triage_check_queued(plan_id=plan.pk, problem_ids=ids)
         done = services.triage_bulk(
             actor=request.user,
             problem_ids=ids,

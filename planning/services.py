@@ -248,6 +248,21 @@ def triage_out_of_scope(*, actor, problem_id: int, reason: str):
     return problem
 
 
+def triage_check_queued(*, plan_id: int, problem_ids: list[int]) -> None:
+    """409 unless every problem is still untriaged in this plan's queue: a stale board or a
+    second planner must not re-triage silently (re-triage is a deliberate act)."""
+    from planning.selectors import triage_queue
+
+    wanted = set(problem_ids)
+    if triage_queue(plan_id=plan_id).filter(pk__in=wanted).count() == len(wanted):
+        return
+    if len(wanted) == 1:
+        message = "این مسئله دیگر در صف بررسی این برنامه نیست؛ شاید پیش‌تر بررسی شده است."
+    else:
+        message = "برخی از مسائل انتخاب‌شده دیگر در صف بررسی این برنامه نیستند."
+    raise Conflict(message, code="not_queued")
+
+
 ACTIONS = {"accept": triage_accept, "merge": triage_merge, "out_of_scope": triage_out_of_scope}
 
 

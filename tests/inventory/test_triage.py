@@ -245,3 +245,16 @@ def test_suggestions_for_many_titles_in_one_query(planner, plan, django_assert_n
         )
     assert [len(f) > 0 for f in found] == [True, True, False]
     assert found[0][0]["title"] == "ترافیک بلوار امام خمینی"
+
+
+@pytest.mark.django_db
+def test_check_queued_refuses_stale_or_foreign_problems(planner, plan):
+    from tests.factories import PlanFactory
+
+    fresh = ProblemFactory(plan=plan)
+    done = ProblemFactory(plan=plan, triage_state="accepted")
+    elsewhere = ProblemFactory(plan=PlanFactory(city=plan.city))
+    services.triage_check_queued(plan_id=plan.pk, problem_ids=[fresh.pk])
+    for ids in ([done.pk], [elsewhere.pk], [fresh.pk, done.pk]):
+        with pytest.raises(Conflict):
+            services.triage_check_queued(plan_id=plan.pk, problem_ids=ids)
