@@ -1,14 +1,31 @@
 """The API's shared pieces: pagination and error shape."""
 
+import django_filters
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import SuspiciousOperation
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
-from rest_framework import exceptions, status
+from rest_framework import exceptions, serializers, status
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from backend.errors import DomainError, TooMany
+from backend.ids import MAX_ID
+
+
+def IdField(**kwargs) -> serializers.IntegerField:  # noqa: N802 - reads as a field class
+    """An integer id the database can hold (larger ones are a 400, not an overflow)."""
+    return serializers.IntegerField(min_value=1, max_value=MAX_ID, **kwargs)
+
+
+class IdFilter(django_filters.NumberFilter):
+    """`?problem=<id>` and the like, bounded like IdField."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", MAX_ID)
+        super().__init__(*args, **kwargs)
 
 
 class Pagination(PageNumberPagination):
@@ -32,6 +49,9 @@ def exception_handler(exc, context):
         headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, TooMany) else None
         body = {"detail": exc.message, "code": exc.code, **exc.extra}
         return Response(body, status=exc.status, headers=headers)
+    if isinstance(exc, SuspiciousOperation):  # too many fields, an oversize body, …
+        body = {"detail": "درخواست نامعتبر یا بیش از اندازه بزرگ است.", "code": "bad_request"}
+        return Response(body, status=status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, DjangoValidationError):
         return Response(_flatten_django_validation_error(exc), status=status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, Http404):

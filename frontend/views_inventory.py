@@ -19,8 +19,10 @@ from django.views.decorators.http import require_GET, require_POST
 
 from backend.charts import bar_chart_svg
 from backend.errors import DomainError, Missing, Refused
+from backend.ids import parse_id
 from backend.jalali import MONTHS_FA
-from backend.persian import to_latin_digits, to_persian_digits
+from backend.persian import to_persian_digits
+from frontend.form_input import pick, pick_ids
 from planning import selectors, services
 from planning.api.views import INVENTORY_ORDERINGS, TriageFilter
 from planning.models import InventoryEntry, PlanItem
@@ -48,33 +50,8 @@ TRANSFORM_TEXT = {
 # Parsing helpers ---------------------------------------------------------------------
 
 
-def _id(raw) -> int | None:
-    """An id typed in any digits; None when empty or not a number."""
-    text = to_latin_digits(str(raw or "")).strip()
-    return int(text) if text.isdigit() else None
-
-
-def _pick(queryset, raw, *, unknown: str):
-    """The row a form field names by id, or None when left empty; an id naming nothing is a
-    400 with `unknown` as its message."""
-    if not str(raw or "").strip():
-        return None
-    pk = _id(raw)
-    found = queryset.filter(pk=pk).first() if pk is not None else None
-    if found is None:
-        raise DomainError(unknown, code="invalid_choice")
-    return found
-
-
 def _posted(request, names) -> dict[str, str]:
     return {name: request.POST.get(name, "") for name in names}
-
-
-def _ids(raws: list[str], *, unknown: str) -> list[int]:
-    ids = [_id(raw) for raw in raws]
-    if None in ids:
-        raise DomainError(unknown, code="invalid_choice")
-    return ids
 
 
 # Access ------------------------------------------------------------------------------
@@ -192,8 +169,8 @@ def _triage_arguments(action: str, values: dict) -> dict:
             )
         return {"entry": _entry(choice)}
     arguments = {
-        "axis": _pick(selectors.axis_list(), values["axis"], unknown=_("محوری با این شناسه نیست.")),
-        "committee": _pick(
+        "axis": pick(selectors.axis_list(), values["axis"], unknown=_("محوری با این شناسه نیست.")),
+        "committee": pick(
             selectors.committee_list(), values["committee"], unknown=_("کمیته‌ای با این شناسه نیست.")
         ),
     }
@@ -205,7 +182,7 @@ def _triage_arguments(action: str, values: dict) -> dict:
 
 
 def _entry(raw) -> InventoryEntry:
-    return _pick(selectors.inventory_list(), raw, unknown=_("مسئله‌ای با این شناسه در فهرست نیست."))
+    return pick(selectors.inventory_list(), raw, unknown=_("مسئله‌ای با این شناسه در فهرست نیست."))
 
 
 def _triage_notice(action: str, done: list) -> str:
@@ -261,7 +238,7 @@ def triage_bulk(request, plan_id: int):
     query = _board_query(values["back"])
     raw_ids = request.POST.getlist("problems")
     try:
-        ids = _ids(raw_ids, unknown=_("مسئله‌ای با این شناسه نیست."))
+        ids = pick_ids(raw_ids, unknown=_("مسئله‌ای با این شناسه نیست."))
         services.triage_check_queued(plan_id=plan.pk, problem_ids=ids)
         done = services.triage_bulk(
             actor=request.user,
@@ -355,16 +332,16 @@ def _entry_changes(request) -> dict:
         if name in request.POST:
             changes[name] = request.POST[name]
     if "severity" in request.POST:
-        severity = _id(request.POST["severity"])
+        severity = parse_id(request.POST["severity"])
         if severity is None:
             raise DomainError(_("شدت باید از ۱ تا ۵ باشد."), code="severity_range")
         changes["severity"] = severity
     if "axis" in request.POST:
-        changes["axis"] = _pick(
+        changes["axis"] = pick(
             selectors.axis_list(), request.POST["axis"], unknown=_("محوری با این شناسه نیست.")
         )
     if "committee" in request.POST:
-        changes["committee"] = _pick(
+        changes["committee"] = pick(
             selectors.committee_list(),
             request.POST["committee"],
             unknown=_("کمیته‌ای با این شناسه نیست."),
@@ -372,7 +349,7 @@ def _entry_changes(request) -> dict:
     # Unticked checkboxes send nothing, so the form marks that the list was sent.
     if "addressed_by_sent" in request.POST:
         unknown = _("بندی با این شناسه نیست.")
-        ids = set(_ids(request.POST.getlist("addressed_by"), unknown=unknown))
+        ids = set(pick_ids(request.POST.getlist("addressed_by"), unknown=unknown))
         items = list(selectors.plan_item_list().filter(pk__in=ids))
         if len(items) != len(ids):
             raise DomainError(unknown, code="invalid_choice")

@@ -16,8 +16,9 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts import selectors as account_selectors
 from accounts import services as account_services
 from backend.errors import DomainError
-from backend.persian import to_latin_digits
+from backend.ids import parse_id
 from frontend import views_moderation as moderation_pages
+from frontend.form_input import pick
 from moderation.models import ModerationState
 from participation import selectors, services
 from participation.api.filters import ProblemFilter
@@ -32,24 +33,6 @@ PROBLEM_PHASES = (Plan.Phase.CONSULTATION, Plan.Phase.PROBLEM_FINDING)
 
 
 # Parsing helpers ---------------------------------------------------------------------
-
-
-def _id(raw) -> int | None:
-    """An id typed in any digits; None when empty or not a number."""
-    text = to_latin_digits(str(raw or "")).strip()
-    return int(text) if text.isdigit() else None
-
-
-def _pick(queryset, raw, *, unknown: str):
-    """The row a form field names by id, or None when left empty. An id that names nothing
-    the user may see is a 400 with `unknown` as its message."""
-    if not str(raw or "").strip():
-        return None
-    pk = _id(raw)
-    found = queryset.filter(pk=pk).first() if pk is not None else None
-    if found is None:
-        raise DomainError(unknown, code="invalid_choice")
-    return found
 
 
 def _posted(request, *names) -> dict[str, str]:
@@ -124,7 +107,7 @@ def comment_create(request, pk: int, target: str):
     obj = _load(request, target, pk)
     values = _posted(request, "body", "stance", "parent")
     try:
-        parent = _pick(
+        parent = pick(
             selectors.comment_list(user=request.user),
             values["parent"],
             unknown=_("نظری که به آن پاسخ می‌دهید پیدا نشد."),
@@ -250,7 +233,7 @@ def problem_support(request, pk: int):
 @require_GET
 def problem_similar(request):
     """Partial: published problems of the plan like the title being typed (?plan=&text=)."""
-    plan_id = _id(request.GET.get("plan"))
+    plan_id = parse_id(request.GET.get("plan"))
     text = request.GET.get("text") or request.GET.get("title") or ""
     found = similar_problems(plan_id=plan_id, text=text[:300]) if plan_id else []
     return render(request, "frontend/partials/similar_problems.html", {"similar": found})
@@ -260,7 +243,7 @@ def _default_plan(plans_qs, raw):
     """The plan the form starts with: ?plan= if it names one, else the first asking for
     problems, else the first."""
     plans_list = list(plans_qs)
-    wanted = _id(raw)
+    wanted = parse_id(raw)
     for candidate in plans_list:
         if candidate.pk == wanted:
             return candidate
@@ -276,7 +259,7 @@ def problem_new(request):
     status, error = 200, None
     if request.method == "POST":
         try:
-            picked_plan = _pick(plans_qs, values["plan"], unknown=_("برنامه‌ای با این شناسه نیست."))
+            picked_plan = pick(plans_qs, values["plan"], unknown=_("برنامه‌ای با این شناسه نیست."))
             if picked_plan is None:
                 raise DomainError(_("برنامه را انتخاب کنید."), code="plan_required")
             created = services.problem_submit(
@@ -284,12 +267,12 @@ def problem_new(request):
                 plan=picked_plan,
                 title=values["title"],
                 body=values["body"],
-                axis=_pick(
+                axis=pick(
                     planning_selectors.axis_list(),
                     values["axis"],
                     unknown=_("محوری با این شناسه نیست."),
                 ),
-                district=_pick(
+                district=pick(
                     planning_selectors.district_list(),
                     values["district"],
                     unknown=_("منطقه‌ای با این شناسه نیست."),
@@ -347,7 +330,7 @@ def proposal_endorse(request, pk: int):
     found = _load(request, "proposal", pk)
     values = _posted(request, "organisation", "statement")
     try:
-        organisation = _pick(
+        organisation = pick(
             account_selectors.organisation_list(user=request.user),
             values["organisation"],
             unknown=_("سازمانی با این شناسه نیست."),
@@ -373,7 +356,7 @@ def proposal_endorse(request, pk: int):
 def proposal_unendorse(request, pk: int):
     found = _load(request, "proposal", pk)
     try:
-        organisation = _pick(
+        organisation = pick(
             account_selectors.organisation_list(user=request.user),
             request.POST.get("organisation"),
             unknown=_("سازمانی با این شناسه نیست."),
@@ -395,12 +378,12 @@ def proposal_new(request):
     status, error = 200, None
     problem_obj = item = None
     try:
-        problem_obj = _pick(
+        problem_obj = pick(
             selectors.problem_list(user=request.user),
             source.get("problem"),
             unknown=_("مسئله‌ای با این شناسه نیست."),
         )
-        item = _pick(
+        item = pick(
             planning_selectors.plan_item_list(),
             source.get("plan_item"),
             unknown=_("بندی با این شناسه نیست."),
@@ -409,7 +392,7 @@ def proposal_new(request):
             plan_obj = (
                 getattr(problem_obj, "plan", None)
                 or getattr(item, "plan", None)
-                or _pick(
+                or pick(
                     planning_selectors.plan_list(),
                     values["plan"],
                     unknown=_("برنامه‌ای با این شناسه نیست."),
@@ -424,7 +407,7 @@ def proposal_new(request):
                 body=values["body"],
                 problem=problem_obj,
                 plan_item=item,
-                organisation=_pick(
+                organisation=pick(
                     account_selectors.organisation_list(user=request.user),
                     values["organisation"],
                     unknown=_("سازمانی با این شناسه نیست."),
@@ -468,7 +451,7 @@ def organisation_new(request):
     status, error = 200, None
     if request.method == "POST":
         try:
-            city = _pick(cities, values["city"], unknown=_("شهری با این شناسه نیست."))
+            city = pick(cities, values["city"], unknown=_("شهری با این شناسه نیست."))
             if city is None:
                 raise DomainError(_("شهر را انتخاب کنید."), code="city_required")
             created = account_services.organisation_register(

@@ -1,6 +1,7 @@
 from rest_framework import serializers
 
 from accounts.models import Membership, Notification, Organisation, User
+from backend.api import IdField
 from planning.models import City
 
 
@@ -92,9 +93,7 @@ class NotificationOut(serializers.ModelSerializer):
 
 
 class NotificationsReadIn(serializers.Serializer):
-    ids = serializers.ListField(
-        child=serializers.IntegerField(min_value=1), required=False, max_length=500
-    )
+    ids = serializers.ListField(child=IdField(), required=False, max_length=500)
 
 
 class OrganisationOut(serializers.ModelSerializer):

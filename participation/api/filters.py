@@ -4,6 +4,7 @@ import django_filters
 from django import forms
 from django.utils import timezone
 
+from backend.api import IdFilter
 from backend.jalali import parse_date
 from backend.persian import normalise
 from moderation.models import ModerationState
@@ -112,8 +113,8 @@ class ProposalFilter(django_filters.FilterSet):
         queryset=Plan.objects.all(),
         error_messages={"invalid_choice": UNKNOWN.format(name="برنامه‌ای")},
     )
-    problem = django_filters.NumberFilter()
-    plan_item = django_filters.NumberFilter()
+    problem = IdFilter()
+    plan_item = IdFilter()
     status = django_filters.ChoiceFilter(
         field_name="moderation_state", choices=ModerationState.choices
     )
@@ -126,9 +127,9 @@ class ProposalFilter(django_filters.FilterSet):
 class CommentFilter(django_filters.FilterSet):
     """Comments of one target: exactly one of plan_item, problem, proposal."""
 
-    plan_item = django_filters.NumberFilter(min_value=1)
-    problem = django_filters.NumberFilter(min_value=1)
-    proposal = django_filters.NumberFilter(min_value=1)
+    plan_item = IdFilter()
+    problem = IdFilter()
+    proposal = IdFilter()
 
     class Meta:
         model = Comment

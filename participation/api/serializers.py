@@ -2,6 +2,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.models import Organisation
+from backend.api import IdField
 from backend.api_fields import AuthorField, JalaliDateTimeField
 from participation.models import BODY_MAX, Comment, Endorsement, Problem, Proposal
 from planning.models import Axis, District, Plan, PlanItem
@@ -107,7 +108,7 @@ class ProblemDetailOut(ProblemOut):
 class SimilarIn(serializers.Serializer):
     plan = serializers.PrimaryKeyRelatedField(queryset=Plan.objects.all())
     text = serializers.CharField(max_length=TITLE_INPUT_MAX)
-    exclude = serializers.IntegerField(required=False, min_value=1)
+    exclude = IdField(required=False)
 
 
 class SimilarOut(serializers.Serializer):

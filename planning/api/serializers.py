@@ -1,6 +1,7 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from backend.api import IdField
 from backend.api_fields import JalaliDateTimeField
 from planning.models import Axis, City, Committee, District, InventoryEntry, Plan, PlanItem
 
@@ -245,9 +246,7 @@ class TriageIn(serializers.Serializer):
 
 
 class TriageBulkIn(TriageIn):
-    problems = serializers.ListField(
-        child=serializers.IntegerField(min_value=1), min_length=1, max_length=200
-    )
+    problems = serializers.ListField(child=IdField(), min_length=1, max_length=200)
 
 
 class TriageResultOut(serializers.Serializer):

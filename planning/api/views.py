@@ -109,7 +109,9 @@ class TriageFilter(ProblemFilter):
         method="in_committee",
         error_messages={"invalid_choice": "کمیته‌ای با این شناسه نیست."},
     )
-    min_supports = django_filters.NumberFilter(field_name="supports_count", lookup_expr="gte")
+    min_supports = django_filters.NumberFilter(
+        field_name="supports_count", lookup_expr="gte", min_value=0, max_value=10**9
+    )
 
     def in_committee(self, queryset, name, value):
         return queryset.filter(axis__in=value.axes.all())
