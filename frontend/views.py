@@ -14,6 +14,7 @@ from accounts import selectors as account_selectors
 from accounts import services as account_services
 from accounts.rules import city_roles
 from backend.errors import DomainError
+from backend.ids import parse_id
 from moderation import selectors as moderation_selectors
 from planning import selectors as planning_selectors
 
@@ -111,7 +112,7 @@ def organisations_review(request):
     if request.method == "POST":
         organisation = (
             account_selectors.organisation_review_list(user=request.user)
-            .filter(pk=request.POST.get("organisation") or 0)
+            .filter(pk=parse_id(request.POST.get("organisation")))
             .first()
         )
         if organisation is None:

@@ -144,6 +144,9 @@ class TestOrganisationReview:
 
         client.force_login(citizen)
         assert client.get("/organisations/review/").status_code == 403
+        for bad in ("abc", "²", "9789143892387112721133338624", ""):
+            response = client.post("/organisations/review/", {"organisation": bad, "status": "x"})
+            assert response.status_code == 404
         qom_admin = StaffRoleFactory(city=qom, role="city_admin").user
         arak_org = OrganisationFactory(city=arak, status="pending")
         client.force_login(qom_admin)
