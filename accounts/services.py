@@ -21,6 +21,7 @@ from backend.errors import Conflict, DomainError, Missing, Refused, TooMany
 from backend.persian import to_latin_digits
 from backend.ratelimit import rate_limit_hit
 from backend.realtime import emit_on_commit, user_group
+from backend.sanitise import plain_text
 
 
 def phone_clean(raw) -> str:
@@ -168,7 +169,7 @@ def profile_update(*, user: User, display_name: str | None = None, show_name_pub
     """Change what others see of the user. Names are plain text, trimmed."""
     fields = []
     if display_name is not None:
-        user.display_name = " ".join(display_name.split())[:80]
+        user.display_name = plain_text(display_name)[:80]
         fields.append("display_name")
     if show_name_publicly is not None:
         user.show_name_publicly = bool(show_name_publicly)
@@ -210,7 +211,7 @@ def organisation_register(
     *, actor: User, city, name: str, registration_number: str, description: str = ""
 ) -> Organisation:
     """Register an NGO: it starts pending and its registrant becomes its admin."""
-    name = " ".join((name or "").split())
+    name = plain_text(name)
     if not name:
         raise DomainError("نام سازمان را بنویسید.", code="name_required")
     number = registration_number_clean(registration_number)
@@ -223,7 +224,7 @@ def organisation_register(
             name=name[:160],
             registration_number=number,
             city=city,
-            description=description.strip(),
+            description="\n".join(plain_text(line) for line in description.splitlines()).strip(),
             created_by=actor,
         )
         Membership.objects.create(user=actor, organisation=organisation, role=Membership.Role.ADMIN)

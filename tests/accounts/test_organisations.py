@@ -192,3 +192,18 @@ class TestOrganisationApi:
                 api_client.get(self.URL, {"page_size": 100})
             counts.append(len(queries))
         assert counts[0] == counts[1]
+
+
+@pytest.mark.django_db
+def test_names_and_descriptions_are_stored_as_plain_text(arak, citizen):
+    org = services.organisation_register(
+        actor=citizen,
+        city=arak,
+        name="<b>انجمن</b> <script>x()</script>سبز",
+        registration_number="1403-1",
+        description="خط اول <img src=x onerror=alert(1)>\nخط دوم",
+    )
+    assert org.name == "انجمن سبز"
+    assert org.description == "خط اول\nخط دوم"
+    services.profile_update(user=citizen, display_name="<i>مریم</i>  احمدی")
+    assert citizen.display_name == "مریم احمدی"
