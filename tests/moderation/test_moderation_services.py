@@ -310,3 +310,32 @@ def test_author_is_told_when_reports_hide_the_post(published_problem, settings):
     services.report_submit(reporter=UserFactory(), content=published_problem, rule_code="insult")
     note = Notification.objects.get(user=published_problem.author)
     assert note.kind == "moderation.hidden_by_reports" and note.payload["state"] == "hidden"
+
+
+@pytest.mark.django_db
+def test_admin_cannot_change_or_delete_a_decision(client, submit_problem, moderator):
+    root = UserFactory(is_staff=True, is_superuser=True)
+    decision = services.decision_apply(
+        moderator=moderator,
+        entry_id=entry_of(submit_problem()).pk,
+        outcome="reject",
+        rule_codes=["insult"],
+        public_note="اصلی",
+    )
+    client.force_login(root)
+    url = f"/admin/moderation/decision/{decision.pk}/change/"
+    page = client.get(url)
+    assert (
+        page.status_code == 200
+        and 'type="submit"'
+        not in page.content.decode().split('id="decision_form"')[-1].split("</form>")[0]
+    )
+    assert client.post(url, {"public_note": "تغییر"}).status_code == 403
+    assert (
+        client.post(
+            f"/admin/moderation/decision/{decision.pk}/delete/", {"post": "yes"}
+        ).status_code
+        == 403
+    )
+    decision = Decision.objects.get(pk=decision.pk)
+    assert decision.public_note == "اصلی"
