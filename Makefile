@@ -24,6 +24,7 @@ run: setup
 lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache
 
 migrations-check: setup
 	$(BIN)/python manage.py makemigrations --check --dry-run

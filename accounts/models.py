@@ -63,7 +63,7 @@ class StaffRole(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff_roles"
     )
-    city = models.ForeignKey("planning.City", on_delete=models.CASCADE, related_name="staff_roles")
+    city = models.ForeignKey("cities.City", on_delete=models.CASCADE, related_name="staff_roles")
     role = models.CharField(_("نقش"), max_length=20, choices=Role.choices)
     granted_at = models.DateTimeField(auto_now_add=True)
 
@@ -90,9 +90,7 @@ class Organisation(models.Model):
     registration_number = models.CharField(
         _("شماره ثبت"), max_length=32, unique=True, help_text=_("با ارقام لاتین ذخیره می‌شود.")
     )
-    city = models.ForeignKey(
-        "planning.City", on_delete=models.PROTECT, related_name="organisations"
-    )
+    city = models.ForeignKey("cities.City", on_delete=models.PROTECT, related_name="organisations")
     description = models.TextField(_("معرفی"), blank=True)
     status = models.CharField(
         _("وضعیت"), max_length=12, choices=Status.choices, default=Status.PENDING

@@ -7,6 +7,7 @@ from backend.health import healthz
 api_v1 = [
     path("", include("accounts.api.urls")),
     path("", include("planning.api.urls")),
+    path("", include("inventory.api.urls")),
     path("", include("participation.api.urls")),
     path("", include("moderation.api.urls")),
 ]

@@ -27,10 +27,12 @@ from accounts.models import StaffRole, User
 from backend.persian import normalise
 from benchmark import text
 from benchmark import words as w
+from cities.models import City, District
+from inventory.models import InventoryEntry
 from moderation.hints import text_hints
 from moderation.models import ModerationState, QueueEntry
 from participation.models import Comment, Problem, Support
-from planning.models import Axis, City, Committee, District, InventoryEntry, Plan, PlanItem
+from planning.models import Axis, Committee, Plan, PlanItem
 
 S = ModerationState
 BENCH_USER_PREFIX = "bench-u"

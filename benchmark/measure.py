@@ -25,9 +25,10 @@ from accounts.models import User
 from accounts.services import api_token_for
 from benchmark import data, text
 from benchmark import words as w
+from cities.models import District
 from moderation.models import ModerationState
 from participation.models import Comment, Problem
-from planning.models import Axis, District, Plan
+from planning.models import Axis, Plan
 
 PUBLISHED = ModerationState.PUBLISHED
 

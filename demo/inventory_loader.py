@@ -3,10 +3,11 @@ groups into entries (merging their variants), linked them to plan items, and lef
 problems untriaged for the next planner."""
 
 from accounts.models import User
+from inventory.models import InventoryEntry
+from inventory.services import inventory_entry_update, triage_accept, triage_merge
 from participation.models import Problem
 from participation.similarity import similar_problems
-from planning.models import Axis, Committee, InventoryEntry, Plan, PlanItem
-from planning.services import inventory_entry_update, triage_accept, triage_merge
+from planning.models import Axis, Committee, Plan, PlanItem
 
 # (title of the problem to accept, entry title, entry statement, severity, axis, committee)
 ENTRIES = [

@@ -5,11 +5,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Membership, Organisation, StaffRole, User
+from cities.models import City, District
 from demo import content
 from demo.inventory_loader import load_inventory
 from demo.moderation_loader import load_moderation_history
 from demo.plan_loader import load_plan_content
-from planning.models import Axis, City, Committee, District, Plan
+from planning.models import Axis, Committee, Plan
 
 
 class DemoRefused(Exception):

@@ -12,6 +12,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from accounts.models import Membership, Organisation, User
+from cities.models import City, District
 from demo import content, content_plan
 from moderation.models import QueueEntry
 from moderation.services import decision_apply
@@ -23,7 +24,7 @@ from participation.services import (
     proposal_endorse,
     proposal_submit,
 )
-from planning.models import Axis, City, Committee, District, Plan, PlanItem
+from planning.models import Axis, Committee, Plan, PlanItem
 
 PUBLISHED = "published"
 

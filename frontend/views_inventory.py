@@ -22,11 +22,15 @@ from backend.errors import DomainError, Missing, Refused
 from backend.ids import parse_id
 from backend.jalali import MONTHS_FA
 from backend.persian import to_persian_digits
+from cities import selectors as city_selectors
 from frontend.form_input import pick, pick_ids
-from planning import selectors, services
-from planning.api.views import INVENTORY_ORDERINGS, TriageFilter
-from planning.models import InventoryEntry, PlanItem
-from planning.priority import FORMULA, TERMS
+from inventory import selectors, services
+from inventory.filters import TriageFilter
+from inventory.models import InventoryEntry
+from inventory.priority import FORMULA, TERMS
+from inventory.selectors import INVENTORY_ORDERINGS
+from planning import selectors as planning_selectors
+from planning.models import PlanItem
 
 PLAN_CITY = "planning.plan_city"
 VIEW_COMMITTEE = "planning.view_committee"
@@ -58,7 +62,7 @@ def _posted(request, names) -> dict[str, str]:
 
 
 def _plan(plan_id: int):
-    found = selectors.plan_list().filter(pk=plan_id).first()
+    found = planning_selectors.plan_list().filter(pk=plan_id).first()
     if found is None:
         raise Missing(_("برنامه‌ای با این شناسه نیست."))
     return found
@@ -79,9 +83,9 @@ def _refused(request, error: DomainError):
 
 def _city_choices(plan) -> dict:
     return {
-        "axes": selectors.axis_list().filter(city_id=plan.city_id),
-        "committees": selectors.committee_list().filter(city_id=plan.city_id),
-        "districts": selectors.district_list().filter(city_id=plan.city_id),
+        "axes": planning_selectors.axis_list().filter(city_id=plan.city_id),
+        "committees": planning_selectors.committee_list().filter(city_id=plan.city_id),
+        "districts": city_selectors.district_list().filter(city_id=plan.city_id),
     }
 
 
@@ -169,9 +173,13 @@ def _triage_arguments(action: str, values: dict) -> dict:
             )
         return {"entry": _entry(choice)}
     arguments = {
-        "axis": pick(selectors.axis_list(), values["axis"], unknown=_("محوری با این شناسه نیست.")),
+        "axis": pick(
+            planning_selectors.axis_list(), values["axis"], unknown=_("محوری با این شناسه نیست.")
+        ),
         "committee": pick(
-            selectors.committee_list(), values["committee"], unknown=_("کمیته‌ای با این شناسه نیست.")
+            planning_selectors.committee_list(),
+            values["committee"],
+            unknown=_("کمیته‌ای با این شناسه نیست."),
         ),
     }
     if choice == "new":
@@ -265,7 +273,7 @@ def _item_groups(plan) -> list[dict]:
             flat.append(node)
             walk(node["children"])
 
-    walk(selectors.plan_items_tree(plan=plan))
+    walk(planning_selectors.plan_items_tree(plan=plan))
     return [
         {"kind": kind, "label": kind.label, "items": [i for i in flat if i["kind"] == kind]}
         for kind in PlanItem.Kind
@@ -338,11 +346,13 @@ def _entry_changes(request) -> dict:
         changes["severity"] = severity
     if "axis" in request.POST:
         changes["axis"] = pick(
-            selectors.axis_list(), request.POST["axis"], unknown=_("محوری با این شناسه نیست.")
+            planning_selectors.axis_list(),
+            request.POST["axis"],
+            unknown=_("محوری با این شناسه نیست."),
         )
     if "committee" in request.POST:
         changes["committee"] = pick(
-            selectors.committee_list(),
+            planning_selectors.committee_list(),
             request.POST["committee"],
             unknown=_("کمیته‌ای با این شناسه نیست."),
         )
@@ -350,7 +360,7 @@ def _entry_changes(request) -> dict:
     if "addressed_by_sent" in request.POST:
         unknown = _("بندی با این شناسه نیست.")
         ids = set(pick_ids(request.POST.getlist("addressed_by"), unknown=unknown))
-        items = list(selectors.plan_item_list().filter(pk__in=ids))
+        items = list(planning_selectors.plan_item_list().filter(pk__in=ids))
         if len(items) != len(ids):
             raise DomainError(unknown, code="invalid_choice")
         changes["addressed_by"] = items
@@ -468,7 +478,7 @@ def entry(request, pk: int):
 @require_GET
 def committee(request, pk: int):
     """A committee's entries with their evidence: for its members and the city's planners."""
-    found = selectors.committee_list().filter(pk=pk).first()
+    found = planning_selectors.committee_list().filter(pk=pk).first()
     if found is None:
         return _refused(request, Missing(_("کمیته‌ای با این شناسه نیست.")))
     if not django_rules.test_rule(VIEW_COMMITTEE, request.user, found):

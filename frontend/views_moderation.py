@@ -20,10 +20,10 @@ from django.views.decorators.http import require_GET, require_POST
 
 from backend.errors import DomainError, Missing, Refused
 from backend.jalali import MONTHS_FA
+from cities import selectors as city_selectors
 from moderation import selectors, services
 from moderation.models import Decision, ModerationState, QueueEntry
 from participation import selectors as participation_selectors
-from planning import selectors as planning_selectors
 
 MODERATE = "moderation.moderate_city"
 AUDIT = "moderation.audit_city"
@@ -116,7 +116,7 @@ def _entry_display(entry: dict, *, user) -> dict:
 
 
 def _city_for(request, slug: str, permission: str):
-    city = planning_selectors.city_list().filter(slug=slug).first()
+    city = city_selectors.city_list().filter(slug=slug).first()
     if city is None:
         raise Missing(_("شهری با این شناسه نیست."))
     if not django_rules.test_rule(permission, request.user, city.pk):
@@ -333,7 +333,7 @@ def _month_label(month: str) -> str:
 @require_GET
 def transparency(request):
     """Public figures: decisions per outcome and per rule by Jalali month, waiting times."""
-    cities = planning_selectors.city_list()
+    cities = city_selectors.city_list()
     slug = request.GET.get("city", "")
     city = cities.filter(slug=slug).first() if slug else None
     if slug and city is None:

@@ -17,11 +17,13 @@ from accounts import selectors as account_selectors
 from accounts import services as account_services
 from backend.errors import DomainError
 from backend.ids import parse_id
+from cities import selectors as city_selectors
 from frontend import views_moderation as moderation_pages
 from frontend.form_input import pick
+from inventory import selectors as inventory_selectors
 from moderation.models import ModerationState
 from participation import selectors, services
-from participation.api.filters import ProblemFilter
+from participation.filters import ProblemFilter
 from participation.models import Comment
 from participation.similarity import similar_problems
 from planning import selectors as planning_selectors
@@ -75,7 +77,7 @@ def plan(request, pk: int):
 def _load(request, target: str, pk: int):
     """The plan item, problem or proposal `pk` as the user may see it, else 404."""
     if target == "plan_item":
-        found = planning_selectors.plan_item_list().filter(pk=pk).first()
+        found = inventory_selectors.plan_item_detail_list().filter(pk=pk).first()
     elif target == "problem":
         found = selectors.problem_get(pk=pk, user=request.user)
     else:
@@ -159,7 +161,7 @@ def plan_item(request, pk: int):
 
 def _place_choices(plan) -> dict:
     """Axes and districts for the selects: the plan's city only, or every city's."""
-    axes, districts = planning_selectors.axis_list(), planning_selectors.district_list()
+    axes, districts = planning_selectors.axis_list(), city_selectors.district_list()
     if plan is not None:
         axes, districts = axes.filter(city_id=plan.city_id), districts.filter(city_id=plan.city_id)
     return {"axes": axes, "districts": districts}
@@ -273,7 +275,7 @@ def problem_new(request):
                     unknown=_("محوری با این شناسه نیست."),
                 ),
                 district=pick(
-                    planning_selectors.district_list(),
+                    city_selectors.district_list(),
                     values["district"],
                     unknown=_("منطقه‌ای با این شناسه نیست."),
                 ),
@@ -446,7 +448,7 @@ def organisations(request):
 
 @login_required
 def organisation_new(request):
-    cities = planning_selectors.city_list()
+    cities = city_selectors.city_list()
     values = _posted(request, "name", "registration_number", "city", "description")
     status, error = 200, None
     if request.method == "POST":

@@ -122,7 +122,7 @@ class QueueEntry(ContentReference):
         APPEAL = "appeal", _("درخواست بازبینی")
 
     city = models.ForeignKey(
-        "planning.City", on_delete=models.CASCADE, related_name="moderation_entries"
+        "cities.City", on_delete=models.CASCADE, related_name="moderation_entries"
     )
     reason = models.CharField(max_length=10, choices=Reason.choices)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
@@ -190,7 +190,7 @@ class Decision(ContentReference):
         "participation.Comment", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     entry = models.ForeignKey(QueueEntry, on_delete=models.PROTECT, related_name="decisions")
-    city = models.ForeignKey("planning.City", on_delete=models.PROTECT, related_name="+")
+    city = models.ForeignKey("cities.City", on_delete=models.PROTECT, related_name="+")
     moderator = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="moderation_decisions"
     )

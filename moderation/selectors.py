@@ -9,7 +9,15 @@ from django.utils import timezone
 
 from backend.jalali import jalali_datetime_str, to_jalali
 from backend.sanitise import html_to_text
-from moderation.models import Decision, ModerationState, QueueEntry, Rule
+from moderation.content import kind_named, registered
+from moderation.models import Appeal, Decision, ModerationState, QueueEntry, Rule
+
+
+def content_visible_to(content, user) -> bool:
+    """Whether `user` may see this piece of content: published, or their own."""
+    if content.moderation_state == ModerationState.PUBLISHED:
+        return True
+    return user is not None and user.is_authenticated and content.author_id == user.pk
 
 
 def visible_to(user, prefix: str = "") -> Q:
@@ -37,22 +45,16 @@ def _rejections_count():
 
 
 def _entries() -> QuerySet[QueueEntry]:
-    """Entries with everything a moderator reads about them, in one query."""
+    """Entries with everything a moderator reads about them, in one query: the content of
+    every registered kind with its author and what the kind asks for."""
+    kinds = registered()
+    related = ["city", "claimed_by", "appeal"]
+    for kind in kinds:
+        related.append(f"{kind.name}__author")
+        related.extend(f"{kind.name}__{path}" for path in kind.queue_related)
     return (
-        QueueEntry.objects.select_related(
-            "city",
-            "claimed_by",
-            "problem__author",
-            "proposal__author",
-            "comment__author",
-            "comment__plan_item",
-            "comment__problem",
-            "comment__proposal",
-            "appeal",
-        )
-        .annotate(
-            author_any=Coalesce("problem__author_id", "proposal__author_id", "comment__author_id")
-        )
+        QueueEntry.objects.select_related(*related)
+        .annotate(author_any=Coalesce(*[f"{kind.name}__author_id" for kind in kinds]))
         .annotate(author_rejections=_rejections_count())
     )
 
@@ -61,14 +63,6 @@ def queue_list(*, city_id: int) -> QuerySet[QueueEntry]:
     """Open entries of a city, oldest first, with their content, authors and the authors'
     earlier rejections — one query whatever the number of entries."""
     return _entries().filter(city_id=city_id, closed_at__isnull=True).order_by("created_at", "id")
-
-
-def _target_of_comment(comment) -> dict | None:
-    for field in ("plan_item", "problem", "proposal"):
-        target = getattr(comment, field)
-        if target is not None:
-            return {"type": field, "id": target.pk, "title": target.title}
-    return None
 
 
 def queue_entry_out(entry: QueueEntry, *, now=None) -> dict:
@@ -91,8 +85,9 @@ def queue_entry_out(entry: QueueEntry, *, now=None) -> dict:
             "state": content.moderation_state,
             "created_at": content.created_at.isoformat(),
             "created_at_jalali": jalali_datetime_str(content.created_at),
-            "stance": getattr(content, "stance", None),
-            "target": _target_of_comment(content) if entry.content_type == "comment" else None,
+            "stance": None,
+            "target": None,
+            **kind_named(entry.content_type).queue_extra(content),
         },
         "author": {"public_name": author.public_name, "is_expert": author.is_expert},
         "author_id": author.pk,
@@ -191,6 +186,4 @@ def moderation_stats(*, city_id: int | None = None) -> dict:
 
 def appealed_decision_ids(*, user) -> set[int]:
     """The decisions this user has already appealed (an appeal is once per decision)."""
-    from moderation.models import Appeal
-
     return set(Appeal.objects.filter(author=user).values_list("decision_id", flat=True))

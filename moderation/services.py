@@ -13,10 +13,10 @@ from accounts.models import Membership, Organisation
 from accounts.services import notification_send
 from backend.errors import Conflict, DomainError, Missing, Refused
 from backend.realtime import city_moderation_group, emit_on_commit
-from backend.sanitise import html_to_text, plain_text
+from backend.sanitise import plain_text
+from moderation.content import content_summary, content_text, kind_named, kind_of
 from moderation.hints import text_hints
 from moderation.models import (
-    CONTENT_FIELDS,
     Appeal,
     Decision,
     ModeratedContent,
@@ -91,13 +91,13 @@ def author_is_trusted(author) -> bool:
     ).exists()
 
 
-def initial_state(*, plan, author) -> str:
+def initial_state(*, author, post_moderation: bool, trusted_publish_at_once: bool) -> str:
     """The state a new post starts in under its plan's moderation settings: pending under
     pre-moderation (the default); published under post-moderation, or for trusted authors
     when the plan lets them publish at once."""
-    if plan.moderation_mode == "post":
+    if post_moderation:
         return S.PUBLISHED
-    if plan.trusted_publish_at_once and author_is_trusted(author):
+    if trusted_publish_at_once and author_is_trusted(author):
         return S.PUBLISHED
     return S.PENDING
 
@@ -106,23 +106,7 @@ def initial_state(*, plan, author) -> str:
 
 
 def content_kind(content: ModeratedContent) -> str:
-    kind = type(content)._meta.model_name
-    if kind not in CONTENT_FIELDS:
-        raise DomainError("نوع نوشته نامعتبر است.", code="invalid_content")
-    return kind
-
-
-def content_city_id(content: ModeratedContent) -> int:
-    return content.plan.city_id
-
-
-def content_text(content: ModeratedContent) -> str:
-    title = getattr(content, "title", "")
-    return f"{title} {html_to_text(content.body)}".strip()
-
-
-def content_summary(content: ModeratedContent) -> str:
-    return (getattr(content, "title", "") or html_to_text(content.body))[:120]
+    return kind_of(content).name
 
 
 def _reference(content: ModeratedContent) -> dict:
@@ -143,20 +127,8 @@ def _entry_event(entry: QueueEntry, kind: str, **extra) -> None:
 
 
 def _hints_for(content: ModeratedContent) -> dict:
-    hints = text_hints(content_text(content))
-    if content_kind(content) == "problem":
-        from participation.similarity import similar_problems  # content-specific hint
-
-        similar = similar_problems(
-            plan_id=content.plan_id, text=content.title, limit=1, exclude_id=content.pk
-        )
-        if similar and similar[0].score >= 0.5:
-            hints["similar_problem"] = {
-                "id": similar[0].id,
-                "title": similar[0].title,
-                "score": similar[0].score,
-            }
-    return hints
+    """Language, links and phone numbers in the text, plus the kind's own hints."""
+    return {**text_hints(content_text(content)), **kind_of(content).hints(content)}
 
 
 def queue_enqueue(
@@ -169,7 +141,7 @@ def queue_enqueue(
         return existing
     entry = QueueEntry.objects.create(
         **reference,
-        city_id=content_city_id(content),
+        city_id=kind_of(content).city_id(content),
         reason=reason,
         appeal=appeal,
         hints=_hints_for(content),
@@ -292,7 +264,7 @@ def decision_apply(
             raise Conflict("درباره‌ی این مورد پیش‌تر تصمیم گرفته شده است.", code="closed")
         _refuse_if_claimed_by_another(entry, moderator, now)
         kind = entry.content_type
-        model = type(entry)._meta.get_field(kind).related_model
+        model = kind_named(kind).model
         content = model.objects.select_for_update().get(pk=entry.object_id)
         if content.author_id == moderator.pk:
             raise Refused("ناظر درباره‌ی نوشته‌ی خودش تصمیم نمی‌گیرد.", code="own_content")
@@ -424,7 +396,7 @@ def appeal_submit(*, author, decision: Decision, message: str) -> Appeal:
     if len(message) > APPEAL_MAX:
         raise DomainError(f"متن حداکثر {APPEAL_MAX} نویسه است.", code="message_too_long")
     kind = decision.content_type
-    model = Decision._meta.get_field(kind).related_model
+    model = kind_named(kind).model
     with transaction.atomic():
         content = model.objects.select_for_update().get(pk=decision.object_id)
         try:

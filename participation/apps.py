@@ -7,6 +7,9 @@ class ParticipationConfig(AppConfig):
     verbose_name = "مشارکت"
 
     def ready(self):
+        from participation.moderated import register_content_kinds
         from participation.similarity import ensure_sqlite_index
+
+        register_content_kinds()
 
         post_migrate.connect(ensure_sqlite_index, sender=self)

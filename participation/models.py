@@ -26,7 +26,7 @@ class Problem(ModeratedContent):
         "planning.Axis", null=True, blank=True, on_delete=models.SET_NULL, related_name="problems"
     )
     district = models.ForeignKey(
-        "planning.District",
+        "cities.District",
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
@@ -59,7 +59,7 @@ class Problem(ModeratedContent):
     )
     supports_count = models.PositiveIntegerField(_("پشتیبان‌ها"), default=0, db_index=True)
     inventory_entry = models.ForeignKey(
-        "planning.InventoryEntry",
+        "inventory.InventoryEntry",
         null=True,
         blank=True,
         on_delete=models.SET_NULL,

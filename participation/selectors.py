@@ -132,10 +132,3 @@ def problems_matching(queryset: QuerySet[Problem], words: list[str]) -> QuerySet
     for word in words:
         condition &= Q(search_text__contains=word)
     return queryset.filter(condition)
-
-
-def visible_to_user(content, user) -> bool:
-    """Whether `user` may see this piece of content (published, or their own)."""
-    return content.moderation_state == PUBLISHED or (
-        user is not None and user.is_authenticated and content.author_id == user.pk
-    )

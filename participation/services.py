@@ -10,6 +10,7 @@ from accounts.models import Membership, Organisation, User
 from backend.errors import Conflict, DomainError, Missing, Refused
 from backend.persian import normalise
 from backend.sanitise import clean_html, html_to_text, plain_text
+from cities.models import District
 from moderation.models import ModerationState
 from moderation.services import content_submitted, initial_state
 from participation.models import (
@@ -21,9 +22,17 @@ from participation.models import (
     Proposal,
     Support,
 )
-from planning.models import Axis, District, Plan, PlanItem
+from planning.models import Axis, Plan, PlanItem
 
 STATEMENT_MAX = 2000
+
+
+def _initial_state(plan: Plan, author) -> str:
+    return initial_state(
+        author=author,
+        post_moderation=plan.moderation_mode == Plan.ModerationMode.POST,
+        trusted_publish_at_once=plan.trusted_publish_at_once,
+    )
 
 
 def _title(raw: str) -> str:
@@ -94,7 +103,7 @@ def problem_submit(
         longitude=longitude,
         title_key=normalise(title),
         search_text=normalise(f"{title} {html_to_text(body)}"),
-        moderation_state=initial_state(plan=plan, author=author),
+        moderation_state=_initial_state(plan, author),
     )
     return _save_and_queue(problem)
 
@@ -183,7 +192,7 @@ def comment_post(
         body=_body(body, limit=5000),
         stance=stance,
         is_expert=author.is_expert,
-        moderation_state=initial_state(plan=plan, author=author),
+        moderation_state=_initial_state(plan, author),
     )
     return _save_and_queue(comment)
 
@@ -230,7 +239,7 @@ def proposal_submit(
         body=body,
         problem=problem,
         plan_item=plan_item,
-        moderation_state=initial_state(plan=plan, author=author),
+        moderation_state=_initial_state(plan, author),
     )
     return _save_and_queue(proposal)
 

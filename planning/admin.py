@@ -1,7 +1,8 @@
 from django.contrib import admin
 
 from backend.admin_jalali import JalaliAdmin, jalali_column
-from planning.models import Axis, City, Committee, District, Plan, PlanItem
+from cities.models import City, District
+from planning.models import Axis, Committee, Plan, PlanItem
 
 
 class DistrictInline(admin.TabularInline):

@@ -4,8 +4,9 @@ from django.utils import timezone
 from accounts.models import Membership, Organisation, StaffRole, User
 from backend.persian import normalise
 from backend.sanitise import html_to_text
+from cities.models import City, District
 from participation.models import Comment, Problem, Proposal
-from planning.models import Axis, City, Committee, District, Plan, PlanItem
+from planning.models import Axis, Committee, Plan, PlanItem
 
 
 class CityFactory(factory.django.DjangoModelFactory):

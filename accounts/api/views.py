@@ -7,10 +7,10 @@ from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
 from accounts import selectors, services
-from accounts.api import serializers as s
+from accounts import serializers as s
 from accounts.models import Membership, StaffRole, User
 from backend.api import Pagination
-from planning.api.filters import CityFilter
+from cities.filters import CityFilter
 
 
 def client_ip(request) -> str | None:

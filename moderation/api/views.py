@@ -7,8 +7,7 @@ from rest_framework.views import APIView
 from backend.api import Pagination
 from backend.errors import Missing, Refused
 from moderation import selectors, services
-from moderation.api import serializers as s
-from participation.selectors import visible_to_user
+from moderation import serializers as s
 
 
 def _city_from_query(request, serializer=s.CityQuery):
@@ -115,7 +114,7 @@ class ReportCreate(APIView):
         data = s.ReportIn(data=request.data)
         data.is_valid(raise_exception=True)
         content = data.validated_data["content"]
-        if not visible_to_user(content, request.user):
+        if not selectors.content_visible_to(content, request.user):
             raise Missing("این نوشته پیدا نشد.")
         report = services.report_submit(
             reporter=request.user,

@@ -5,8 +5,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from participation import selectors, services
-from participation.api import serializers as s
-from participation.api.filters import CommentFilter, ProblemFilter, ProposalFilter
+from participation import serializers as s
+from participation.filters import CommentFilter, ProblemFilter, ProposalFilter
 from participation.models import Problem
 from participation.similarity import similar_problems
 

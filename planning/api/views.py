@@ -1,21 +1,13 @@
-import django_filters
-import rules as django_rules
-from django.http import FileResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import generics, permissions
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from backend.api import Pagination
-from backend.errors import DomainError, Missing, Refused
-from participation.api.filters import ProblemFilter
-from participation.api.serializers import ProblemOut
-from participation.selectors import problem_list
-from planning import exports, selectors, services
-from planning.api import serializers as s
-from planning.api.filters import CityFilter
-from planning.models import Committee
+from cities import selectors as city_selectors
+from cities.filters import CityFilter
+from planning import selectors
+from planning import serializers as s
 
 
 class ReferenceList(generics.ListAPIView):
@@ -31,7 +23,7 @@ class CityListView(generics.ListAPIView):
     filter_backends = []
 
     def get_queryset(self):
-        return selectors.city_list()
+        return city_selectors.city_list()
 
 
 class AxisListView(ReferenceList):
@@ -52,7 +44,7 @@ class DistrictListView(ReferenceList):
     serializer_class = s.DistrictOut
 
     def get_queryset(self):
-        return selectors.district_list()
+        return city_selectors.district_list()
 
 
 class PlanList(ReferenceList):
@@ -79,216 +71,3 @@ class PlanItemsTree(APIView):
     def get(self, request, pk):
         plan = get_object_or_404(selectors.plan_list(), pk=pk)
         return Response(selectors.plan_items_tree(plan=plan))
-
-
-class PlanItemDetail(generics.RetrieveAPIView):
-    permission_classes = [permissions.AllowAny]
-    serializer_class = s.PlanItemOut
-
-    def get_queryset(self):
-        return selectors.plan_item_list()
-
-
-# Triage and the problem inventory --------------------------------------------------------
-
-
-def _plan_from_query(request, serializer=None):
-    query = (serializer or s.PlanQuery)(data=request.query_params)
-    query.is_valid(raise_exception=True)
-    return query
-
-
-def _require_planner(user, plan) -> None:
-    if not django_rules.test_rule("planning.plan_city", user, plan.city_id):
-        raise Refused("شما برنامه‌ریز این شهر نیستید.", code="not_city_planner")
-
-
-class TriageFilter(ProblemFilter):
-    committee = django_filters.ModelChoiceFilter(
-        queryset=Committee.objects.all(),
-        method="in_committee",
-        error_messages={"invalid_choice": "کمیته‌ای با این شناسه نیست."},
-    )
-    min_supports = django_filters.NumberFilter(
-        field_name="supports_count", lookup_expr="gte", min_value=0, max_value=10**9
-    )
-
-    def in_committee(self, queryset, name, value):
-        return queryset.filter(axis__in=value.axes.all())
-
-
-class TriageQueue(generics.ListAPIView):
-    """Published, not yet triaged problems of a plan — for that city's planners."""
-
-    serializer_class = ProblemOut
-    filterset_class = TriageFilter
-    permission_classes = [permissions.IsAuthenticated]
-
-    @extend_schema(parameters=[OpenApiParameter("plan", int, required=True)])
-    def get(self, request, *args, **kwargs):
-        self.plan = _plan_from_query(request).validated_data["plan"]
-        _require_planner(request.user, self.plan)
-        return super().get(request, *args, **kwargs)
-
-    def get_queryset(self):
-        return problem_list(user=None).filter(
-            plan=self.plan, triage_state="new", moderation_state="published"
-        )
-
-
-class TriageAction(APIView):
-    """accept (into an existing or a new entry), merge (a duplicate of an entry's problem)
-    or out_of_scope (with a reason the author is shown)."""
-
-    permission_classes = [permissions.IsAuthenticated]
-
-    @extend_schema(request=s.TriageIn, responses=s.TriageResultOut)
-    def post(self, request, problem_id):
-        data = s.TriageIn(data=request.data)
-        data.is_valid(raise_exception=True)
-        action = services.ACTIONS[data.validated_data["action"]]
-        problem = action(actor=request.user, problem_id=problem_id, **data.arguments())
-        return Response(s.TriageResultOut(problem).data)
-
-
-class TriageBulk(APIView):
-    """The same triage action on many problems at once, all or nothing."""
-
-    permission_classes = [permissions.IsAuthenticated]
-
-    @extend_schema(request=s.TriageBulkIn, responses=s.TriageResultOut(many=True))
-    def post(self, request):
-        data = s.TriageBulkIn(data=request.data)
-        data.is_valid(raise_exception=True)
-        problems = services.triage_bulk(
-            actor=request.user,
-            problem_ids=data.validated_data["problems"],
-            action=data.validated_data["action"],
-            **data.arguments(),
-        )
-        return Response(s.TriageResultOut(problems, many=True).data)
-
-
-INVENTORY_ORDERINGS = {
-    "priority": lambda e: (-e.priority_score, e.code),
-    "code": lambda e: e.code,
-    "-updated_at": lambda e: (-e.updated_at.timestamp(), e.code),
-    "-supporters": lambda e: (-e.supporters_count, e.code),
-}
-
-
-class InventoryListCreate(APIView):
-    """The plan's problem inventory with evidence and priority (public); planners add
-    entries. `ordering`: priority (default), code, -updated_at, -supporters."""
-
-    @extend_schema(
-        parameters=[
-            OpenApiParameter("plan", int, required=True),
-            OpenApiParameter("ordering", str, enum=list(INVENTORY_ORDERINGS)),
-        ],
-        responses=s.InventoryEntryOut(many=True),
-    )
-    def get(self, request):
-        plan = _plan_from_query(request).validated_data["plan"]
-        ordering = request.query_params.get("ordering", "priority")
-        if ordering not in INVENTORY_ORDERINGS:
-            raise DomainError("ترتیب نامعتبر است.", code="invalid_ordering")
-        entries = selectors.with_priority(selectors.inventory_list(plan_id=plan.pk))
-        entries.sort(key=INVENTORY_ORDERINGS[ordering])
-        paginator = Pagination()
-        page = paginator.paginate_queryset(entries, request)
-        return paginator.get_paginated_response(s.InventoryEntryOut(page, many=True).data)
-
-    @extend_schema(request=s.InventoryEntryIn, responses={201: s.InventoryEntryOut})
-    def post(self, request):
-        data = s.InventoryEntryIn(data=request.data)
-        data.is_valid(raise_exception=True)
-        entry = services.inventory_entry_create(actor=request.user, **data.validated_data)
-        (entry,) = selectors.with_priority(selectors.inventory_list().filter(pk=entry.pk))
-        return Response(s.InventoryEntryOut(entry).data, status=201)
-
-
-class InventoryDetail(APIView):
-    def _entry(self, pk):
-        entries = selectors.with_priority(selectors.inventory_list().filter(pk=pk))
-        if not entries:
-            raise Missing("این مسئله‌ی فهرست پیدا نشد.")
-        return entries[0]
-
-    def _render(self, entry):
-        problems = selectors.inventory_entry_problems(entry=entry)
-        return Response(s.InventoryEntryDetailOut(entry, context={"problems": problems}).data)
-
-    @extend_schema(responses=s.InventoryEntryDetailOut)
-    def get(self, request, pk):
-        return self._render(self._entry(pk))
-
-    @extend_schema(request=s.InventoryEntryPatch, responses=s.InventoryEntryDetailOut)
-    def patch(self, request, pk):
-        entry = self._entry(pk)
-        data = s.InventoryEntryPatch(data=request.data)
-        data.is_valid(raise_exception=True)
-        services.inventory_entry_update(actor=request.user, entry=entry, **data.validated_data)
-        return self._render(self._entry(pk))
-
-
-class InventoryExport(APIView):
-    """The plan's inventory as CSV (UTF-8 with BOM), XLSX (right-to-left) or JSON, with
-    ISO and Jalali dates; streamed."""
-
-    permission_classes = [permissions.AllowAny]
-
-    @extend_schema(
-        parameters=[
-            OpenApiParameter("plan", int, required=True),
-            OpenApiParameter("format", str, enum=["csv", "xlsx", "json"]),
-        ],
-        responses={(200, "text/csv"): bytes},
-    )
-    def get(self, request):
-        query = _plan_from_query(request, s.ExportQuery).validated_data
-        plan, kind = query["plan"], query["format"]
-        name = f"inventory-{plan.city.slug}-{plan.start_year}-{plan.end_year}"
-        if kind == "csv":
-            response = StreamingHttpResponse(
-                exports.csv_stream(plan.pk), content_type="text/csv; charset=utf-8"
-            )
-        elif kind == "json":
-            meta = {"id": plan.pk, "title": plan.title, "city": plan.city.slug}
-            response = StreamingHttpResponse(
-                exports.json_stream(plan.pk, meta), content_type="application/json"
-            )
-        else:
-            return FileResponse(
-                exports.xlsx_file(plan.pk, plan.title),
-                as_attachment=True,
-                filename=f"{name}.xlsx",
-                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            )
-        response["Content-Disposition"] = f'attachment; filename="{name}.{kind}"'
-        return response
-
-
-class InventoryStats(APIView):
-    """Entries and problems per axis, committee, district and Jalali month (for charts)."""
-
-    permission_classes = [permissions.AllowAny]
-
-    @extend_schema(parameters=[OpenApiParameter("plan", int, required=True)])
-    def get(self, request):
-        plan = _plan_from_query(request).validated_data["plan"]
-        return Response(selectors.inventory_aggregates(plan_id=plan.pk))
-
-
-class CommitteeInventory(APIView):
-    """A committee's entries with their evidence — for its members and the city's planners."""
-
-    permission_classes = [permissions.IsAuthenticated]
-
-    @extend_schema(responses=s.InventoryEntryOut(many=True))
-    def get(self, request, pk):
-        committee = get_object_or_404(Committee.objects.select_related("city"), pk=pk)
-        if not django_rules.test_rule("planning.view_committee", request.user, committee):
-            raise Refused("این فهرست برای اعضای کمیته است.", code="not_committee_member")
-        entries = selectors.committee_inventory(committee=committee)
-        return Response(s.InventoryEntryOut(entries, many=True).data)

@@ -195,8 +195,8 @@ def test_moderation_history(loaded):
 
 
 def test_inventory_started(arak_plan):
-    from planning.models import InventoryEntry
-    from planning.selectors import inventory_ranked
+    from inventory.models import InventoryEntry
+    from inventory.selectors import inventory_ranked
 
     entries = InventoryEntry.objects.filter(plan=arak_plan)
     assert entries.count() == 4

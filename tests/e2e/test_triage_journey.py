@@ -14,9 +14,9 @@ import pytest
 from playwright.sync_api import expect
 
 from accounts.models import Notification
+from inventory.models import InventoryEntry, TriageRecord
 from participation.models import Problem
 from participation.services import problem_support
-from planning.models import InventoryEntry, TriageRecord
 from tests.e2e.helpers import shot
 from tests.factories import (
     AxisFactory,

@@ -18,9 +18,9 @@ from django.apps import apps
 from django.utils import timezone
 
 from accounts.models import User
+from inventory import services
 from moderation.models import Rule
 from participation.models import Endorsement, Support
-from planning import services
 from planning.models import Plan, PlanItem
 from tests.factories import (
     AxisFactory,

@@ -7,10 +7,11 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from inventory import services
+from inventory.models import InventoryEntry, TriageRecord
+from inventory.priority import TERMS
 from participation.models import Endorsement, Problem, Support
-from planning import services
-from planning.models import InventoryEntry, PlanItem, TriageRecord
-from planning.priority import TERMS
+from planning.models import PlanItem
 from tests.factories import (
     AxisFactory,
     CommentFactory,

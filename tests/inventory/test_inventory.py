@@ -8,10 +8,10 @@ from django.http import StreamingHttpResponse
 from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 
+from inventory import services
+from inventory.models import InventoryEntry
+from inventory.priority import priority
 from participation.models import Endorsement, Support
-from planning import services
-from planning.models import InventoryEntry
-from planning.priority import priority
 from tests.factories import (
     CommentFactory,
     CommitteeFactory,

@@ -2,9 +2,9 @@ import pytest
 
 from accounts.models import Notification
 from backend.errors import Conflict, DomainError, Refused
+from inventory import services
+from inventory.models import InventoryEntry, TriageRecord
 from participation.models import Problem
-from planning import services
-from planning.models import InventoryEntry, TriageRecord
 from tests.factories import PlanFactory, ProblemFactory, StaffRoleFactory, UserFactory
 
 URL = "/api/v1/triage/"
@@ -235,7 +235,7 @@ def test_merge_needs_an_entry(planner, plan):
 
 @pytest.mark.django_db
 def test_suggestions_for_many_titles_in_one_query(planner, plan, django_assert_num_queries):
-    from planning.selectors import inventory_suggestions
+    from inventory.selectors import inventory_suggestions
 
     services.inventory_entry_create(actor=planner, plan=plan, title="ترافیک بلوار امام خمینی")
     services.inventory_entry_create(actor=planner, plan=plan, title="آلودگی هوای جنوب شهر")

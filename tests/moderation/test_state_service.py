@@ -2,7 +2,7 @@ import pytest
 
 from backend.errors import Conflict
 from moderation.services import content_set_state, initial_state
-from tests.factories import ExpertFactory, MembershipFactory, PlanFactory, ProblemFactory
+from tests.factories import ExpertFactory, MembershipFactory, ProblemFactory
 
 ALLOWED = [
     ("pending", "published"),
@@ -42,11 +42,12 @@ def test_initial_state_follows_plan_settings(organisation):
     citizen = ProblemFactory().author
     expert = ExpertFactory()
     ngo_member = MembershipFactory(organisation=organisation).user
-    pre = PlanFactory()
-    post = PlanFactory(moderation_mode="post")
-    trusted = PlanFactory(trusted_publish_at_once=True)
-    assert initial_state(plan=pre, author=expert) == "pending"
-    assert initial_state(plan=post, author=citizen) == "published"
-    assert initial_state(plan=trusted, author=citizen) == "pending"
-    assert initial_state(plan=trusted, author=expert) == "published"
-    assert initial_state(plan=trusted, author=ngo_member) == "published"
+
+    def start(author, *, post=False, trusted=False):
+        return initial_state(author=author, post_moderation=post, trusted_publish_at_once=trusted)
+
+    assert start(expert) == "pending"
+    assert start(citizen, post=True) == "published"
+    assert start(citizen, trusted=True) == "pending"
+    assert start(expert, trusted=True) == "published"
+    assert start(ngo_member, trusted=True) == "published"

@@ -8,7 +8,11 @@ from accounts.services import notification_send
 from backend.errors import Conflict, DomainError, Missing, Refused
 from backend.persian import normalise
 from backend.sanitise import plain_text
-from planning.models import Axis, Committee, InventoryEntry, Plan, PlanItem, TriageRecord
+from inventory.models import InventoryEntry, TriageRecord
+from inventory.selectors import triage_queue
+from moderation.models import ModerationState
+from participation.models import Problem
+from planning.models import Axis, Committee, Plan, PlanItem
 
 TITLE_MAX = 200
 STATEMENT_MAX = 5000
@@ -123,8 +127,6 @@ def inventory_entry_update(*, actor, entry: InventoryEntry, **changes) -> Invent
 
 
 def _problem_for_triage(problem_id: int, plan_id: int | None = None):
-    from participation.models import Problem
-
     problem = (
         Problem.objects.select_for_update(of=("self",))
         .select_related("plan")
@@ -133,7 +135,7 @@ def _problem_for_triage(problem_id: int, plan_id: int | None = None):
     )
     if problem is None or (plan_id is not None and problem.plan_id != plan_id):
         raise Missing("این مسئله پیدا نشد.")
-    if problem.moderation_state != "published":
+    if problem.moderation_state != ModerationState.PUBLISHED:
         raise Conflict("فقط مسئله‌ی منتشرشده بررسی می‌شود.", code="not_published")
     return problem
 
@@ -198,7 +200,7 @@ def triage_accept(
                 severity=new_entry.get("severity", 3),
             )
         _record(problem, actor, TriageRecord.Action.ACCEPT, entry=entry)
-        problem.triage_state = "accepted"
+        problem.triage_state = Problem.Triage.ACCEPTED
         problem.inventory_entry = entry
         problem.triage_reason = ""
         if axis is not None:
@@ -221,7 +223,7 @@ def triage_merge(*, actor, problem_id: int, entry: InventoryEntry | None):
         if entry.plan_id != problem.plan_id:
             raise DomainError("این مسئله‌ی فهرست از برنامه‌ی دیگری است.", code="entry_other_plan")
         _record(problem, actor, TriageRecord.Action.MERGE, entry=entry)
-        problem.triage_state = "merged"
+        problem.triage_state = Problem.Triage.MERGED
         problem.inventory_entry = entry
         problem.triage_reason = ""
         problem.save(update_fields=["triage_state", "inventory_entry", "triage_reason"])
@@ -240,7 +242,7 @@ def triage_out_of_scope(*, actor, problem_id: int, reason: str):
         problem = _problem_for_triage(problem_id)
         _require_planner(actor, problem.plan.city_id)
         _record(problem, actor, TriageRecord.Action.OUT_OF_SCOPE, reason=reason)
-        problem.triage_state = "out_of_scope"
+        problem.triage_state = Problem.Triage.OUT_OF_SCOPE
         problem.inventory_entry = None
         problem.triage_reason = reason
         problem.save(update_fields=["triage_state", "inventory_entry", "triage_reason"])
@@ -251,8 +253,6 @@ def triage_out_of_scope(*, actor, problem_id: int, reason: str):
 def triage_check_queued(*, plan_id: int, problem_ids: list[int]) -> None:
     """409 unless every problem is still untriaged in this plan's queue: a stale board or a
     second planner must not re-triage silently (re-triage is a deliberate act)."""
-    from planning.selectors import triage_queue
-
     wanted = set(problem_ids)
     if triage_queue(plan_id=plan_id).filter(pk__in=wanted).count() == len(wanted):
         return

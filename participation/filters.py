@@ -7,10 +7,11 @@ from django.utils import timezone
 from backend.api import IdFilter
 from backend.jalali import parse_date
 from backend.persian import normalise
+from cities.models import City, District
 from moderation.models import ModerationState
 from participation.models import Comment, Problem, Proposal
 from participation.selectors import problems_matching
-from planning.models import Axis, City, District, Plan
+from planning.models import Axis, Plan
 
 
 class JalaliOrIsoDateField(forms.Field):

@@ -1,9 +1,9 @@
 from rest_framework import serializers
 
 from backend.api_fields import JalaliDateTimeField
-from moderation.models import Decision, Rule
-from participation.models import Comment, Problem, Proposal
-from planning.models import City
+from cities.models import City
+from moderation.content import kind_named
+from moderation.models import CONTENT_FIELDS, Decision, Rule
 
 
 class RuleOut(serializers.ModelSerializer):
@@ -94,21 +94,22 @@ class AuditDecisionOut(DecisionOut):
         fields = [*DecisionOut.Meta.fields, "internal_note"]
 
 
+class ContentField(serializers.PrimaryKeyRelatedField):
+    """An id of one registered kind of content (the kind is the field's name)."""
+
+    def get_queryset(self):
+        return kind_named(self.field_name).queryset()
+
+
 class ReportIn(serializers.Serializer):
-    problem = serializers.PrimaryKeyRelatedField(
-        queryset=Problem.objects.all(), required=False, allow_null=True
-    )
-    proposal = serializers.PrimaryKeyRelatedField(
-        queryset=Proposal.objects.all(), required=False, allow_null=True
-    )
-    comment = serializers.PrimaryKeyRelatedField(
-        queryset=Comment.objects.all(), required=False, allow_null=True
-    )
+    problem = ContentField(required=False, allow_null=True)
+    proposal = ContentField(required=False, allow_null=True)
+    comment = ContentField(required=False, allow_null=True)
     rule = serializers.SlugField(max_length=40)
     details = serializers.CharField(max_length=2000, required=False, allow_blank=True)
 
     def validate(self, attrs):
-        given = [attrs[k] for k in ("problem", "proposal", "comment") if attrs.get(k) is not None]
+        given = [attrs[k] for k in CONTENT_FIELDS if attrs.get(k) is not None]
         if len(given) != 1:
             raise serializers.ValidationError("دقیقاً یکی از problem، proposal یا comment را بدهید.")
         attrs["content"] = given[0]

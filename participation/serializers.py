@@ -4,8 +4,9 @@ from rest_framework import serializers
 from accounts.models import Organisation
 from backend.api import IdField
 from backend.api_fields import AuthorField, JalaliDateTimeField
+from cities.models import District
 from participation.models import BODY_MAX, Comment, Endorsement, Problem, Proposal
-from planning.models import Axis, District, Plan, PlanItem
+from planning.models import Axis, Plan, PlanItem
 
 # Raw input limits: generous enough for formatting, small enough to refuse abuse early.
 TITLE_INPUT_MAX = 300

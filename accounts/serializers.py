@@ -2,7 +2,7 @@ from rest_framework import serializers
 
 from accounts.models import Membership, Notification, Organisation, User
 from backend.api import IdField
-from planning.models import City
+from cities.models import City
 
 
 class OtpRequestIn(serializers.Serializer):

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from openpyxl import Workbook
 
 from backend.jalali import jalali_datetime_str
-from planning.selectors import inventory_list, with_priority
+from inventory.selectors import inventory_list, with_priority
 
 COLUMNS = [
     ("code", "کد"),

@@ -1,6 +1,8 @@
+"""The `?city=<slug>` filter every city-scoped list shares (API and pages)."""
+
 import django_filters
 
-from planning.models import City
+from cities.models import City
 
 
 class CityFilter(django_filters.FilterSet):
