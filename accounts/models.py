@@ -203,3 +203,66 @@ class Notification(models.Model):
     @property
     def is_read(self) -> bool:
         return self.read_at is not None
+
+
+class ActivityQuerySet(models.QuerySet):
+    """The activity log is append-only: bulk updates and deletes are refused."""
+
+    def update(self, **kwargs):
+        raise PermissionError("the activity log is append-only")
+
+    def delete(self):
+        raise PermissionError("the activity log is append-only")
+
+
+class Activity(models.Model):
+    """One state change, in the city's activity log: who did what to which object, when,
+    and the fields before and after. Written only by `accounts.services.activity_record`
+    inside the transaction of the change it records; never edited, never deleted."""
+
+    city = models.ForeignKey(
+        "cities.City",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="activity",
+        verbose_name=_("شهر"),
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="activity",
+        verbose_name=_("انجام‌دهنده"),
+    )
+    # "<app>.<verb>", e.g. "moderation.decide"; the list lives in accounts.activity.ACTIONS.
+    action = models.CharField(_("کار"), max_length=60, db_index=True)
+    object_type = models.CharField(_("نوع"), max_length=60)
+    object_id = models.BigIntegerField(_("شناسه"))
+    object_repr = models.CharField(_("عنوان"), max_length=200, blank=True)
+    before = models.JSONField(_("پیش از"), default=dict, blank=True)
+    after = models.JSONField(_("پس از"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("زمان"), auto_now_add=True, db_index=True)
+
+    objects = ActivityQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("رویداد")
+        verbose_name_plural = _("دفتر رویدادها")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["city", "-created_at"], name="activity_city_recent"),
+            models.Index(fields=["object_type", "object_id"], name="activity_object"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.action} {self.object_type}:{self.object_id}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and not kwargs.get("force_insert"):
+            raise PermissionError("the activity log is append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("the activity log is append-only")

@@ -14,7 +14,8 @@ from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 from rest_framework.authtoken.models import Token
 
-from accounts.models import Membership, Notification, OneTimeCode, Organisation, User
+from accounts.activity import ACTIONS
+from accounts.models import Activity, Membership, Notification, OneTimeCode, Organisation, User
 from accounts.otp_senders import OtpDeliveryError, get_sender
 from accounts.phone import InvalidPhone, normalise_phone
 from backend.errors import Conflict, DomainError, Missing, Refused, TooMany
@@ -337,3 +338,32 @@ def membership_add_by_phone(
     if user is None:
         raise Missing("کاربری با این شماره نیست؛ نخست باید یک بار وارد سامانه شود.")
     return membership_add(actor=actor, organisation=organisation, user=user, role=role)
+
+
+# The activity log --------------------------------------------------------------------
+
+
+def activity_record(
+    *,
+    actor,
+    action: str,
+    obj,
+    city_id: int | None,
+    before: dict | None = None,
+    after: dict | None = None,
+) -> Activity:
+    """Record one state change in the city's activity log. Call it inside the transaction
+    of the change, so the entry exists exactly when the change does. `before`/`after` hold
+    the fields that changed (JSON-able values)."""
+    if action not in ACTIONS:
+        raise ValueError(f"unknown activity {action!r}: add it to accounts.activity.ACTIONS")
+    return Activity.objects.create(
+        city_id=city_id,
+        actor=actor if getattr(actor, "pk", None) else None,
+        action=action,
+        object_type=obj._meta.model_name,
+        object_id=obj.pk,
+        object_repr=str(obj)[:200],
+        before=before or {},
+        after=after or {},
+    )

@@ -1,0 +1,34 @@
+"""The actions the activity log records, with the Persian label a city admin reads.
+
+Every service that changes state records one of these through
+`accounts.services.activity_record`; a new action is added here first.
+"""
+
+from django.utils.translation import gettext_lazy as _
+
+ACTIONS: dict[str, str] = {
+    # moderation
+    "moderation.claim": _("برداشتن مورد صف نظارت"),
+    "moderation.release": _("رها کردن مورد صف نظارت"),
+    "moderation.decide": _("تصمیم نظارتی"),
+    "moderation.report": _("گزارش نوشته"),
+    "moderation.hide_by_reports": _("پنهان شدن با گزارش کاربران"),
+    "moderation.appeal": _("درخواست بازبینی"),
+    "content.state": _("تغییر وضعیت نوشته"),
+    # triage and the inventory
+    "triage.accept": _("پذیرش مسئله در فهرست"),
+    "triage.merge": _("ادغام مسئله"),
+    "triage.out_of_scope": _("خارج از موضوع"),
+    "inventory.create": _("افزودن مسئله‌ی فهرست"),
+    "inventory.update": _("ویرایش مسئله‌ی فهرست"),
+    "inventory.link_items": _("پیوند بندهای برنامه به فهرست"),
+    # accounts
+    "organisation.register": _("ثبت سمن"),
+    "organisation.status": _("تغییر وضعیت سمن"),
+    "membership.add": _("افزودن عضو سمن"),
+    "membership.remove": _("برداشتن عضو سمن"),
+    "staff_role.grant": _("دادن نقش کارکنان"),
+    "staff_role.revoke": _("گرفتن نقش کارکنان"),
+    "expertise.verify": _("تأیید نشان کارشناس"),
+    "expertise.revoke": _("برداشتن نشان کارشناس"),
+}
