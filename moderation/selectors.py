@@ -134,9 +134,7 @@ def rejections_for_author(*, user, limit: int = 200) -> list[Decision]:
     latest: dict[tuple[str, int], Decision] = {}
     for decision in decisions_for_author(user=user)[:limit]:
         latest.setdefault((decision.content_type, decision.object_id), decision)
-    return [
-        d for d in latest.values() if d.content.moderation_state == ModerationState.REJECTED
-    ]
+    return [d for d in latest.values() if d.content.moderation_state == ModerationState.REJECTED]
 
 
 def _month(value) -> str:
