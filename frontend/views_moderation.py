@@ -1,12 +1,12 @@
 """Moderation pages: the live queue and its decisions, the audit of decisions, the public
 rules and transparency figures, and the report and appeal forms citizens use.
 
-Each view parses the request, calls one service or selector and renders. Services judge
-every request and raise DomainError with a Persian message, shown with its status; the
-helpers here only turn their data into labels a person reads.
+Each view parses its input with the API's serializer (`frontend.web.parse`), asks the
+permission rules (the names the services enforce), calls one service or selector and
+renders. A refusal is answered by `DomainErrorMiddleware`, or by the form itself again
+(`renders_errors_with`); the helpers here only turn data into labels a person reads.
 """
 
-import rules as django_rules
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -18,15 +18,16 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from backend.errors import DomainError, Missing, Refused
+from backend.errors import DomainError, Missing
 from backend.jalali import MONTHS_FA
 from cities import selectors as city_selectors
+from frontend.web import allowed, authorise, parse, renders_errors_with
 from moderation import selectors, services
 from moderation.models import Decision, ModerationState, QueueEntry
+from moderation.rules import APPEAL, MODERATE_CITY, READ_AUDIT
+from moderation.serializers import AppealIn, DecideIn, ReportIn
 from participation import selectors as participation_selectors
 
-MODERATE = "moderation.moderate_city"
-AUDIT = "moderation.audit_city"
 QUEUE_LIMIT = 100  # oldest first; the rest show up as these are decided
 DECISIONS_PER_PAGE = 25
 REJECTIONS_LIMIT = 200
@@ -58,8 +59,8 @@ def duration_text(seconds: int | None) -> str:
 
 
 def _outcomes_for(state: str) -> list[tuple[str, str]]:
-    """Outcomes that mean something for content in `state` (the service still judges)."""
-    allowed = [o for o in Outcome if state in services.OUTCOME_STATES[o]]
+    """Outcomes the lifecycle allows for content in `state` (the service still judges)."""
+    allowed = [Outcome(o) for o in services.outcomes_from(state)]
     # From hidden, approving and restoring both publish; «بازگرداندن» says it plainly.
     if Outcome.RESTORE in allowed:
         allowed.remove(Outcome.APPROVE)
@@ -119,19 +120,8 @@ def _city_for(request, slug: str, permission: str):
     city = city_selectors.city_list().filter(slug=slug).first()
     if city is None:
         raise Missing(_("شهری با این شناسه نیست."))
-    if not django_rules.test_rule(permission, request.user, city.pk):
-        if permission == MODERATE:
-            raise Refused(_("شما ناظر این شهر نیستید."), code="not_city_moderator")
-        raise Refused(_("دسترسی به سابقه‌ی تصمیم‌های این شهر ندارید."), code="not_city_staff")
+    authorise(request, permission, city)
     return city
-
-
-def _refused(request, error: DomainError, *, partial: bool = False):
-    template = "frontend/moderation/partials/alert.html" if partial else None
-    context = {"error": error.message, "status": error.status}
-    return render(
-        request, template or "frontend/moderation/refused.html", context, status=error.status
-    )
 
 
 # The queue ---------------------------------------------------------------------------
@@ -173,11 +163,7 @@ def _render_queue(request, city, *, status: int = 200, failed: dict | None = Non
 @login_required
 @require_GET
 def moderation_queue(request, city_slug: str):
-    try:
-        city = _city_for(request, city_slug, MODERATE)
-    except DomainError as error:
-        return _refused(request, error)
-    return _render_queue(request, city)
+    return _render_queue(request, _city_for(request, city_slug, MODERATE_CITY))
 
 
 def _render_entry(request, city, entry: dict, *, status: int = 200):
@@ -189,23 +175,29 @@ def _render_entry(request, city, entry: dict, *, status: int = 200):
 @require_GET
 def moderation_entry_partial(request, city_slug: str, entry_id: int):
     """One open entry as the queue shows it; moderation.js inserts it when it arrives."""
-    try:
-        city = _city_for(request, city_slug, MODERATE)
-    except DomainError as error:
-        return _refused(request, error, partial=True)
+    city = _city_for(request, city_slug, MODERATE_CITY)
     found = _queue_entries(request, city, only=entry_id)
     if not found:
         raise Http404
     return _render_entry(request, city, found[0])
 
 
-def _entry_failed(request, city_slug: str, entry_id: int, error: DomainError, values=None):
+def _decide_values(request) -> dict:
+    """What the moderator typed, to show again with a refusal."""
+    return {
+        "outcome": request.POST.get("outcome", ""),
+        "rules": request.POST.getlist("rules"),
+        "public_note": request.POST.get("public_note", ""),
+        "internal_note": request.POST.get("internal_note", ""),
+    }
+
+
+def _entry_failed(request, error: DomainError, city_slug: str, entry_id: int):
     """The refusal shown on the entry it concerns: the entry alone for htmx, else the
-    whole queue (with the typed values kept), with the refusal's status."""
-    try:
-        city = _city_for(request, city_slug, MODERATE)
-    except DomainError as refusal:
-        return _refused(request, refusal, partial=bool(request.htmx))
+    whole queue (with the typed values kept), with the refusal's status. A refusal to see
+    the city's queue at all goes on to the middleware."""
+    city = _city_for(request, city_slug, MODERATE_CITY)
+    values = _decide_values(request) if request.POST.get("outcome") is not None else None
     failed = {"id": entry_id, "error": error.message, "values": values}
     if not request.htmx:
         return _render_queue(request, city, status=error.status, failed=failed)
@@ -221,10 +213,7 @@ def _entry_failed(request, city_slug: str, entry_id: int, error: DomainError, va
 
 def _after_claim_change(request, city_slug: str, entry_id: int, notice: str):
     if request.htmx:
-        try:
-            city = _city_for(request, city_slug, MODERATE)
-        except DomainError as error:
-            return _refused(request, error, partial=True)
+        city = _city_for(request, city_slug, MODERATE_CITY)
         found = _queue_entries(request, city, only=entry_id)
         if found:
             return _render_entry(request, city, found[0])
@@ -234,11 +223,9 @@ def _after_claim_change(request, city_slug: str, entry_id: int, notice: str):
 
 @login_required
 @require_POST
+@renders_errors_with(_entry_failed)
 def moderation_claim(request, city_slug: str, entry_id: int):
-    try:
-        services.queue_claim(moderator=request.user, entry_id=entry_id)
-    except DomainError as error:
-        return _entry_failed(request, city_slug, entry_id, error)
+    services.queue_claim(moderator=request.user, entry_id=entry_id)
     return _after_claim_change(
         request, city_slug, entry_id, _("این مورد را برداشتید؛ چند دقیقه برای شما نگه داشته می‌شود.")
     )
@@ -246,34 +233,25 @@ def moderation_claim(request, city_slug: str, entry_id: int):
 
 @login_required
 @require_POST
+@renders_errors_with(_entry_failed)
 def moderation_release(request, city_slug: str, entry_id: int):
-    try:
-        services.queue_release(moderator=request.user, entry_id=entry_id)
-    except DomainError as error:
-        return _entry_failed(request, city_slug, entry_id, error)
+    services.queue_release(moderator=request.user, entry_id=entry_id)
     return _after_claim_change(request, city_slug, entry_id, _("این مورد را رها کردید."))
 
 
 @login_required
 @require_POST
+@renders_errors_with(_entry_failed)
 def moderation_decide(request, city_slug: str, entry_id: int):
-    values = {
-        "outcome": request.POST.get("outcome", ""),
-        "rules": request.POST.getlist("rules"),
-        "public_note": request.POST.get("public_note", ""),
-        "internal_note": request.POST.get("internal_note", ""),
-    }
-    try:
-        decision = services.decision_apply(
-            moderator=request.user,
-            entry_id=entry_id,
-            outcome=values["outcome"],
-            rule_codes=values["rules"],
-            public_note=values["public_note"],
-            internal_note=values["internal_note"],
-        )
-    except DomainError as error:
-        return _entry_failed(request, city_slug, entry_id, error, values)
+    values = parse(DecideIn, request.POST)
+    decision = services.decision_apply(
+        moderator=request.user,
+        entry_id=entry_id,
+        outcome=values["outcome"],
+        rule_codes=values["rules"],
+        public_note=values.get("public_note", ""),
+        internal_note=values.get("internal_note", ""),
+    )
     notice = _("تصمیم «%(outcome)s» ثبت و به نویسنده اعلام شد.") % {
         "outcome": decision.get_outcome_display()
     }
@@ -290,25 +268,16 @@ def moderation_decide(request, city_slug: str, entry_id: int):
 @require_GET
 def moderation_history(request, city_slug: str):
     """Who decided what, when, citing which rule version: the city's moderators and admins."""
-    try:
-        city = _city_for(request, city_slug, AUDIT)
-    except DomainError as error:
-        return _refused(request, error)
+    city = _city_for(request, city_slug, READ_AUDIT)
     page = Paginator(selectors.decision_list(city_id=city.pk), DECISIONS_PER_PAGE).get_page(
         request.GET.get("page")
     )
     for decision in page:
         decision.waited_text = duration_text(decision.waited_seconds)
         decision.type_label = content_type_label(decision.content_type)
-    context = {
-        "city": city,
-        "page": page,
-        # The page is for audit holders only; the flag keeps internal notes tied to the rule
-        # even if the page is ever opened wider.
-        "can_audit": True,
-        "can_moderate": django_rules.test_rule(MODERATE, request.user, city.pk),
-    }
-    return render(request, "frontend/moderation/history.html", context)
+    # The template asks the rules itself (read_audit for internal notes, moderate_city for
+    # the link to the queue).
+    return render(request, "frontend/moderation/history.html", {"city": city, "page": page})
 
 
 # Public pages: the rules and transparency --------------------------------------------
@@ -360,13 +329,10 @@ def transparency(request):
                     }
                     for o in Outcome
                 ],
-                "rules": sorted(
-                    (
-                        {"code": code, "title": titles.get(code, ""), "count": n}
-                        for code, n in month["rules"].items()
-                    ),
-                    key=lambda r: (-r["count"], r["code"]),
-                ),
+                "rules": [
+                    {"code": code, "title": titles.get(code, ""), "count": n}
+                    for code, n in month["rules_ranked"]
+                ],
             }
         )
     context = {
@@ -409,33 +375,8 @@ def _page_of(kind: str, content) -> str:
     return reverse("frontend:home")
 
 
-@login_required
-def report(request, kind: str, pk: int):
-    """GET: the report form (a fragment for htmx, a page otherwise). POST: the report."""
-    content = _reportable(request, kind, pk)
-    values = {"rule": request.POST.get("rule", ""), "details": request.POST.get("details", "")}
-    status, error = 200, None
-    if request.method == "POST":
-        try:
-            if not values["rule"]:
-                raise DomainError(_("قاعده‌ای را که این نوشته زیر پا گذاشته انتخاب کنید."))
-            services.report_submit(
-                reporter=request.user,
-                content=content,
-                rule_code=values["rule"],
-                details=values["details"],
-            )
-        except DomainError as failure:
-            status, error = failure.status, failure.message
-        else:
-            notice = _("گزارش شما ثبت شد. ناظران آن را طبق قواعد بررسی می‌کنند.")
-            if request.htmx:
-                return render(
-                    request, "frontend/moderation/partials/report_done.html", {"notice": notice}
-                )
-            messages.success(request, notice)
-            return redirect(_page_of(kind, content))
-    context = {
+def _report_context(request, kind: str, content, *, values: dict, error: str | None) -> dict:
+    return {
         "kind": kind,
         "type_label": content_type_label(kind),
         "content": content,
@@ -443,10 +384,48 @@ def report(request, kind: str, pk: int):
         "rules": _citeable_rules(),
         "values": values,
         "error": error,
-        "report_url": reverse("frontend:report", args=[kind, pk]),
+        "report_url": reverse("frontend:report", args=[kind, content.pk]),
     }
+
+
+def _render_report(request, kind: str, content, *, error: str | None = None, status=200):
+    values = {"rule": request.POST.get("rule", ""), "details": request.POST.get("details", "")}
+    context = _report_context(request, kind, content, values=values, error=error)
     template = "partials/report_form.html" if request.htmx else "report.html"
     return render(request, f"frontend/moderation/{template}", context, status=status)
+
+
+def _report_failed(request, error: DomainError, kind: str, pk: int):
+    return _render_report(request, kind, _reportable(request, kind, pk), error=error.message)
+
+
+@login_required
+@renders_errors_with(_report_failed)
+def report(request, kind: str, pk: int):
+    """GET: the report form (a fragment for htmx, a page otherwise). POST: the report.
+    Content the user may not see (hidden, someone else's unpublished) is not found."""
+    content = _reportable(request, kind, pk)
+    if request.method != "POST":
+        return _render_report(request, kind, content)
+    data = parse(
+        ReportIn,
+        {
+            kind: content.pk,
+            "rule": request.POST.get("rule", ""),
+            "details": request.POST.get("details", ""),
+        },
+    )
+    services.report_submit(
+        reporter=request.user,
+        content=content,
+        rule_code=data["rule"],
+        details=data.get("details", ""),
+    )
+    notice = _("گزارش شما ثبت شد. ناظران آن را طبق قواعد بررسی می‌کنند.")
+    if request.htmx:
+        return render(request, "frontend/moderation/partials/report_done.html", {"notice": notice})
+    messages.success(request, notice)
+    return redirect(_page_of(kind, content))
 
 
 # Appeals -----------------------------------------------------------------------------
@@ -454,50 +433,42 @@ def report(request, kind: str, pk: int):
 
 def rejections_of(*, user) -> list[Decision]:
     """For «نوشته‌های من»: the latest decision on each of the user's posts that is rejected
-    now, marked `appealable` unless it already settled an appeal (an appeal returns the post
-    to review, so a post rejected now has not been appealed since)."""
-    latest: dict[tuple[str, int], Decision] = {}
-    for decision in selectors.decisions_for_author(user=user)[:REJECTIONS_LIMIT]:
-        latest.setdefault((decision.content_type, decision.object_id), decision)
-    found = []
-    for decision in latest.values():
-        if decision.content.moderation_state != ModerationState.REJECTED:
-            continue
-        decision.appealable = _appealable(decision)
+    now, marked `appealable` when the rules let the user appeal it."""
+    found = selectors.rejections_for_author(user=user, limit=REJECTIONS_LIMIT)
+    for decision in found:
+        decision.appealable = allowed(user, APPEAL, decision)
         decision.type_label = content_type_label(decision.content_type)
-        found.append(decision)
     return found
 
 
-def _appealable(decision: Decision) -> bool:
-    """Whether to offer the appeal form; appeal_submit is the judge."""
-    return (
-        decision.outcome == Outcome.REJECT
-        and decision.content.moderation_state == ModerationState.REJECTED
-        and decision.entry.reason != QueueEntry.Reason.APPEAL
-    )
-
-
-@login_required
-def appeal(request, decision_id: int):
-    """GET: the decision and the appeal form. POST: ask once for another look."""
+def _own_decision(request, decision_id: int) -> Decision:
+    """A decision on the user's own content, else 404 (nothing to see for anyone else)."""
     decision = selectors.decisions_for_author(user=request.user).filter(pk=decision_id).first()
     if decision is None:
         raise Http404
-    message = request.POST.get("message", "")
-    status, error = 200, None
-    if request.method == "POST":
-        try:
-            services.appeal_submit(author=request.user, decision=decision, message=message)
-        except DomainError as failure:
-            status, error = failure.status, failure.message
-        else:
-            messages.success(
-                request,
-                _("درخواست بازبینی شما ثبت شد؛ ناظری دیگر نوشته را دوباره بررسی می‌کند."),
-            )
-            return redirect("frontend:my_posts")
     decision.type_label = content_type_label(decision.content_type)
-    decision.appealable = _appealable(decision)
-    context = {"decision": decision, "message": message, "error": error}
+    return decision
+
+
+def _render_appeal(request, decision: Decision, *, error: str | None = None, status=200):
+    context = {"decision": decision, "message": request.POST.get("message", ""), "error": error}
     return render(request, "frontend/moderation/appeal.html", context, status=status)
+
+
+def _appeal_failed(request, error: DomainError, decision_id: int):
+    return _render_appeal(request, _own_decision(request, decision_id), error=error.message)
+
+
+@login_required
+@renders_errors_with(_appeal_failed)
+def appeal(request, decision_id: int):
+    """GET: the decision and the appeal form. POST: ask once for another look."""
+    decision = _own_decision(request, decision_id)
+    if request.method != "POST":
+        return _render_appeal(request, decision)
+    data = parse(AppealIn, {"decision": decision.pk, "message": request.POST.get("message", "")})
+    services.appeal_submit(author=request.user, decision=decision, message=data["message"])
+    messages.success(
+        request, _("درخواست بازبینی شما ثبت شد؛ ناظری دیگر نوشته را دوباره بررسی می‌کند.")
+    )
+    return redirect("frontend:my_posts")

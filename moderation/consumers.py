@@ -1,11 +1,12 @@
 from urllib.parse import parse_qs
 
-import rules as django_rules
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
+from backend.authz import allowed
 from backend.realtime import city_moderation_group
 from cities.models import City
+from moderation.rules import MODERATE_CITY
 
 CLOSE_UNAUTHENTICATED = 4401
 CLOSE_FORBIDDEN = 4403
@@ -14,7 +15,7 @@ CLOSE_FORBIDDEN = 4403
 @database_sync_to_async
 def _moderated_city_slug(user, slug: str) -> str | None:
     city = City.objects.filter(slug=slug).only("pk", "slug").first()
-    if city and django_rules.test_rule("moderation.moderate_city", user, city.pk):
+    if city and allowed(user, MODERATE_CITY, city):
         return city.slug
     return None
 

@@ -13,13 +13,6 @@ from moderation.content import kind_named, registered
 from moderation.models import Appeal, Decision, ModerationState, QueueEntry, Rule
 
 
-def content_visible_to(content, user) -> bool:
-    """Whether `user` may see this piece of content: published, or their own."""
-    if content.moderation_state == ModerationState.PUBLISHED:
-        return True
-    return user is not None and user.is_authenticated and content.author_id == user.pk
-
-
 def visible_to(user, prefix: str = "") -> Q:
     """Published content, plus the user's own in any state."""
     published = Q(**{f"{prefix}moderation_state": ModerationState.PUBLISHED})
@@ -130,10 +123,18 @@ def decision_list(*, city_id: int) -> QuerySet[Decision]:
 def decisions_for_author(*, user) -> QuerySet[Decision]:
     return (
         Decision.objects.filter(author=user)
-        .select_related("problem", "proposal", "comment", "entry")
+        .select_related("problem", "proposal", "comment", "entry", "appeal")
         .prefetch_related("rules")
         .order_by("-created_at", "-id")
     )
+
+
+def rejections_for_author(*, user, limit: int = 200) -> list[Decision]:
+    """The latest decision on each of the user's posts that is rejected now (newest first)."""
+    latest: dict[tuple[str, int], Decision] = {}
+    for decision in decisions_for_author(user=user)[:limit]:
+        latest.setdefault((decision.content_type, decision.object_id), decision)
+    return [d for d in latest.values() if d.content.moderation_state == ModerationState.REJECTED]
 
 
 def _month(value) -> str:
@@ -169,6 +170,8 @@ def moderation_stats(*, city_id: int | None = None) -> dict:
                 "month": month,
                 "outcomes": dict(data["outcomes"]),
                 "rules": dict(data["rules"]),
+                # Most cited first: what the transparency page lists.
+                "rules_ranked": sorted(data["rules"].items(), key=lambda r: (-r[1], r[0])),
                 "decisions": len(data["waits"]),
                 "median_wait_seconds": int(statistics.median(data["waits"]))
                 if data["waits"]

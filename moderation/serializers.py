@@ -50,7 +50,13 @@ class QueueEntryOut(serializers.Serializer):
 
 
 class DecideIn(serializers.Serializer):
-    outcome = serializers.ChoiceField(choices=Decision.Outcome.choices)
+    outcome = serializers.ChoiceField(
+        choices=Decision.Outcome.choices,
+        error_messages={
+            "required": "نتیجه‌ی تصمیم را انتخاب کنید.",
+            "invalid_choice": "نتیجه‌ی تصمیم نامعتبر است.",
+        },
+    )
     rules = serializers.ListField(
         child=serializers.SlugField(max_length=40), required=False, default=list, max_length=10
     )
@@ -105,7 +111,13 @@ class ReportIn(serializers.Serializer):
     problem = ContentField(required=False, allow_null=True)
     proposal = ContentField(required=False, allow_null=True)
     comment = ContentField(required=False, allow_null=True)
-    rule = serializers.SlugField(max_length=40)
+    rule = serializers.SlugField(
+        max_length=40,
+        error_messages={
+            "required": "قاعده‌ای را که این نوشته زیر پا گذاشته انتخاب کنید.",
+            "blank": "قاعده‌ای را که این نوشته زیر پا گذاشته انتخاب کنید.",
+        },
+    )
     details = serializers.CharField(max_length=2000, required=False, allow_blank=True)
 
     def validate(self, attrs):
@@ -124,7 +136,14 @@ class ReportOut(serializers.Serializer):
 
 class AppealIn(serializers.Serializer):
     decision = serializers.PrimaryKeyRelatedField(queryset=Decision.objects.select_related("entry"))
-    message = serializers.CharField(max_length=2000)
+    message = serializers.CharField(
+        max_length=2000,
+        error_messages={
+            "required": "دلیل درخواست بازبینی را بنویسید.",
+            "blank": "دلیل درخواست بازبینی را بنویسید.",
+            "max_length": "متن حداکثر ۲۰۰۰ نویسه است.",
+        },
+    )
 
 
 class AppealOut(serializers.Serializer):

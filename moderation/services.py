@@ -1,17 +1,21 @@
-"""Moderation writes: the content state machine, the queue and its claims, decisions that
-cite published rules, reports, appeals — each told to the people it concerns."""
+"""Moderation writes: the content lifecycle (one table, one transition service), the queue
+and its claims, decisions that cite published rules, reports, appeals — each told to the
+people it concerns and recorded in the city's activity log."""
 
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
 
-import rules as django_rules
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Membership, Organisation
-from accounts.services import notification_send
-from backend.errors import Conflict, DomainError, Missing, Refused
+from accounts.services import activity_record, notification_send
+from backend.authz import authorise
+from backend.errors import Conflict, DomainError, Missing
 from backend.realtime import city_moderation_group, emit_on_commit
 from backend.sanitise import plain_text
 from moderation.content import content_summary, content_text, kind_named, kind_of
@@ -25,60 +29,104 @@ from moderation.models import (
     Report,
     Rule,
 )
+from moderation.rules import APPEAL, CLAIM, DECIDE, RELEASE, REPORT, enforce
 
 S = ModerationState
 Outcome = Decision.Outcome
 
-# Which states each state may move to (DESIGN §4):
-# pending → published | rejected; published → hidden; hidden → published (restore);
-# rejected → pending (appeal) and rejected → published (an appeal upheld).
-TRANSITIONS: dict[str, set[str]] = {
-    S.PENDING: {S.PUBLISHED, S.REJECTED},
-    S.PUBLISHED: {S.HIDDEN},
-    S.HIDDEN: {S.PUBLISHED},
-    S.REJECTED: {S.PENDING, S.PUBLISHED},
-}
 
-# What each outcome does to content in each state; a missing pair is refused (409).
-# Re-deciding on an appeal or a report may keep the state (a rejection upheld is final).
-OUTCOME_STATES: dict[str, dict[str, str]] = {
-    # Approving published content (post-moderation's look after publishing) keeps it.
-    Outcome.APPROVE: {
-        S.PENDING: S.PUBLISHED,
-        S.PUBLISHED: S.PUBLISHED,
-        S.REJECTED: S.PUBLISHED,
-        S.HIDDEN: S.PUBLISHED,
-    },
-    Outcome.REJECT: {S.PENDING: S.REJECTED, S.REJECTED: S.REJECTED, S.HIDDEN: S.REJECTED},
-    Outcome.HIDE: {S.PUBLISHED: S.HIDDEN, S.HIDDEN: S.HIDDEN},
-    Outcome.RESTORE: {S.HIDDEN: S.PUBLISHED},
+class Move(models.TextChoices):
+    """What can happen to content: a moderator's outcome, or a move the system makes."""
+
+    APPROVE = Outcome.APPROVE.value, Outcome.APPROVE.label
+    REJECT = Outcome.REJECT.value, Outcome.REJECT.label
+    HIDE = Outcome.HIDE.value, Outcome.HIDE.label
+    RESTORE = Outcome.RESTORE.value, Outcome.RESTORE.label
+    APPEAL = "appeal", _("درخواست بازبینی")
+    HIDE_BY_REPORTS = "hide_by_reports", _("پنهان شدن با گزارش کاربران")
+
+
+# The content lifecycle (DESIGN §4), the only truth: (state, move) -> the new state. A pair
+# not here is refused (409). A decision may keep the state: approving published content
+# (post-moderation's look after publishing), a rejection upheld, hiding hidden content.
+LIFECYCLE: dict[tuple[str, str], str] = {
+    (S.PENDING, Move.APPROVE): S.PUBLISHED,
+    (S.PUBLISHED, Move.APPROVE): S.PUBLISHED,
+    (S.REJECTED, Move.APPROVE): S.PUBLISHED,
+    (S.HIDDEN, Move.APPROVE): S.PUBLISHED,
+    (S.PENDING, Move.REJECT): S.REJECTED,
+    (S.REJECTED, Move.REJECT): S.REJECTED,
+    (S.HIDDEN, Move.REJECT): S.REJECTED,
+    (S.PUBLISHED, Move.HIDE): S.HIDDEN,
+    (S.HIDDEN, Move.HIDE): S.HIDDEN,
+    (S.HIDDEN, Move.RESTORE): S.PUBLISHED,
+    (S.REJECTED, Move.APPEAL): S.PENDING,
+    (S.PUBLISHED, Move.HIDE_BY_REPORTS): S.HIDDEN,
 }
 MUST_CITE = {Outcome.REJECT, Outcome.HIDE}
 NOTE_MAX = 2000
 
 
-def content_set_state(*, content: ModeratedContent, state: str) -> ModeratedContent:
-    """Move `content` to `state` if the lifecycle allows it (409 otherwise).
+def lifecycle_next(state: str, move: str) -> str:
+    """The state `move` takes content in `state` to; 409 in Persian if the table refuses."""
+    new_state = LIFECYCLE.get((state, move))
+    if new_state is None:
+        label = Move(move).label if move in Move.values else move
+        state_label = S(state).label if state in S.values else state
+        raise Conflict(
+            f"«{label}» برای نوشته‌ای در وضعیت «{state_label}» معنا ندارد.",
+            code="invalid_transition",
+        )
+    return new_state
 
-    The row is locked while it changes so two moderators cannot both move it.
-    """
-    if state not in S.values:
-        raise Conflict("وضعیت نامعتبر است.", code="invalid_state")
+
+def outcomes_from(state: str) -> list[str]:
+    """The decision outcomes the lifecycle allows for content in `state`."""
+    return [o for o in Outcome.values if (state, o) in LIFECYCLE]
+
+
+def content_transition(
+    *, content: ModeratedContent, move: str, actor: Any, city_id: int | None = None
+) -> tuple[str, str]:
+    """The one way content changes state: lock its row, check the move against LIFECYCLE
+    (409 otherwise), store the new state and when it changed, and record «content.state»
+    in the city's activity log. Returns (before, after); a move that keeps the state
+    writes nothing."""
     model = type(content)
     with transaction.atomic():
         current = model.objects.select_for_update().only("moderation_state").get(pk=content.pk)
-        if state not in TRANSITIONS[current.moderation_state]:
-            raise Conflict(
-                f"این نوشته از وضعیت «{S(current.moderation_state).label}» به "
-                f"«{S(state).label}» نمی‌رود.",
-                code="invalid_transition",
-            )
+        before = current.moderation_state
+        after = lifecycle_next(before, move)
+        if after == before:
+            content.moderation_state = before
+            return before, after
         now = timezone.now()
         model.objects.filter(pk=content.pk).update(
-            moderation_state=state, moderation_changed_at=now
+            moderation_state=after, moderation_changed_at=now
         )
-    content.moderation_state = state
-    content.moderation_changed_at = now
+        content.moderation_state = after
+        content.moderation_changed_at = now
+        activity_record(
+            actor=actor,
+            action="content.state",
+            obj=content,
+            city_id=city_id if city_id is not None else kind_of(content).city_id(content),
+            before={"state": before},
+            after={"state": after, "move": str(move)},
+        )
+    return before, after
+
+
+def content_set_state(*, content: ModeratedContent, state: str) -> ModeratedContent:
+    """Deprecated (kept for tests outside moderation until they move to
+    `content_transition`): the move from the current state to `state`, by the table."""
+    current = type(content).objects.only("moderation_state").get(pk=content.pk).moderation_state
+    move = next(
+        (m for (start, m), end in LIFECYCLE.items() if start == current and end == state), None
+    )
+    if move is None:
+        raise Conflict("این نوشته به این وضعیت نمی‌رود.", code="invalid_transition")
+    content_transition(content=content, move=move, actor=None)
     return content
 
 
@@ -155,13 +203,8 @@ def content_submitted(*, content: ModeratedContent) -> QueueEntry:
     return queue_enqueue(content=content, reason=QueueEntry.Reason.NEW)
 
 
-def _require_moderator(moderator, city_id: int) -> None:
-    if not django_rules.test_rule("moderation.moderate_city", moderator, city_id):
-        raise Refused("شما ناظر این شهر نیستید.", code="not_city_moderator")
-
-
 def _open_entry(entry_id: int, *, lock: bool = True) -> QueueEntry:
-    queryset = QueueEntry.objects.select_related("city")
+    queryset = QueueEntry.objects.select_related("city", "appeal__decision")
     if lock:
         queryset = queryset.select_for_update(of=("self",))
     entry = queryset.filter(pk=entry_id).first()
@@ -170,7 +213,12 @@ def _open_entry(entry_id: int, *, lock: bool = True) -> QueueEntry:
     return entry
 
 
-def _refuse_if_claimed_by_another(entry: QueueEntry, moderator, now) -> None:
+def _refuse_if_closed(entry: QueueEntry) -> None:
+    if entry.closed_at is not None:
+        raise Conflict("درباره‌ی این مورد پیش‌تر تصمیم گرفته شده است.", code="closed")
+
+
+def _refuse_if_claimed_by_another(entry: QueueEntry, moderator: Any, now: datetime) -> None:
     """409 while another moderator's claim on the entry is live."""
     if (
         entry.claimed_by_id not in (None, moderator.pk)
@@ -184,31 +232,52 @@ def _refuse_if_claimed_by_another(entry: QueueEntry, moderator, now) -> None:
         )
 
 
-def queue_claim(*, moderator, entry_id: int) -> QueueEntry:
+def _claim_record(entry: QueueEntry, *, actor: Any, action: str, before: dict) -> None:
+    activity_record(
+        actor=actor,
+        action=action,
+        obj=entry,
+        city_id=entry.city_id,
+        before=before,
+        after=_claim_state(entry),
+    )
+
+
+def _claim_state(entry: QueueEntry) -> dict:
+    return {
+        "claimed_by": entry.claimed_by_id,
+        "claimed_until": entry.claimed_until.isoformat() if entry.claimed_until else None,
+    }
+
+
+def queue_claim(*, moderator: Any, entry_id: int) -> QueueEntry:
     """Reserve an entry for a few minutes; another moderator's live claim is a 409."""
     now = timezone.now()
     with transaction.atomic():
         entry = _open_entry(entry_id)
-        _require_moderator(moderator, entry.city_id)
-        if entry.closed_at is not None:
-            raise Conflict("درباره‌ی این مورد پیش‌تر تصمیم گرفته شده است.", code="closed")
+        authorise(moderator, CLAIM, entry)
+        _refuse_if_closed(entry)
         _refuse_if_claimed_by_another(entry, moderator, now)
+        before = _claim_state(entry)
         entry.claimed_by = moderator
         entry.claimed_until = now + timedelta(seconds=settings.MODERATION_CLAIM_SECONDS)
         entry.save(update_fields=["claimed_by", "claimed_until"])
+        _claim_record(entry, actor=moderator, action="moderation.claim", before=before)
         _entry_event(entry, "claimed")
     return entry
 
 
-def queue_release(*, moderator, entry_id: int) -> QueueEntry:
+def queue_release(*, moderator: Any, entry_id: int) -> QueueEntry:
     with transaction.atomic():
         entry = _open_entry(entry_id)
-        _require_moderator(moderator, entry.city_id)
+        authorise(moderator, RELEASE, entry)
         if entry.claimed_by_id != moderator.pk:
             raise Conflict("این مورد را شما برنداشته‌اید.", code="not_claimed_by_you")
+        before = _claim_state(entry)
         entry.claimed_by = None
         entry.claimed_until = None
         entry.save(update_fields=["claimed_by", "claimed_until"])
+        _claim_record(entry, actor=moderator, action="moderation.release", before=before)
         _entry_event(entry, "released")
     return entry
 
@@ -235,113 +304,162 @@ def _cited_rules(codes: list[str], *, citeable_only: bool) -> list[Rule]:
     return cited
 
 
-def decision_apply(
+@dataclass
+class DecisionPlan:
+    """What `decision_check` found acceptable; `decision_apply` writes it."""
+
+    entry: QueueEntry
+    content: ModeratedContent
+    outcome: str
+    cited: list[Rule]
+    previous_state: str
+    new_state: str
+    public_note: str
+    internal_note: str
+    now: datetime
+
+
+def decision_check(
     *,
-    moderator,
+    moderator: Any,
     entry_id: int,
     outcome: str,
     rule_codes: list[str] | None = None,
     public_note: str = "",
     internal_note: str = "",
-) -> Decision:
-    """Decide on a queued entry. Guarantees: only a moderator of the entry's city, never on
-    their own content, and on an appeal never the moderator who rejected; reject and hide
-    cite at least one citeable rule (its exact version is recorded); the content's state
-    follows; the decision is append-only; the author is notified with the rules and note."""
+    lock: bool = False,
+) -> DecisionPlan:
+    """Everything a decision must pass, writing nothing: a known outcome; reject and hide
+    cite at least one citeable rule; the permission (a moderator of the entry's city, not
+    on their own content, on an appeal not the moderator who rejected); the entry open and
+    not claimed by another; the lifecycle allows the outcome in the content's state."""
     if outcome not in Outcome.values:
         raise DomainError("نتیجه‌ی تصمیم نامعتبر است.", code="invalid_outcome")
     rule_codes = list(rule_codes or [])
     if outcome in MUST_CITE and not rule_codes:
         raise DomainError("برای رد یا پنهان کردن دست‌کم یک قاعده را ذکر کنید.", code="rule_required")
     cited = _cited_rules(rule_codes, citeable_only=outcome in MUST_CITE)
-    public_note = plain_text(public_note)[:NOTE_MAX]
-    internal_note = plain_text(internal_note)[:NOTE_MAX]
     now = timezone.now()
+    entry = _open_entry(entry_id, lock=lock)
+    enforce(moderator, DECIDE, entry)
+    _refuse_if_closed(entry)
+    _refuse_if_claimed_by_another(entry, moderator, now)
+    model = kind_named(entry.content_type).model
+    contents = model.objects.select_for_update() if lock else model.objects
+    content = contents.get(pk=entry.object_id)
+    previous = content.moderation_state
+    return DecisionPlan(
+        entry=entry,
+        content=content,
+        outcome=outcome,
+        cited=cited,
+        previous_state=previous,
+        new_state=lifecycle_next(previous, outcome),
+        public_note=plain_text(public_note)[:NOTE_MAX],
+        internal_note=plain_text(internal_note)[:NOTE_MAX],
+        now=now,
+    )
+
+
+def _decision_write(plan: DecisionPlan, *, moderator: Any) -> Decision:
+    entry, content, outcome = plan.entry, plan.content, plan.outcome
+    kind = entry.content_type
+    decision = Decision.objects.create(
+        **{kind: content},
+        entry=entry,
+        city_id=entry.city_id,
+        moderator=moderator,
+        author_id=content.author_id,
+        outcome=outcome,
+        public_note=plan.public_note,
+        internal_note=plan.internal_note,
+        previous_state=plan.previous_state,
+        new_state=plan.new_state,
+        waited_seconds=max(int((plan.now - entry.created_at).total_seconds()), 0),
+    )
+    decision.rules.set(plan.cited)
+    content_transition(content=content, move=outcome, actor=moderator, city_id=entry.city_id)
+    activity_record(
+        actor=moderator,
+        action="moderation.decide",
+        obj=decision,
+        city_id=entry.city_id,
+        before={"state": plan.previous_state},
+        after={
+            "state": plan.new_state,
+            "outcome": outcome,
+            "rules": [f"{r.code}@{r.version}" for r in plan.cited],
+            "entry": entry.pk,
+            "content_type": kind,
+            "object_id": content.pk,
+        },
+    )
+    # One decision settles every open look at the same content.
+    closing = QueueEntry.objects.filter(**{kind: content}, closed_at__isnull=True)
+    closed_ids = list(closing.values_list("pk", flat=True))
+    closing.update(closed_at=plan.now, claimed_by=None, claimed_until=None)
+    notification_send(
+        user_ids=[content.author_id],
+        kind="moderation.decision",
+        payload={
+            "decision": decision.pk,
+            "outcome": outcome,
+            "outcome_label": str(Outcome(outcome).label),
+            "content_type": kind,
+            "object_id": content.pk,
+            "summary": content_summary(content),
+            "rules": [{"code": r.code, "version": r.version, "title": r.title} for r in plan.cited],
+            "public_note": plan.public_note,
+            "state": plan.new_state,
+            "can_appeal": outcome == Outcome.REJECT and entry.reason != QueueEntry.Reason.APPEAL,
+        },
+    )
+    emit_on_commit(
+        city_moderation_group(entry.city.slug),
+        "queue.event",
+        {"event": "decided", "entry_ids": closed_ids, "outcome": outcome},
+    )
+    return decision
+
+
+def decision_apply(
+    *,
+    moderator: Any,
+    entry_id: int,
+    outcome: str,
+    rule_codes: list[str] | None = None,
+    public_note: str = "",
+    internal_note: str = "",
+) -> Decision:
+    """Decide on a queued entry: `decision_check` under lock, then the append-only
+    decision, the content's move, the activity entries, the closed entries and the
+    author's notification (with the rules and the public note)."""
     with transaction.atomic():
-        entry = _open_entry(entry_id)
-        _require_moderator(moderator, entry.city_id)
-        if entry.closed_at is not None:
-            raise Conflict("درباره‌ی این مورد پیش‌تر تصمیم گرفته شده است.", code="closed")
-        _refuse_if_claimed_by_another(entry, moderator, now)
-        kind = entry.content_type
-        model = kind_named(kind).model
-        content = model.objects.select_for_update().get(pk=entry.object_id)
-        if content.author_id == moderator.pk:
-            raise Refused("ناظر درباره‌ی نوشته‌ی خودش تصمیم نمی‌گیرد.", code="own_content")
-        if entry.appeal_id is not None and entry.appeal.decision.moderator_id == moderator.pk:
-            raise Refused(
-                "درخواست بازبینی را ناظری دیگر جز ردکننده بررسی می‌کند.", code="same_moderator"
-            )
-        previous = content.moderation_state
-        new_state = OUTCOME_STATES[outcome].get(previous)
-        if new_state is None:
-            raise Conflict(
-                f"«{Outcome(outcome).label}» برای نوشته‌ای در وضعیت «{S(previous).label}» "
-                "معنا ندارد.",
-                code="invalid_transition",
-            )
-        decision = Decision.objects.create(
-            **{kind: content},
-            entry=entry,
-            city_id=entry.city_id,
+        plan = decision_check(
             moderator=moderator,
-            author_id=content.author_id,
+            entry_id=entry_id,
             outcome=outcome,
+            rule_codes=rule_codes,
             public_note=public_note,
             internal_note=internal_note,
-            previous_state=previous,
-            new_state=new_state,
-            waited_seconds=max(int((now - entry.created_at).total_seconds()), 0),
+            lock=True,
         )
-        decision.rules.set(cited)
-        if new_state != previous:
-            model.objects.filter(pk=content.pk).update(
-                moderation_state=new_state, moderation_changed_at=now
-            )
-        # One decision settles every open look at the same content.
-        closing = QueueEntry.objects.filter(**{kind: content}, closed_at__isnull=True)
-        closed_ids = list(closing.values_list("pk", flat=True))
-        closing.update(closed_at=now, claimed_by=None, claimed_until=None)
-        notification_send(
-            user_ids=[content.author_id],
-            kind="moderation.decision",
-            payload={
-                "decision": decision.pk,
-                "outcome": outcome,
-                "outcome_label": str(Outcome(outcome).label),
-                "content_type": kind,
-                "object_id": content.pk,
-                "summary": content_summary(content),
-                "rules": [{"code": r.code, "version": r.version, "title": r.title} for r in cited],
-                "public_note": public_note,
-                "state": new_state,
-                "can_appeal": outcome == Outcome.REJECT
-                and entry.reason != QueueEntry.Reason.APPEAL,
-            },
-        )
-        emit_on_commit(
-            city_moderation_group(entry.city.slug),
-            "queue.event",
-            {"event": "decided", "entry_ids": closed_ids, "outcome": outcome},
-        )
-    return decision
+        return _decision_write(plan, moderator=moderator)
 
 
 # Reports and appeals -----------------------------------------------------------------
 
 
 def report_submit(
-    *, reporter, content: ModeratedContent, rule_code: str, details: str = ""
+    *, reporter: Any, content: ModeratedContent, rule_code: str, details: str = ""
 ) -> Report:
     """A signed-in user other than the author reports published content, citing a rule;
     one report per user per content. When distinct reporters since the content's last
     state change reach the threshold, it is hidden and queued for a moderator."""
-    if content.author_id == reporter.pk:
-        raise DomainError("نوشته‌ی خودتان را نمی‌توانید گزارش کنید.", code="own_content")
-    if content.moderation_state != S.PUBLISHED:
-        raise Conflict("فقط نوشته‌ی منتشرشده گزارش می‌شود.", code="not_published")
+    enforce(reporter, REPORT, content)
     rule = _cited_rules([rule_code], citeable_only=True)[0]
     kind = content_kind(content)
+    city_id = kind_of(content).city_id(content)
     try:
         with transaction.atomic():
             report = Report.objects.create(
@@ -350,6 +468,17 @@ def report_submit(
                 rule=rule,
                 details=plain_text(details)[:NOTE_MAX],
             )
+            activity_record(
+                actor=reporter,
+                action="moderation.report",
+                obj=report,
+                city_id=city_id,
+                after={
+                    "rule": f"{rule.code}@{rule.version}",
+                    "content_type": kind,
+                    "object_id": content.pk,
+                },
+            )
     except IntegrityError as error:
         raise Conflict("این نوشته را پیش‌تر گزارش کرده‌اید.", code="already_reported") from error
     since = (
@@ -357,39 +486,48 @@ def report_submit(
     )
     distinct = Report.objects.filter(since, **{kind: content}).values("reporter").distinct().count()
     if distinct >= settings.MODERATION_REPORT_THRESHOLD:
-        with transaction.atomic():
-            model = type(content)
-            hidden = model.objects.filter(pk=content.pk, moderation_state=S.PUBLISHED).update(
-                moderation_state=S.HIDDEN, moderation_changed_at=timezone.now()
-            )
-            if hidden:
-                content.moderation_state = S.HIDDEN
-                queue_enqueue(content=content, reason=QueueEntry.Reason.REPORTED)
-                notification_send(
-                    user_ids=[content.author_id],
-                    kind="moderation.hidden_by_reports",
-                    payload={
-                        "content_type": kind,
-                        "object_id": content.pk,
-                        "summary": content_summary(content),
-                        "state": S.HIDDEN,
-                    },
-                )
+        _hide_by_reports(content=content, kind=kind, city_id=city_id, reporters=distinct)
     return report
+
+
+def _hide_by_reports(*, content: ModeratedContent, kind: str, city_id: int, reporters: int) -> None:
+    """The system's move (no actor): reported published content is hidden until a
+    moderator looks. Content no longer published (hidden meanwhile) is left as it is."""
+    with transaction.atomic():
+        try:
+            before, after = content_transition(
+                content=content, move=Move.HIDE_BY_REPORTS, actor=None, city_id=city_id
+            )
+        except Conflict:
+            return
+        activity_record(
+            actor=None,
+            action="moderation.hide_by_reports",
+            obj=content,
+            city_id=city_id,
+            before={"state": before},
+            after={"state": after, "reporters": reporters},
+        )
+        queue_enqueue(content=content, reason=QueueEntry.Reason.REPORTED)
+        notification_send(
+            user_ids=[content.author_id],
+            kind="moderation.hidden_by_reports",
+            payload={
+                "content_type": kind,
+                "object_id": content.pk,
+                "summary": content_summary(content),
+                "state": after,
+            },
+        )
 
 
 APPEAL_MAX = 2000
 
 
-def appeal_submit(*, author, decision: Decision, message: str) -> Appeal:
+def appeal_submit(*, author: Any, decision: Decision, message: str) -> Appeal:
     """The author asks once for a rejection to be looked at again: the content returns to
     pending and to the queue, for a moderator other than the one who rejected."""
-    if decision.author_id != author.pk:
-        raise Refused("فقط نویسنده‌ی نوشته درخواست بازبینی می‌دهد.", code="not_author")
-    if decision.outcome != Outcome.REJECT:
-        raise DomainError("فقط از تصمیم رد می‌توان درخواست بازبینی داد.", code="not_rejection")
-    if decision.entry.reason == QueueEntry.Reason.APPEAL:
-        raise Conflict("نتیجه‌ی بازبینی نهایی است.", code="appeal_final")
+    enforce(author, APPEAL, decision)
     message = plain_text(message)
     if not message:
         raise DomainError("دلیل درخواست بازبینی را بنویسید.", code="message_required")
@@ -408,6 +546,16 @@ def appeal_submit(*, author, decision: Decision, message: str) -> Appeal:
             ) from error
         if content.moderation_state != S.REJECTED:
             raise Conflict("این نوشته دیگر در وضعیت رد نیست.", code="not_rejected")
-        content_set_state(content=content, state=S.PENDING)
+        before, after = content_transition(
+            content=content, move=Move.APPEAL, actor=author, city_id=decision.city_id
+        )
+        activity_record(
+            actor=author,
+            action="moderation.appeal",
+            obj=appeal,
+            city_id=decision.city_id,
+            before={"state": before},
+            after={"state": after, "decision": decision.pk},
+        )
         queue_enqueue(content=content, reason=QueueEntry.Reason.APPEAL, appeal=appeal)
     return appeal

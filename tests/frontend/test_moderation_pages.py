@@ -673,3 +673,15 @@ def test_notification_offers_no_second_appeal(client, default_rules, arak):
     assert 'data-testid="appeal-form"' in client.get("/notifications/").content.decode()
     moderation_services.appeal_submit(author=author, decision=decision, message="بازبینی")
     assert 'data-testid="appeal-form"' not in client.get("/notifications/").content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("state", ["pending", "hidden", "rejected"])
+def test_reporting_what_one_cannot_see_is_404_on_the_web(client, default_rules, plan, state):
+    from tests.factories import ProblemFactory, UserFactory
+
+    problem = ProblemFactory(plan=plan, moderation_state=state)
+    client.force_login(UserFactory())
+    assert client.get(f"/report/problem/{problem.pk}/").status_code == 404
+    response = client.post(f"/report/problem/{problem.pk}/", {"rule": "insult"})
+    assert response.status_code == 404 and not Report.objects.exists()

@@ -252,3 +252,18 @@ class TestAudit:
             .status_code
             == 403
         )
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("default_rules")
+@pytest.mark.parametrize("state", ["pending", "hidden", "rejected"])
+def test_reporting_what_one_cannot_see_is_404(as_user, plan, state):
+    """Not 409: that would confirm the content exists."""
+    from moderation.models import Report
+    from tests.factories import ProblemFactory, UserFactory
+
+    problem = ProblemFactory(plan=plan, moderation_state=state)
+    response = as_user(UserFactory()).post(
+        "/api/v1/reports/", {"problem": problem.pk, "rule": "insult"}
+    )
+    assert response.status_code == 404 and not Report.objects.exists()
