@@ -4,7 +4,8 @@ Endpoints already pinned elsewhere are not repeated here: cities, axes, committe
 districts (tests/planning/test_reference_api.py), plans and the plan's item tree
 (tests/planning/test_plans_api.py), notifications and organisations (tests/accounts/),
 problems, proposals and comments (tests/participation/), the moderation queue and stats
-(tests/moderation/test_moderation_api.py) and the inventory list (tests/inventory/).
+(tests/moderation/test_moderation_api.py) and the inventory list and exports
+(tests/inventory/test_inventory.py).
 
 Each case builds its rows with the factories and the services, as the user who may see them,
 inside a savepoint that is rolled back afterwards, so the 1-row and the 20-row measurements
@@ -22,9 +23,7 @@ from rest_framework.test import APIClient
 
 from accounts.models import Membership
 from accounts.services import api_token_for
-from inventory.services import inventory_entry_create, triage_accept
-from moderation.models import QueueEntry, Rule
-from moderation.services import content_submitted, decision_apply, queue_claim
+from moderation.models import Rule
 from tests.factories import (
     CityFactory,
     CommentFactory,
@@ -36,15 +35,10 @@ from tests.factories import (
     ProposalFactory,
     StaffRoleFactory,
     UserFactory,
+    decided_entries,
+    inventory_entries_with_evidence,
+    unique_title,
 )
-
-LETTERS = "بپتثجچحخدر"
-CODES = [a + b for a in LETTERS for b in LETTERS]
-
-
-def label(i: int) -> str:
-    """A title no other row's title contains (Persian letters only, no digits to localise)."""
-    return f"نمونه {CODES[i]} آزمون"
 
 
 @dataclass
@@ -71,42 +65,11 @@ def planner_of(city):
     return StaffRoleFactory(city=city, role="planner").user
 
 
-def entries_with_evidence(planner, plan, rows: int, **tags) -> None:
-    """Inventory entries, each with a problem accepted into it (evidence, supporters)."""
-    for i in range(rows):
-        entry = inventory_entry_create(actor=planner, plan=plan, title=label(i), **tags)
-        triage_accept(actor=planner, problem_id=ProblemFactory(plan=plan).pk, entry=entry)
-
-
-def decisions(city, rows: int) -> None:
-    """Decided queue entries of every content kind, approvals and rejections citing a rule."""
-    plan = PlanFactory(city=city)
-    moderator = StaffRoleFactory(city=city, role="moderator").user
-    for i in range(rows):
-        kind = i % 3
-        if kind == 0:
-            content = ProblemFactory(plan=plan, title=label(i), moderation_state="pending")
-        elif kind == 1:
-            content = ProposalFactory(plan=plan, title=label(i), moderation_state="pending")
-        else:
-            content = CommentFactory(problem=ProblemFactory(plan=plan), moderation_state="pending")
-        entry = content_submitted(content=content)
-        queue_claim(moderator=moderator, entry_id=entry.pk)
-        if i % 2:
-            decision_apply(moderator=moderator, entry_id=entry.pk, outcome="approve")
-        else:
-            rule = Rule.objects.filter(citeable=True).first()
-            decision_apply(
-                moderator=moderator, entry_id=entry.pk, outcome="reject", rule_codes=[rule.code]
-            )
-    assert not QueueEntry.objects.filter(closed_at__isnull=True).exists()
-
-
 def triage_queue(rows: int) -> Request:
     city = CityFactory()
     plan = PlanFactory(city=city)
     for i in range(rows):
-        ProblemFactory(plan=plan, title=label(i))
+        ProblemFactory(plan=plan, title=unique_title(i))
     params = {"plan": plan.pk, "page_size": 100}
     return Request(signed_in(planner_of(city)), "/api/v1/triage/", params, results)
 
@@ -115,22 +78,9 @@ def committee_inventory(rows: int) -> Request:
     city = CityFactory()
     planner = planner_of(city)
     committee = CommitteeFactory(city=city)
-    entries_with_evidence(planner, PlanFactory(city=city), rows, committee=committee)
+    inventory_entries_with_evidence(planner, PlanFactory(city=city), rows, committee=committee)
     url = f"/api/v1/committees/{committee.pk}/inventory/"
     return Request(signed_in(planner), url, {}, results)
-
-
-def inventory_export(rows: int) -> Request:
-    city = CityFactory()
-    plan = PlanFactory(city=city)
-    entries_with_evidence(planner_of(city), plan, rows)
-
-    def lines(response) -> list[int]:
-        text = b"".join(response.streaming_content).decode("utf-8-sig")
-        return [len(text.strip().splitlines()) - 1]  # less the header
-
-    params = {"plan": plan.pk, "format": "csv"}
-    return Request(signed_in(None), "/api/v1/inventory/export/", params, lines)
 
 
 def organisation_members(rows: int) -> Request:
@@ -144,7 +94,7 @@ def organisation_members(rows: int) -> Request:
 
 def decision_audit(rows: int) -> Request:
     city = CityFactory()
-    decisions(city, rows)
+    decided_entries(city, rows)
     city_admin = StaffRoleFactory(city=city, role="city_admin").user
     params = {"city": city.slug, "page_size": 100}
     return Request(signed_in(city_admin), "/api/v1/moderation/decisions/", params, results)
@@ -153,7 +103,7 @@ def decision_audit(rows: int) -> Request:
 def rules(rows: int) -> Request:
     Rule.objects.all().delete()
     for i in range(rows):
-        Rule.objects.create(code=f"rule-{i}", title=label(i), description="شرح", position=i)
+        Rule.objects.create(code=f"rule-{i}", title=unique_title(i), description="شرح", position=i)
     return Request(signed_in(None), "/api/v1/moderation/rules/", {}, results)
 
 
@@ -162,7 +112,7 @@ def my_posts(rows: int) -> Request:
     plan = PlanFactory(city=CityFactory())
     other = ProblemFactory(plan=plan)
     for i in range(rows):
-        ProblemFactory(plan=plan, author=author, title=label(i))
+        ProblemFactory(plan=plan, author=author, title=unique_title(i))
         ProposalFactory(plan=plan, author=author, problem=other)
         CommentFactory(problem=other, author=author, moderation_state="pending")
 
@@ -176,7 +126,6 @@ def my_posts(rows: int) -> Request:
 CASES = {
     "triage": triage_queue,
     "committee-inventory": committee_inventory,
-    "inventory-export": inventory_export,
     "organisation-members": organisation_members,
     "moderation-decisions": decision_audit,
     "moderation-rules": rules,
@@ -192,7 +141,7 @@ def measure(build: Callable[[int], Request], rows: int) -> int:
         with CaptureQueriesContext(connection) as queries:
             response = request.client.get(request.url, request.params)
             assert response.status_code == 200, response.content[:500]
-            counted = request.rows(response)  # a streamed body is read inside the count
+            counted = request.rows(response)
         assert counted == [rows] * len(counted)
         transaction.set_rollback(True)
     return len(queries)
