@@ -165,3 +165,52 @@ class CommentFactory(factory.django.DjangoModelFactory):
     author = factory.SubFactory(UserFactory)
     body = "<p>نظر</p>"
     moderation_state = "published"
+
+
+# Row builders for the list query-count tests (tests/api, tests/frontend) -----------------
+
+_TITLE_LETTERS = "بپتثجچحخدر"
+_TITLE_CODES = [a + b for a in _TITLE_LETTERS for b in _TITLE_LETTERS]
+
+
+def unique_title(i: int) -> str:
+    """The i-th (0-99) title no other such title contains: Persian letters only, so no digit
+    localisation changes it on a page."""
+    return f"نمونه {_TITLE_CODES[i]} آزمون"
+
+
+def inventory_entries_with_evidence(planner, plan, rows: int, **tags) -> None:
+    """Inventory entries titled unique_title(i), each with a problem accepted into it."""
+    from inventory.services import inventory_entry_create, triage_accept
+
+    for i in range(rows):
+        entry = inventory_entry_create(actor=planner, plan=plan, title=unique_title(i), **tags)
+        triage_accept(actor=planner, problem_id=ProblemFactory(plan=plan).pk, entry=entry)
+
+
+def decided_entries(city, rows: int) -> None:
+    """`rows` decisions in the city, on every content kind, approvals and rejections citing a
+    rule, taken through the moderation services (queued, claimed, decided)."""
+    from moderation.models import QueueEntry, Rule
+    from moderation.services import content_submitted, decision_apply, queue_claim
+
+    plan = PlanFactory(city=city)
+    moderator = StaffRoleFactory(city=city, role="moderator").user
+    rule = Rule.objects.filter(citeable=True).first()
+    for i in range(rows):
+        kind = i % 3
+        if kind == 0:
+            content = ProblemFactory(plan=plan, title=unique_title(i), moderation_state="pending")
+        elif kind == 1:
+            content = ProposalFactory(plan=plan, title=unique_title(i), moderation_state="pending")
+        else:
+            content = CommentFactory(problem=ProblemFactory(plan=plan), moderation_state="pending")
+        entry = content_submitted(content=content)
+        queue_claim(moderator=moderator, entry_id=entry.pk)
+        if i % 2:
+            decision_apply(moderator=moderator, entry_id=entry.pk, outcome="approve")
+        else:
+            decision_apply(
+                moderator=moderator, entry_id=entry.pk, outcome="reject", rule_codes=[rule.code]
+            )
+    assert not QueueEntry.objects.filter(city=city, closed_at__isnull=True).exists()

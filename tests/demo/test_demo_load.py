@@ -1,60 +1,58 @@
-"""The demo load: plans, citizen input and their moderation states, loaded idempotently."""
+"""The demo load: plans, citizen input and their moderation states.
+
+The demo is loaded once for this module (it takes over a second) and every test here only
+reads it; the loader's own behaviour (idempotent reload, refusal without DEBUG) is tested with
+a fresh load per test in test_demo_loader.py.
+"""
 
 import pytest
+from django.db import connections, transaction
 from django.db.models import Count, F
+from django.test import override_settings
 
 from accounts.models import Membership, Organisation, User
 from demo import content_plan
-from demo.loader import DemoRefused, load_demo
+from demo.loader import load_demo
 from moderation.models import ModerationState
 from participation.models import Comment, Endorsement, Problem, Proposal, Support
 from participation.similarity import similar_problems
-from planning.models import Axis, Plan, PlanItem
+from planning.models import Axis, PlanItem
 
-MODELS = [
-    User,
-    Organisation,
-    Membership,
-    Plan,
-    PlanItem,
-    Problem,
-    Support,
-    Proposal,
-    Endorsement,
-    Comment,
-]
+FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 TITLES = {row[0]: row[6] for row in content_plan.PROBLEMS}
 
 
+@pytest.fixture(scope="module")
+def demo_once(django_db_setup, django_db_blocker):
+    """Loads the demo once inside a transaction that is rolled back when the module ends.
+
+    Each test's own `db` transaction nests inside it as a savepoint, so a test that wrote
+    something would still not leak into the next one; nothing is left behind for other
+    modules (works the same on SQLite and on PostgreSQL).
+    """
+    with django_db_blocker.unblock():
+        outer = [transaction.atomic(using=alias) for alias in connections]
+        for atomic in outer:
+            atomic.__enter__()
+        try:
+            # The per-test settings (tests/conftest.py) are not active yet at module scope:
+            # hash with the same fast hasher the tests will check passwords with.
+            with override_settings(DEBUG=True, PASSWORD_HASHERS=FAST_HASHERS):
+                yield load_demo()
+        finally:
+            for alias, atomic in reversed(list(zip(connections, outer, strict=True))):
+                transaction.set_rollback(True, using=alias)
+                atomic.__exit__(None, None, None)
+
+
 @pytest.fixture
-def loaded(db, settings):
-    settings.DEBUG = True
-    return load_demo()
+def loaded(db, demo_once):
+    return demo_once
 
 
 @pytest.fixture
 def arak_plan(loaded):
     return loaded["plans"]["arak"]
-
-
-def counts():
-    return {model.__name__: model.objects.count() for model in MODELS}
-
-
-def test_refuses_without_debug(db, settings):
-    settings.DEBUG = False
-    with pytest.raises(DemoRefused):
-        load_demo()
-    assert not Plan.objects.exists()
-
-
-def test_second_load_adds_nothing(loaded):
-    first = counts()
-    assert first["Problem"] and first["Comment"]
-    again = load_demo()
-    assert counts() == first
-    assert again["created"] == {}
-    assert again["plans"]["arak"] == loaded["plans"]["arak"]
 
 
 def test_arak_plan_tree(arak_plan):
