@@ -259,11 +259,6 @@ class Activity(models.Model):
     def __str__(self) -> str:
         return f"{self.action} {self.object_type}:{self.object_id}"
 
-    def get_action_label(self) -> str:
-        from accounts.activity import ACTIONS
-
-        return str(ACTIONS.get(self.action, self.action))
-
     def save(self, *args, **kwargs):
         if self.pk is not None and not kwargs.get("force_insert"):
             raise PermissionError("the activity log is append-only")
@@ -271,3 +266,8 @@ class Activity(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionError("the activity log is append-only")
+
+    def get_action_label(self) -> str:
+        from accounts.activity import ACTIONS
+
+        return str(ACTIONS.get(self.action, self.action))

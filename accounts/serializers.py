@@ -197,9 +197,10 @@ class ActivityQueryIn(serializers.Serializer):
         },
     )
     action = serializers.ChoiceField(
-        choices=list(ACTIONS), required=False, allow_blank=True, error_messages={
-            "invalid_choice": "چنین کاری در دفتر رویدادها نیست."
-        }
+        choices=list(ACTIONS),
+        required=False,
+        allow_blank=True,
+        error_messages={"invalid_choice": "چنین کاری در دفتر رویدادها نیست."},
     )
     actor = IdField(required=False, allow_null=True)
     object_type = serializers.CharField(max_length=60, required=False, allow_blank=True)

@@ -18,8 +18,8 @@ def staff_navigation(request):
         is_city_planner,
         remember_city_roles,
     )
-    from backend.authz import allowed
     from accounts.selectors import user_staff_roles
+    from backend.authz import allowed
 
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
