@@ -266,3 +266,8 @@ class Activity(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionError("the activity log is append-only")
+
+    def get_action_label(self) -> str:
+        from accounts.activity import ACTIONS
+
+        return str(ACTIONS.get(self.action, self.action))

@@ -1,15 +1,20 @@
-"""Who may do what with accounts, as django-rules predicates.
+"""Who may do what with accounts, as django-rules predicates registered as permissions.
 
 Staff powers are per city: every predicate that speaks of a role takes the city (or an
-object with a `city_id`) as its argument.
+object with a `city_id`, or a city id) as its argument. Services enforce the permissions
+with `backend.authz.authorise`; pages, the API and templates ask the same names.
 """
+
+from collections.abc import Iterable
+from typing import Any
 
 import rules
 
 from accounts.models import Membership, StaffRole
+from backend.authz import permission
 
 
-def city_roles(user) -> set[tuple[int, str]]:
+def city_roles(user: Any) -> set[tuple[int, str]]:
     """The (city_id, role) pairs a user holds, read once per user object."""
     if not getattr(user, "is_authenticated", False):
         return set()
@@ -20,8 +25,20 @@ def city_roles(user) -> set[tuple[int, str]]:
     return cached
 
 
-def _city_id(target) -> int | None:
-    if target is None:
+def remember_city_roles(user: Any, staff_roles: Iterable[StaffRole]) -> None:
+    """Prime the per-user cache with roles already loaded (saves the predicates a query)."""
+    if getattr(user, "is_authenticated", False):
+        user._city_roles_cache = {(r.city_id, r.role) for r in staff_roles}
+
+
+def forget_city_roles(user: Any) -> None:
+    """Drop the cache after a role is granted or revoked."""
+    if hasattr(user, "_city_roles_cache"):
+        del user._city_roles_cache
+
+
+def _city_id(target: Any) -> int | None:
+    if target is None or isinstance(target, bool):
         return None
     if isinstance(target, int):
         return target
@@ -30,35 +47,45 @@ def _city_id(target) -> int | None:
     return getattr(target, "pk", None)
 
 
-def has_city_role(user, target, role: str) -> bool:
+def has_city_role(user: Any, target: Any, role: str) -> bool:
     city_id = _city_id(target)
     return city_id is not None and (city_id, role) in city_roles(user)
 
 
 @rules.predicate
-def is_city_moderator(user, target) -> bool:
+def is_city_moderator(user: Any, target: Any) -> bool:
     return has_city_role(user, target, StaffRole.Role.MODERATOR)
 
 
 @rules.predicate
-def is_city_planner(user, target) -> bool:
+def is_city_planner(user: Any, target: Any) -> bool:
     return has_city_role(user, target, StaffRole.Role.PLANNER)
 
 
 @rules.predicate
-def is_city_admin(user, target) -> bool:
+def is_city_admin(user: Any, target: Any) -> bool:
     return has_city_role(user, target, StaffRole.Role.CITY_ADMIN)
 
 
 @rules.predicate
-def is_organisation_member(user, organisation) -> bool:
+def is_city_admin_anywhere(user: Any) -> bool:
+    return any(role == StaffRole.Role.CITY_ADMIN for _city, role in city_roles(user))
+
+
+@rules.predicate
+def is_superuser(user: Any) -> bool:
+    return bool(getattr(user, "is_authenticated", False) and user.is_superuser)
+
+
+@rules.predicate
+def is_organisation_member(user: Any, organisation: Any) -> bool:
     if not getattr(user, "is_authenticated", False) or organisation is None:
         return False
     return Membership.objects.filter(user=user, organisation=organisation).exists()
 
 
 @rules.predicate
-def is_organisation_admin(user, organisation) -> bool:
+def is_organisation_admin(user: Any, organisation: Any) -> bool:
     if not getattr(user, "is_authenticated", False) or organisation is None:
         return False
     return Membership.objects.filter(
@@ -67,5 +94,43 @@ def is_organisation_admin(user, organisation) -> bool:
 
 
 # A city admin of the organisation's city decides its status, never for their own NGO.
-rules.add_rule("accounts.set_organisation_status", is_city_admin & ~is_organisation_member)
-rules.add_rule("accounts.manage_members", is_organisation_admin)
+permission(
+    "accounts.verify_organisation",
+    is_city_admin & ~is_organisation_member,
+    message="فقط مدیر شهرِ این سازمان، که عضو آن نباشد، وضعیتش را تعیین می‌کند.",
+    code="not_city_admin",
+)
+permission(
+    "accounts.manage_members",
+    is_organisation_admin,
+    message="فقط مدیر سازمان اعضا را مدیریت می‌کند.",
+    code="not_organisation_admin",
+)
+# The review page and its header link: a city admin of any city.
+permission(
+    "accounts.review_organisations",
+    is_city_admin_anywhere,
+    message="این صفحه برای مدیران شهر است.",
+    code="not_city_admin",
+)
+# A city's activity log: its city admins (obj: the city or its id).
+permission(
+    "accounts.read_activity",
+    is_city_admin,
+    message="دفتر رویدادهای این شهر را فقط مدیران همین شهر می‌بینند.",
+    code="not_city_admin",
+)
+# The expert badge is platform-wide (obj: the user to badge).
+permission(
+    "accounts.verify_expertise",
+    is_superuser,
+    message="فقط مدیر سامانه تخصص را تأیید می‌کند.",
+    code="not_superuser",
+)
+# Staff roles of a city are given and taken by the platform's superusers (obj: the city).
+permission(
+    "accounts.grant_staff_role",
+    is_superuser,
+    message="فقط مدیر سامانه نقش کارکنان را می‌دهد یا می‌گیرد.",
+    code="not_superuser",
+)

@@ -1,8 +1,11 @@
 """Reads in accounts."""
 
-from django.db.models import Count, Q, QuerySet
+import datetime
 
-from accounts.models import Membership, Notification, Organisation, StaffRole, User
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from accounts.models import Activity, Membership, Notification, Organisation, StaffRole, User
 
 
 def notification_list(*, user: User) -> QuerySet[Notification]:
@@ -52,12 +55,48 @@ def organisation_members(*, organisation: Organisation, viewer) -> QuerySet[Memb
 def organisation_review_list(*, user) -> QuerySet[Organisation]:
     """Organisations of the cities where the user is a city admin, any status, pending
     first (for verification)."""
-    from accounts.rules import city_roles
-
-    cities = [city_id for city_id, role in city_roles(user) if role == StaffRole.Role.CITY_ADMIN]
+    if user is None or not user.is_authenticated:
+        return Organisation.objects.none()
+    cities = StaffRole.objects.filter(user=user, role=StaffRole.Role.CITY_ADMIN).values("city_id")
     return (
         Organisation.objects.filter(city_id__in=cities)
         .select_related("city", "status_changed_by")
         .annotate(members_count=Count("memberships"))
         .order_by("status", "created_at", "id")
     )
+
+
+def _day_start(day: datetime.date | datetime.datetime) -> datetime.datetime:
+    """A date is the start of that day in the project's time zone; a datetime is itself."""
+    if isinstance(day, datetime.datetime):
+        return day if timezone.is_aware(day) else timezone.make_aware(day)
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+def activity_list(
+    *,
+    city_id: int,
+    action: str | None = None,
+    actor_id: int | None = None,
+    object_type: str | None = None,
+    created_after: datetime.date | datetime.datetime | None = None,
+    created_before: datetime.date | datetime.datetime | None = None,
+) -> QuerySet[Activity]:
+    """A city's activity log, newest first. Date bounds are whole days (Tehran) and both
+    inclusive: `created_before=1404/01/05` keeps everything of that day."""
+    queryset = Activity.objects.filter(city_id=city_id)
+    if action:
+        queryset = queryset.filter(action=action)
+    if actor_id is not None:
+        queryset = queryset.filter(actor_id=actor_id)
+    if object_type:
+        queryset = queryset.filter(object_type=object_type)
+    if created_after is not None:
+        queryset = queryset.filter(created_at__gte=_day_start(created_after))
+    if created_before is not None:
+        if isinstance(created_before, datetime.datetime):
+            queryset = queryset.filter(created_at__lte=_day_start(created_before))
+        else:
+            end = _day_start(created_before + datetime.timedelta(days=1))
+            queryset = queryset.filter(created_at__lt=end)
+    return queryset.select_related("actor", "city").order_by("-created_at", "-id")

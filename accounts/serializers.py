@@ -1,7 +1,9 @@
 from rest_framework import serializers
 
-from accounts.models import Membership, Notification, Organisation, User
+from accounts.activity import ACTIONS
+from accounts.models import Activity, Membership, Notification, Organisation, User
 from backend.api import IdField
+from backend.jalali import jalali_datetime_str, parse_date
 from cities.models import City
 
 
@@ -114,13 +116,31 @@ class OrganisationOut(serializers.ModelSerializer):
         ]
 
 
+class CityRef(serializers.SlugRelatedField):
+    """A city by its slug (`arak`) or, as the page's select sends it, its id."""
+
+    def to_internal_value(self, data):
+        text = str(data).strip()
+        if text.isascii() and text.isdigit():
+            city = self.get_queryset().filter(pk=int(text[:18])).first()
+            if city is None:
+                self.fail("does_not_exist", slug_name=self.slug_field, value=text)
+            return city
+        return super().to_internal_value(data)
+
+
 class OrganisationIn(serializers.Serializer):
     name = serializers.CharField(max_length=160)
     registration_number = serializers.CharField(max_length=40)
-    city = serializers.SlugRelatedField(
+    city = CityRef(
         slug_field="slug",
         queryset=City.objects.all(),
-        error_messages={"does_not_exist": "شهری با این شناسه نیست."},
+        error_messages={
+            "does_not_exist": "شهری با این شناسه نیست.",
+            "invalid": "شهری با این شناسه نیست.",
+            "required": "شهر را انتخاب کنید.",
+            "null": "شهر را انتخاب کنید.",
+        },
     )
     description = serializers.CharField(max_length=3000, required=False, allow_blank=True)
 
@@ -138,3 +158,94 @@ class MemberIn(serializers.Serializer):
 
 class OrganisationStatusIn(serializers.Serializer):
     status = serializers.ChoiceField(choices=Organisation.Status.choices)
+
+
+class OrganisationReviewIn(serializers.Serializer):
+    """The review page's form: which organisation, and its new status."""
+
+    organisation = IdField()
+    status = serializers.ChoiceField(choices=Organisation.Status.choices)
+
+
+# The activity log ----------------------------------------------------------------------
+
+
+class JalaliOrIsoDateField(serializers.Field):
+    """A Jalali (Persian or Latin digits) or ISO date, e.g. ۱۴۰۴/۰۱/۰۵ or 2025-03-25."""
+
+    def to_internal_value(self, data):
+        try:
+            return parse_date(str(data))
+        except ValueError as error:
+            raise serializers.ValidationError(str(error)) from error
+
+    def to_representation(self, value):
+        return value.isoformat()
+
+
+class ActivityQueryIn(serializers.Serializer):
+    """`?city=<slug>&action=&actor=&object_type=&created_after=&created_before=` (API and
+    page alike)."""
+
+    city = serializers.SlugRelatedField(
+        slug_field="slug",
+        queryset=City.objects.all(),
+        error_messages={
+            "does_not_exist": "شهری با این شناسه نیست.",
+            "required": "شهر را بگویید.",
+            "invalid": "شهری با این شناسه نیست.",
+        },
+    )
+    action = serializers.ChoiceField(
+        choices=list(ACTIONS),
+        required=False,
+        allow_blank=True,
+        error_messages={"invalid_choice": "چنین کاری در دفتر رویدادها نیست."},
+    )
+    actor = IdField(required=False, allow_null=True)
+    object_type = serializers.CharField(max_length=60, required=False, allow_blank=True)
+    created_after = JalaliOrIsoDateField(required=False, allow_null=True)
+    created_before = JalaliOrIsoDateField(required=False, allow_null=True)
+
+    def to_internal_value(self, data):
+        # Empty form fields (a GET form sends every field) mean "no filter".
+        if hasattr(data, "dict"):
+            data = data.dict()
+        data = {key: value for key, value in dict(data).items() if value not in ("", None)}
+        return super().to_internal_value(data)
+
+
+class ActivityOut(serializers.ModelSerializer):
+    city = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    created_at_jalali = serializers.SerializerMethodField()
+    action_label = serializers.SerializerMethodField()
+    actor = serializers.IntegerField(source="actor_id", read_only=True)
+    actor_name = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Activity
+        fields = [
+            "id",
+            "city",
+            "created_at",
+            "created_at_jalali",
+            "action",
+            "action_label",
+            "actor",
+            "actor_name",
+            "object_type",
+            "object_id",
+            "object_repr",
+            "before",
+            "after",
+        ]
+        read_only_fields = fields
+
+    def get_created_at_jalali(self, obj: Activity) -> str:
+        return jalali_datetime_str(obj.created_at)
+
+    def get_action_label(self, obj: Activity) -> str:
+        return str(ACTIONS.get(obj.action, obj.action))
+
+    def get_actor_name(self, obj: Activity) -> str | None:
+        return obj.actor.public_name if obj.actor_id else None

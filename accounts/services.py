@@ -5,7 +5,6 @@ import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 
-import rules
 from django.conf import settings
 from django.contrib.auth import authenticate
 from django.db import IntegrityError, transaction
@@ -15,9 +14,19 @@ from django.utils.crypto import constant_time_compare, salted_hmac
 from rest_framework.authtoken.models import Token
 
 from accounts.activity import ACTIONS
-from accounts.models import Activity, Membership, Notification, OneTimeCode, Organisation, User
+from accounts.models import (
+    Activity,
+    Membership,
+    Notification,
+    OneTimeCode,
+    Organisation,
+    StaffRole,
+    User,
+)
 from accounts.otp_senders import OtpDeliveryError, get_sender
 from accounts.phone import InvalidPhone, normalise_phone
+from accounts.rules import forget_city_roles
+from backend.authz import authorise
 from backend.errors import Conflict, DomainError, Missing, Refused, TooMany
 from backend.persian import to_latin_digits
 from backend.ratelimit import rate_limit_hit
@@ -180,15 +189,96 @@ def profile_update(*, user: User, display_name: str | None = None, show_name_pub
     return user
 
 
+def _expertise_fields(user: User) -> dict:
+    at = user.expertise_verified_at
+    return {
+        "expertise": user.expertise,
+        "verified_at": at.isoformat() if at else None,
+        "verified_by": user.expertise_verified_by_id,
+    }
+
+
 def expertise_verify(*, actor: User, user: User, expertise: str) -> User:
-    """Give `user` the expert badge. Only a superuser grants it (platform-wide)."""
-    if not actor.is_superuser:
-        raise Refused("فقط مدیر سامانه تخصص را تأیید می‌کند.")
-    user.expertise = expertise.strip()[:120]
-    user.expertise_verified_at = timezone.now()
-    user.expertise_verified_by = actor
-    user.save(update_fields=["expertise", "expertise_verified_at", "expertise_verified_by"])
+    """Give `user` the expert badge, with who gave it and when. Only a superuser grants it
+    (platform-wide); the only way the badge is given."""
+    authorise(actor, "accounts.verify_expertise", user)
+    expertise = plain_text(expertise or "")[:120]
+    if not expertise:
+        raise DomainError("حوزه‌ی تخصص را بنویسید.", code="expertise_required")
+    with transaction.atomic():
+        before = _expertise_fields(user)
+        user.expertise = expertise
+        user.expertise_verified_at = timezone.now()
+        user.expertise_verified_by = actor
+        user.save(update_fields=["expertise", "expertise_verified_at", "expertise_verified_by"])
+        activity_record(
+            actor=actor,
+            action="expertise.verify",
+            obj=user,
+            city_id=None,
+            before=before,
+            after=_expertise_fields(user),
+        )
     return user
+
+
+def expertise_revoke(*, actor: User, user: User) -> User:
+    """Take the expert badge away (the expertise text stays, unverified)."""
+    authorise(actor, "accounts.verify_expertise", user)
+    if user.expertise_verified_at is None:
+        raise Conflict("این کاربر نشان کارشناس ندارد.", code="not_expert")
+    with transaction.atomic():
+        before = _expertise_fields(user)
+        user.expertise_verified_at = None
+        user.expertise_verified_by = None
+        user.save(update_fields=["expertise_verified_at", "expertise_verified_by"])
+        activity_record(
+            actor=actor,
+            action="expertise.revoke",
+            obj=user,
+            city_id=None,
+            before=before,
+            after=_expertise_fields(user),
+        )
+    return user
+
+
+# Staff roles -------------------------------------------------------------------------
+
+
+def staff_role_grant(*, actor: User, user: User, city, role: str) -> StaffRole:
+    """Give `user` a staff role in `city`. Only a superuser does (the admin uses this)."""
+    authorise(actor, "accounts.grant_staff_role", city)
+    if role not in StaffRole.Role.values:
+        raise DomainError("نقش نامعتبر است.", code="invalid_role")
+    with transaction.atomic():
+        if StaffRole.objects.filter(user=user, city=city, role=role).exists():
+            raise Conflict("این نقش پیش‌تر داده شده است.", code="duplicate_role")
+        staff_role = StaffRole.objects.create(user=user, city=city, role=role)
+        activity_record(
+            actor=actor,
+            action="staff_role.grant",
+            obj=staff_role,
+            city_id=city.pk,
+            after={"user": user.pk, "role": role},
+        )
+    forget_city_roles(user)
+    return staff_role
+
+
+def staff_role_revoke(*, actor: User, staff_role: StaffRole) -> None:
+    """Take a staff role away. Only a superuser does (the admin uses this)."""
+    authorise(actor, "accounts.grant_staff_role", staff_role.city)
+    with transaction.atomic():
+        activity_record(
+            actor=actor,
+            action="staff_role.revoke",
+            obj=staff_role,
+            city_id=staff_role.city_id,
+            before={"user": staff_role.user_id, "role": staff_role.role},
+        )
+        staff_role.delete()
+    forget_city_roles(staff_role.user)
 
 
 # Organisations -----------------------------------------------------------------------
@@ -229,6 +319,17 @@ def organisation_register(
             created_by=actor,
         )
         Membership.objects.create(user=actor, organisation=organisation, role=Membership.Role.ADMIN)
+        activity_record(
+            actor=actor,
+            action="organisation.register",
+            obj=organisation,
+            city_id=organisation.city_id,
+            after={
+                "name": organisation.name,
+                "registration_number": organisation.registration_number,
+                "status": organisation.status,
+            },
+        )
     return organisation
 
 
@@ -238,42 +339,62 @@ def organisation_set_status(
     """Verify or suspend an NGO. Only a city admin of its city, never one of its members."""
     if status not in Organisation.Status.values:
         raise DomainError("وضعیت نامعتبر است.", code="invalid_status")
-    if not rules.test_rule("accounts.set_organisation_status", actor, organisation):
-        raise Refused(
-            "فقط مدیر شهرِ این سازمان، که عضو آن نباشد، وضعیتش را تعیین می‌کند.",
-            code="not_city_admin",
+    authorise(actor, "accounts.verify_organisation", organisation)
+    with transaction.atomic():
+        before = organisation.status
+        organisation.status = status
+        organisation.status_changed_by = actor
+        organisation.status_changed_at = timezone.now()
+        organisation.save(update_fields=["status", "status_changed_by", "status_changed_at"])
+        activity_record(
+            actor=actor,
+            action="organisation.status",
+            obj=organisation,
+            city_id=organisation.city_id,
+            before={"status": before},
+            after={"status": status},
         )
-    organisation.status = status
-    organisation.status_changed_by = actor
-    organisation.status_changed_at = timezone.now()
-    organisation.save(update_fields=["status", "status_changed_by", "status_changed_at"])
-    notification_send(
-        user_ids=list(organisation.memberships.values_list("user_id", flat=True)),
-        kind="organisation.status",
-        payload={"organisation": organisation.pk, "name": organisation.name, "status": status},
-    )
+        notification_send(
+            user_ids=list(organisation.memberships.values_list("user_id", flat=True)),
+            kind="organisation.status",
+            payload={"organisation": organisation.pk, "name": organisation.name, "status": status},
+        )
     return organisation
 
 
 def membership_add(
     *, actor: User, organisation: Organisation, user: User, role: str = Membership.Role.MEMBER
 ) -> Membership:
-    if not rules.test_rule("accounts.manage_members", actor, organisation):
-        raise Refused("فقط مدیر سازمان اعضا را مدیریت می‌کند.", code="not_organisation_admin")
+    """Add `user` to the organisation (or change their role). Only its admins do."""
+    authorise(actor, "accounts.manage_members", organisation)
     if role not in Membership.Role.values:
         raise DomainError("نقش نامعتبر است.", code="invalid_role")
-    membership, created = Membership.objects.get_or_create(
-        user=user, organisation=organisation, defaults={"role": role}
-    )
-    if not created and membership.role != role:
-        membership.role = role
-        membership.save(update_fields=["role"])
+    with transaction.atomic():
+        membership, created = Membership.objects.get_or_create(
+            user=user, organisation=organisation, defaults={"role": role}
+        )
+        if created:
+            before = {}
+        elif membership.role != role:
+            before = {"role": membership.role}
+            membership.role = role
+            membership.save(update_fields=["role"])
+        else:
+            return membership  # nothing changed, nothing to record
+        activity_record(
+            actor=actor,
+            action="membership.add",
+            obj=membership,
+            city_id=organisation.city_id,
+            before=before,
+            after={"user": user.pk, "organisation": organisation.pk, "role": role},
+        )
     return membership
 
 
 def membership_remove(*, actor: User, organisation: Organisation, user: User) -> None:
-    if not rules.test_rule("accounts.manage_members", actor, organisation):
-        raise Refused("فقط مدیر سازمان اعضا را مدیریت می‌کند.", code="not_organisation_admin")
+    """Remove a member. Only the organisation's admins do; it never loses its last admin."""
+    authorise(actor, "accounts.manage_members", organisation)
     with transaction.atomic():
         membership = (
             Membership.objects.select_for_update()
@@ -287,6 +408,13 @@ def membership_remove(*, actor: User, organisation: Organisation, user: User) ->
             raise Conflict(
                 "سازمان بدون مدیر نمی‌ماند؛ نخست مدیر دیگری تعیین کنید.", code="last_admin"
             )
+        activity_record(
+            actor=actor,
+            action="membership.remove",
+            obj=membership,
+            city_id=organisation.city_id,
+            before={"user": user.pk, "organisation": organisation.pk, "role": membership.role},
+        )
         membership.delete()
 
 
@@ -332,8 +460,7 @@ def membership_add_by_phone(
     *, actor: User, organisation: Organisation, phone: str, role: str = Membership.Role.MEMBER
 ) -> Membership:
     """Add the person with this mobile number; they must have signed in once already."""
-    if not rules.test_rule("accounts.manage_members", actor, organisation):
-        raise Refused("فقط مدیر سازمان اعضا را مدیریت می‌کند.", code="not_organisation_admin")
+    authorise(actor, "accounts.manage_members", organisation)
     user = User.objects.filter(phone=phone_clean(phone)).first()
     if user is None:
         raise Missing("کاربری با این شماره نیست؛ نخست باید یک بار وارد سامانه شود.")

@@ -13,6 +13,7 @@ urlpatterns = [
     path("notifications/", views.notifications, name="notifications"),
     path("profile/", views.profile, name="profile"),
     path("organisations/review/", views.organisations_review, name="organisations_review"),
+    path("activity/<slug:city_slug>/", views.activity, name="activity"),
     # Plans and their items
     path("plans/", participation.plans, name="plans"),
     path("plans/<int:pk>/", participation.plan, name="plan"),
@@ -51,8 +52,8 @@ urlpatterns = [
         name="proposal_comment",
     ),
     # Organisations and the author's own posts
-    path("organisations/", participation.organisations, name="organisations"),
-    path("organisations/new/", participation.organisation_new, name="organisation_new"),
+    path("organisations/", views.organisations, name="organisations"),
+    path("organisations/new/", views.organisation_new, name="organisation_new"),
     path("me/posts/", participation.my_posts, name="my_posts"),
     # Moderation: the live queue and the audit (city staff), rules and figures (public),
     # reports and appeals (signed-in citizens)

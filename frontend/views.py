@@ -1,87 +1,108 @@
-"""Web pages. Each view parses the request, calls one service or selector and renders."""
+"""Web pages for accounts: sign-in, the profile, notifications, organisations, their review
+and a city's activity log. Each view parses the request with the API's serializer, asks the
+permission rules, calls one service or selector and renders; refusals are answered by
+`frontend.web` (the form again with the message, or the refusal page)."""
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
-from django.shortcuts import redirect, render
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from accounts import selectors as account_selectors
+from accounts import serializers as account_serializers
 from accounts import services as account_services
-from accounts.rules import city_roles
+from accounts.activity import ACTIONS
 from backend.errors import DomainError
-from backend.ids import parse_id
+from cities import selectors as city_selectors
+from frontend.web import allowed, authorise, parse, renders_errors_with
 from moderation import selectors as moderation_selectors
 from planning import selectors as planning_selectors
 
+ACTIVITY_PER_PAGE = 20
 
-def _safe_next(request) -> str:
+
+def _safe_next(request: HttpRequest) -> str:
     target = request.POST.get("next") or request.GET.get("next") or "/"
     if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
         return target
     return "/"
 
 
-def _sign_in(request, user) -> None:
+def _sign_in(request: HttpRequest, user) -> None:
     login(request, user, backend="django.contrib.auth.backends.ModelBackend")
 
 
-def home(request):
+def home(request: HttpRequest) -> HttpResponse:
     cities = planning_selectors.city_overview()
     return render(request, "frontend/home.html", {"cities": cities})
 
 
-def signin(request):
+# Signing in --------------------------------------------------------------------------
+
+# The form a posted step shows again when it is refused.
+SIGNIN_STEP_SHOWN = {"request": "phone", "verify": "code", "password": "password"}
+
+
+def _signin_context(request: HttpRequest) -> dict:
+    return {
+        "next": _safe_next(request),
+        "step": SIGNIN_STEP_SHOWN.get(request.POST.get("step", ""), "phone"),
+        "phone": request.POST.get("phone", ""),  # kept in the form when the number is refused
+    }
+
+
+def _signin_again(request: HttpRequest, error: DomainError) -> HttpResponse:
+    context = {**_signin_context(request), "error": error.message}
+    return render(request, "frontend/signin.html", context)
+
+
+@renders_errors_with(_signin_again)
+def signin(request: HttpRequest) -> HttpResponse:
     """Mobile number → one-time code → signed in; staff may use a password instead."""
-    context = {"next": _safe_next(request), "step": "phone"}
+    context = _signin_context(request)
     if request.method == "POST":
         step = request.POST.get("step")
-        phone = request.POST.get("phone", "")
-        context["phone"] = phone  # kept in the form when the number is refused
-        try:
-            if step == "request":
-                issued = account_services.otp_request(
-                    phone=phone, ip=request.META.get("REMOTE_ADDR")
-                )
-                context.update(
-                    step="code", phone=issued.phone, expires_minutes=max(issued.expires_in // 60, 1)
-                )
-                if settings.DEBUG:
-                    context["demo_code"] = issued.code
-            elif step == "verify":
-                context.update(step="code", phone=phone)
-                user = account_services.otp_verify(phone=phone, code=request.POST.get("code", ""))
-                _sign_in(request, user)
-                return redirect(context["next"])
-            elif step == "password":
-                context["step"] = "password"
-                user = account_services.password_login(
-                    username=request.POST.get("username", ""),
-                    password=request.POST.get("password", ""),
-                )
-                _sign_in(request, user)
-                return redirect(context["next"])
-        except DomainError as error:
-            context["error"] = error.message
-            status = error.status
-            return render(request, "frontend/signin.html", context, status=status)
+        if step == "request":
+            data = parse(account_serializers.OtpRequestIn, request.POST)
+            issued = account_services.otp_request(
+                phone=data["phone"], ip=request.META.get("REMOTE_ADDR")
+            )
+            context.update(
+                step="code", phone=issued.phone, expires_minutes=max(issued.expires_in // 60, 1)
+            )
+            if settings.DEBUG:
+                context["demo_code"] = issued.code
+        elif step == "verify":
+            data = parse(account_serializers.OtpVerifyIn, request.POST)
+            _sign_in(request, account_services.otp_verify(**data))
+            return redirect(context["next"])
+        elif step == "password":
+            data = parse(account_serializers.PasswordLoginIn, request.POST)
+            _sign_in(request, account_services.password_login(**data))
+            return redirect(context["next"])
     return render(request, "frontend/signin.html", context)
 
 
 @require_POST
-def signout(request):
+def signout(request: HttpRequest) -> HttpResponse:
     logout(request)
     return redirect("/")
 
 
+# The signed-in user's own pages --------------------------------------------------------
+
+
 @login_required
-def notifications(request):
+def notifications(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
-        account_services.notifications_mark_read(user=request.user)
+        data = parse(account_serializers.NotificationsReadIn, request.POST)
+        account_services.notifications_mark_read(user=request.user, ids=data.get("ids") or None)
         return redirect("frontend:notifications")
     items = account_selectors.notification_list(user=request.user)[:100]
     context = {
@@ -91,42 +112,124 @@ def notifications(request):
     return render(request, "frontend/notifications.html", context)
 
 
-@login_required
-def profile(request):
-    context = {}
-    if request.method == "POST":
-        account_services.profile_update(
-            user=request.user,
-            display_name=request.POST.get("display_name", ""),
-            show_name_publicly=request.POST.get("show_name_publicly") == "on",
-        )
-        context["saved"] = True
-    context["roles"] = account_selectors.user_staff_roles(user=request.user)
-    context["memberships"] = account_selectors.user_memberships(user=request.user)
+def _profile_context(request: HttpRequest) -> dict:
+    return {
+        "roles": account_selectors.user_staff_roles(user=request.user),
+        "memberships": account_selectors.user_memberships(user=request.user),
+    }
+
+
+def _profile_again(request: HttpRequest, error: DomainError) -> HttpResponse:
+    context = {**_profile_context(request), "error": error.message}
     return render(request, "frontend/profile.html", context)
 
 
 @login_required
-def organisations_review(request):
-    """City admins verify or suspend the NGOs of their cities."""
+@renders_errors_with(_profile_again)
+def profile(request: HttpRequest) -> HttpResponse:
+    context = {}
     if request.method == "POST":
-        organisation = (
-            account_selectors.organisation_review_list(user=request.user)
-            .filter(pk=parse_id(request.POST.get("organisation")))
-            .first()
-        )
-        if organisation is None:
-            raise Http404
-        try:
-            account_services.organisation_set_status(
-                actor=request.user, organisation=organisation, status=request.POST.get("status", "")
+        data = parse(account_serializers.MeUpdateIn, request.POST)
+        account_services.profile_update(user=request.user, **data)
+        context["saved"] = True
+    context.update(_profile_context(request))
+    return render(request, "frontend/profile.html", context)
+
+
+# Organisations -----------------------------------------------------------------------
+
+
+@require_GET
+def organisations(request: HttpRequest) -> HttpResponse:
+    context = {"organisations": account_selectors.organisation_list(user=request.user)}
+    return render(request, "frontend/organisations.html", context)
+
+
+def _organisation_new_again(request: HttpRequest, error: DomainError) -> HttpResponse:
+    context = {
+        "cities": city_selectors.city_list(),
+        "values": request.POST,
+        "error": error.message,
+    }
+    return render(request, "frontend/organisation_new.html", context)
+
+
+@login_required
+@renders_errors_with(_organisation_new_again)
+def organisation_new(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        data = parse(account_serializers.OrganisationIn, request.POST)
+        created = account_services.organisation_register(actor=request.user, **data)
+        messages.success(
+            request,
+            _(
+                "سازمان «%(name)s» ثبت شد و پس از تأیید مدیر شهر %(city)s می‌تواند "
+                "از طرف خود حمایت و پیشنهاد ثبت کند."
             )
-            messages.success(request, _("وضعیت «%(name)s» ثبت شد.") % {"name": organisation.name})
-        except DomainError as error:
-            messages.error(request, error.message)
+            % {"name": created.name, "city": created.city.name},
+        )
+        return redirect("frontend:organisations")
+    context = {"cities": city_selectors.city_list(), "values": {}}
+    return render(request, "frontend/organisation_new.html", context)
+
+
+def _review_again(request: HttpRequest, error: DomainError) -> HttpResponse:
+    context = {"error": error.message}
+    if allowed(request.user, "accounts.review_organisations"):
+        context["organisations"] = account_selectors.organisation_review_list(user=request.user)
+    return render(request, "frontend/organisations_review.html", context)
+
+
+@login_required
+@renders_errors_with(_review_again)
+def organisations_review(request: HttpRequest) -> HttpResponse:
+    """City admins verify or suspend the NGOs of their cities."""
+    authorise(request, "accounts.review_organisations")
+    reviewable = account_selectors.organisation_review_list(user=request.user)
+    if request.method == "POST":
+        data = parse(account_serializers.OrganisationReviewIn, request.POST)
+        organisation = get_object_or_404(reviewable, pk=data["organisation"])
+        account_services.organisation_set_status(
+            actor=request.user, organisation=organisation, status=data["status"]
+        )
+        messages.success(request, _("وضعیت «%(name)s» ثبت شد.") % {"name": organisation.name})
         return redirect("frontend:organisations_review")
-    if not any(role == "city_admin" for _city, role in city_roles(request.user)):
-        context = {"error": _("این صفحه برای مدیران شهر است."), "status": 403}
-        return render(request, "frontend/organisations_review.html", context, status=403)
-    organisations = account_selectors.organisation_review_list(user=request.user)
-    return render(request, "frontend/organisations_review.html", {"organisations": organisations})
+    return render(request, "frontend/organisations_review.html", {"organisations": reviewable})
+
+
+# A city's activity log ---------------------------------------------------------------
+
+
+def _activity_context(request: HttpRequest, city) -> dict:
+    return {"city": city, "actions": list(ACTIONS.items()), "values": request.GET}
+
+
+def _activity_again(request: HttpRequest, error: DomainError, city_slug: str) -> HttpResponse:
+    city = city_selectors.city_list().filter(slug=city_slug).first()
+    context = {"error": error.message}
+    if city is not None and allowed(request.user, "accounts.read_activity", city):
+        context.update(_activity_context(request, city))  # the filters again, no rows
+    return render(request, "frontend/activity.html", context)
+
+
+@login_required
+@require_GET
+@renders_errors_with(_activity_again)
+def activity(request: HttpRequest, city_slug: str) -> HttpResponse:
+    """A city's activity log for its city admins: who did what, when, before and after."""
+    city = get_object_or_404(city_selectors.city_list(), slug=city_slug)
+    authorise(request, "accounts.read_activity", city)
+    query = request.GET.copy()
+    query["city"] = city.slug
+    data = parse(account_serializers.ActivityQueryIn, query)
+    rows = account_selectors.activity_list(
+        city_id=city.pk,
+        action=data.get("action") or None,
+        actor_id=data.get("actor"),
+        object_type=data.get("object_type") or None,
+        created_after=data.get("created_after"),
+        created_before=data.get("created_before"),
+    )
+    page = Paginator(rows, ACTIVITY_PER_PAGE).get_page(request.GET.get("page"))
+    context = {**_activity_context(request, city), "page": page}
+    return render(request, "frontend/activity.html", context)

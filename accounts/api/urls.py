@@ -3,6 +3,7 @@ from django.urls import path
 from accounts.api import views
 
 urlpatterns = [
+    path("activity/", views.ActivityListView.as_view(), name="activity-list"),
     path("auth/otp/request", views.OtpRequestView.as_view(), name="auth-otp-request"),
     path("auth/otp/verify", views.OtpVerifyView.as_view(), name="auth-otp-verify"),
     path("auth/login", views.PasswordLoginView.as_view(), name="auth-login"),

@@ -10,6 +10,7 @@ from accounts import selectors, services
 from accounts import serializers as s
 from accounts.models import Membership, StaffRole, User
 from backend.api import Pagination
+from backend.authz import authorise
 from cities.filters import CityFilter
 
 
@@ -209,3 +210,30 @@ class OrganisationStatus(APIView):
         )
         organisation = selectors.organisation_review_list(user=request.user).get(pk=pk)
         return Response(s.OrganisationOut(organisation).data)
+
+
+class ActivityListView(generics.ListAPIView):
+    """A city's activity log, newest first: who did what to which object, when, and the
+    fields before and after. For the city admins of that city only."""
+
+    serializer_class = s.ActivityOut
+    filter_backends = []
+    permission_classes = [permissions.AllowAny]  # refusals come from the rule, in Persian
+
+    @extend_schema(parameters=[s.ActivityQueryIn])
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        query = s.ActivityQueryIn(data=self.request.query_params)
+        query.is_valid(raise_exception=True)
+        data = query.validated_data
+        authorise(self.request.user, "accounts.read_activity", data["city"])
+        return selectors.activity_list(
+            city_id=data["city"].pk,
+            action=data.get("action") or None,
+            actor_id=data.get("actor"),
+            object_type=data.get("object_type") or None,
+            created_after=data.get("created_after"),
+            created_before=data.get("created_before"),
+        )

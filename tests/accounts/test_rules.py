@@ -45,3 +45,116 @@ def test_roles_are_read_once_per_user_object(arak, django_assert_num_queries):
         for _ in range(5):
             r.is_city_planner.test(user, arak)
             r.is_city_moderator.test(user, arak)
+
+
+# The registered permissions: role × state matrices ------------------------------------
+
+ROLES = ["anonymous", "citizen", "moderator", "planner", "city_admin", "qom_admin", "superuser"]
+
+
+def _user(role, arak, qom):
+    from django.contrib.auth.models import AnonymousUser
+
+    if role == "anonymous":
+        return AnonymousUser()
+    if role == "citizen":
+        return UserFactory()
+    if role == "superuser":
+        return UserFactory(is_superuser=True, is_staff=True)
+    if role == "qom_admin":
+        return StaffRoleFactory(city=qom, role="city_admin").user
+    return StaffRoleFactory(city=arak, role=role).user
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("membership", [None, "member", "admin"])
+@pytest.mark.parametrize("status", ["pending", "verified", "suspended"])
+def test_verify_organisation_matrix(arak, qom, role, membership, status):
+    from backend.authz import allowed
+    from tests.factories import MembershipFactory, OrganisationFactory
+
+    organisation = OrganisationFactory(city=arak, status=status)
+    user = _user(role, arak, qom)
+    if membership and role != "anonymous":
+        MembershipFactory(organisation=organisation, user=user, role=membership)
+    expected = role == "city_admin" and membership is None
+    assert allowed(user, "accounts.verify_organisation", organisation) is expected
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("membership", [None, "member", "admin"])
+def test_manage_members_matrix(arak, qom, role, membership):
+    from backend.authz import allowed
+    from tests.factories import MembershipFactory, OrganisationFactory
+
+    organisation = OrganisationFactory(city=arak)
+    user = _user(role, arak, qom)
+    if membership and role != "anonymous":
+        MembershipFactory(organisation=organisation, user=user, role=membership)
+    expected = membership == "admin" and role != "anonymous"
+    assert allowed(user, "accounts.manage_members", organisation) is expected
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ROLES)
+def test_review_organisations_matrix(arak, qom, role):
+    from backend.authz import allowed
+
+    user = _user(role, arak, qom)
+    expected = role in ("city_admin", "qom_admin")
+    assert allowed(user, "accounts.review_organisations") is expected
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("target", ["arak", "arak_id", "qom"])
+def test_read_activity_matrix(arak, qom, role, target):
+    from backend.authz import allowed
+
+    user = _user(role, arak, qom)
+    obj = {"arak": arak, "arak_id": arak.pk, "qom": qom}[target]
+    expected = (role == "city_admin" and target != "qom") or (
+        role == "qom_admin" and target == "qom"
+    )
+    assert allowed(user, "accounts.read_activity", obj) is expected
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("badged", [False, True])
+def test_verify_expertise_matrix(arak, qom, role, badged):
+    from django.utils import timezone
+
+    from backend.authz import allowed
+
+    target = UserFactory(expertise_verified_at=timezone.now() if badged else None)
+    user = _user(role, arak, qom)
+    assert allowed(user, "accounts.verify_expertise", target) is (role == "superuser")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("city", ["arak", "qom"])
+def test_grant_staff_role_matrix(arak, qom, role, city):
+    from backend.authz import allowed
+
+    user = _user(role, arak, qom)
+    target = arak if city == "arak" else qom
+    assert allowed(user, "accounts.grant_staff_role", target) is (role == "superuser")
+
+
+def test_refusals_are_persian():
+    from backend.authz import refusal
+
+    for name in (
+        "accounts.verify_organisation",
+        "accounts.manage_members",
+        "accounts.review_organisations",
+        "accounts.read_activity",
+        "accounts.verify_expertise",
+        "accounts.grant_staff_role",
+    ):
+        error = refusal(name)
+        assert error.status == 403 and any("\u0600" <= ch <= "\u06ff" for ch in error.message)

@@ -144,10 +144,18 @@ class TestOrganisationReview:
 
         client.force_login(citizen)
         assert client.get("/organisations/review/").status_code == 403
-        for bad in ("abc", "²", "9789143892387112721133338624", ""):
-            response = client.post("/organisations/review/", {"organisation": bad, "status": "x"})
-            assert response.status_code == 404
+        # Not a city admin: refused before the input is read.
+        response = client.post("/organisations/review/", {"organisation": "1", "status": "x"})
+        assert response.status_code == 403 and "مدیران شهر" in response.content.decode()
         qom_admin = StaffRoleFactory(city=qom, role="city_admin").user
+        client.force_login(qom_admin)
+        for bad in ("abc", "²", "9789143892387112721133338624", ""):
+            response = client.post(
+                "/organisations/review/", {"organisation": bad, "status": "verified"}
+            )
+            assert response.status_code == 400
+        response = client.post("/organisations/review/", {"organisation": "1", "status": "gold"})
+        assert response.status_code == 400
         arak_org = OrganisationFactory(city=arak, status="pending")
         client.force_login(qom_admin)
         response = client.post(
