@@ -23,7 +23,6 @@ def change_form_data(user, **overrides):
         "is_active": "on",
         "date_joined_0": "1404/01/01",
         "date_joined_1": "09:00:00",
-        "expertise": "حمل‌ونقل",
         "staff_roles-TOTAL_FORMS": "0",
         "staff_roles-INITIAL_FORMS": "0",
         "staff_roles-MIN_NUM_FORMS": "0",
@@ -38,16 +37,13 @@ def test_admin_accepts_jalali_date_in_persian_digits(admin_client):
     user = UserFactory()
     response = admin_client.post(
         f"/admin/accounts/user/{user.pk}/change/",
-        change_form_data(
-            user, expertise_verified_at_0="۱۴۰۴/۰۱/۰۵", expertise_verified_at_1="14:30:00"
-        ),
+        change_form_data(user, date_joined_0="۱۴۰۴/۰۱/۰۵", date_joined_1="14:30:00"),
     )
     assert response.status_code == 302, response.content.decode()[:2000]
     user.refresh_from_db()
-    local = timezone.localtime(user.expertise_verified_at)
+    local = timezone.localtime(user.date_joined)
     assert local.date() == datetime.date(2025, 3, 25)
     assert (local.hour, local.minute) == (14, 30)
-    assert timezone.localtime(user.date_joined).date() == datetime.date(2025, 3, 21)
 
 
 @pytest.mark.django_db
@@ -67,12 +63,13 @@ def test_admin_refuses_impossible_dates_with_a_persian_message(admin_client, bad
     user = UserFactory()
     response = admin_client.post(
         f"/admin/accounts/user/{user.pk}/change/",
-        change_form_data(user, expertise_verified_at_0=bad, expertise_verified_at_1="10:00"),
+        change_form_data(user, date_joined_0=bad, date_joined_1="10:00"),
     )
     assert response.status_code == 200
     assert "تاریخ نامعتبر" in response.content.decode()
+    before = user.date_joined
     user.refresh_from_db()
-    assert user.expertise_verified_at is None
+    assert user.date_joined == before
 
 
 @pytest.mark.django_db
