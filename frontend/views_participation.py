@@ -25,7 +25,6 @@ from frontend import views_moderation as moderation_pages
 from frontend.form_input import pick
 from frontend.web import parse, renders_errors_with
 from inventory import selectors as inventory_selectors
-from moderation.models import ModerationState
 from participation import selectors, services
 from participation import serializers as s
 from participation.filters import ProblemFilter
@@ -46,7 +45,7 @@ def _posted(request, *names) -> dict[str, str]:
 
 
 def _pending_notice(obj, pending: str, published: str) -> str:
-    return pending if obj.moderation_state == ModerationState.PENDING else published
+    return published if obj.is_published else pending
 
 
 def _not_found_stays_not_found(error: DomainError) -> None:
