@@ -1,13 +1,16 @@
 """Pages for plans, problems, proposals, comments and organisations.
 
-Each view parses the request, calls the service or selectors it needs and renders. Services
-enforce every rule and raise DomainError with a Persian message, shown with its status.
+Each operation has the API's shape: parse the form with the API's serializer
+(`frontend.web.parse`), call the one service (which enforces the permission rules of
+`participation/rules.py`) and render. A refusal shows the form again with its message and
+the values typed (`@renders_errors_with`); a 404 (hidden or unknown content) or any other
+refusal is answered by `DomainErrorMiddleware`. Templates ask the same permission names.
 """
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -15,23 +18,23 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts import selectors as account_selectors
 from accounts import services as account_services
-from backend.errors import DomainError
+from backend.errors import DomainError, Missing
 from backend.ids import parse_id
 from cities import selectors as city_selectors
 from frontend import views_moderation as moderation_pages
 from frontend.form_input import pick
+from frontend.web import parse, renders_errors_with
 from inventory import selectors as inventory_selectors
-from moderation.models import ModerationState
 from participation import selectors, services
+from participation import serializers as s
 from participation.filters import ProblemFilter
 from participation.models import Comment
+from participation.rules import accepts_comments
 from participation.similarity import similar_problems
 from planning import selectors as planning_selectors
-from planning.models import Plan, PlanItem
+from planning.models import PlanItem
 
 PROBLEMS_PER_PAGE = 20
-# Phases in which a city asks for problems: the default plan of the new-problem form.
-PROBLEM_PHASES = (Plan.Phase.CONSULTATION, Plan.Phase.PROBLEM_FINDING)
 
 
 # Parsing helpers ---------------------------------------------------------------------
@@ -42,7 +45,13 @@ def _posted(request, *names) -> dict[str, str]:
 
 
 def _pending_notice(obj, pending: str, published: str) -> str:
-    return pending if obj.moderation_state == ModerationState.PENDING else published
+    return published if obj.is_published else pending
+
+
+def _not_found_stays_not_found(error: DomainError) -> None:
+    """Hidden or unknown content is a 404 page, not the form again."""
+    if isinstance(error, Missing):
+        raise error
 
 
 # Plans -------------------------------------------------------------------------------
@@ -88,13 +97,12 @@ def _load(request, target: str, pk: int):
 
 
 def _comments_context(request, target: str, obj, **extra) -> dict:
-    # Plan items take comments inside their window; problems and proposals once published.
-    accepting = obj.is_open_for_comment() if target == "plan_item" else obj.is_published
     context = {
-        "comments": selectors.comment_thread(user=request.user, **{target: obj.pk}),
+        "comments": selectors.comment_thread(user=request.user, **{target: obj}),
         "comment_action": reverse(f"frontend:{target}_comment", args=[obj.pk]),
         "comment_target": target,
-        "comments_open": accepting,
+        "comment_on": obj,
+        "comments_open": accepts_comments(obj),
         "stances": Comment.Stance.choices,
         "comment_values": {"stance": Comment.Stance.NEUTRAL},
     }
@@ -102,31 +110,27 @@ def _comments_context(request, target: str, obj, **extra) -> dict:
     return context
 
 
+def _comment_again(request, error: DomainError, pk: int, target: str) -> HttpResponse:
+    _not_found_stays_not_found(error)
+    obj = _load(request, target, pk)
+    extra = {
+        "comment_error": error.message,
+        "comment_values": _posted(request, "body", "stance", "parent"),
+    }
+    if request.htmx:
+        context = _comments_context(request, target, obj, **extra)
+        return render(request, "frontend/partials/comments.html", context)
+    return PAGES[target](request, obj, **extra)
+
+
 @login_required
 @require_POST
+@renders_errors_with(_comment_again)
 def comment_create(request, pk: int, target: str):
     """POST a comment or a reply; htmx gets the comments section back, plain forms a redirect."""
     obj = _load(request, target, pk)
-    values = _posted(request, "body", "stance", "parent")
-    try:
-        parent = pick(
-            selectors.comment_list(user=request.user),
-            values["parent"],
-            unknown=_("نظری که به آن پاسخ می‌دهید پیدا نشد."),
-        )
-        comment = services.comment_post(
-            author=request.user,
-            body=values["body"],
-            stance=values["stance"] or Comment.Stance.NEUTRAL,
-            parent=parent,
-            **{target: obj},
-        )
-    except DomainError as error:
-        extra = {"comment_error": error.message, "comment_values": values}
-        if request.htmx:
-            context = _comments_context(request, target, obj, **extra)
-            return render(request, "frontend/partials/comments.html", context, status=error.status)
-        return PAGES[target](request, obj, status=error.status, **extra)
+    data = parse(s.CommentIn, {**request.POST.dict(), target: obj.pk}, request=request)
+    comment = services.comment_post(author=request.user, **data)
     notice = _pending_notice(
         comment,
         _("نظر شما ثبت شد و پس از بررسی منتشر می‌شود."),
@@ -203,25 +207,27 @@ def problem(request, pk: int):
     return _render_problem(request, _load(request, "problem", pk))
 
 
+def _support_again(request, error: DomainError, pk: int) -> HttpResponse:
+    _not_found_stays_not_found(error)
+    found = _load(request, "problem", pk)
+    if request.htmx:
+        context = {"problem": found, "support_error": error.message}
+        return render(request, "frontend/partials/support_box.html", context)
+    return _render_problem(request, found, support_error=error.message)
+
+
 @login_required
 @require_POST
+@renders_errors_with(_support_again)
 def problem_support(request, pk: int):
     """Toggle «I have this problem too». htmx gets the button and count back; a plain form
     (also the «من هم این مسئله را دارم» button under similar problems) goes to the problem."""
     found = _load(request, "problem", pk)
-    action = request.POST.get("action", "support")
-    try:
-        if action == "unsupport":
-            services.problem_unsupport(user=request.user, problem=found)
-        else:
-            services.problem_support(user=request.user, problem=found)
-    except DomainError as error:
-        if request.htmx:
-            context = {"problem": found, "support_error": error.message}
-            return render(
-                request, "frontend/partials/support_box.html", context, status=error.status
-            )
-        return _render_problem(request, found, status=error.status, support_error=error.message)
+    action = parse(s.SupportIn, request.POST)["action"]
+    if action == "unsupport":
+        services.problem_unsupport(user=request.user, problem=found)
+    else:
+        services.problem_support(user=request.user, problem=found)
     if request.htmx:
         fresh = selectors.problem_get(pk=pk, user=request.user)
         return render(request, "frontend/partials/support_box.html", {"problem": fresh})
@@ -241,81 +247,47 @@ def problem_similar(request):
     return render(request, "frontend/partials/similar_problems.html", {"similar": found})
 
 
-def _default_plan(plans_qs, raw):
-    """The plan the form starts with: ?plan= if it names one, else the first asking for
-    problems, else the first."""
-    plans_list = list(plans_qs)
-    wanted = parse_id(raw)
-    for candidate in plans_list:
-        if candidate.pk == wanted:
-            return candidate
-    asking = [p for p in plans_list if p.phase in PROBLEM_PHASES]
-    return (asking or plans_list or [None])[0]
+def _problem_form(request: HttpRequest, error: DomainError | None = None) -> HttpResponse:
+    values = _posted(request, "plan", "title", "body", "axis", "district")
+    wanted = parse_id(values["plan"] or request.GET.get("plan"))
+    chosen = selectors.default_problem_plan(wanted=wanted)
+    context = {
+        "plans": planning_selectors.plan_list(),
+        "chosen_plan": chosen,
+        "values": values,
+        "error": error.message if error is not None else None,
+        **_place_choices(chosen),
+    }
+    return render(request, "frontend/problem_new.html", context)
 
 
 @login_required
+@renders_errors_with(_problem_form)
 def problem_new(request):
-    plans_qs = planning_selectors.plan_list()
-    values = _posted(request, "plan", "title", "body", "axis", "district")
-    chosen = _default_plan(plans_qs, values["plan"] or request.GET.get("plan"))
-    status, error = 200, None
-    if request.method == "POST":
-        try:
-            picked_plan = pick(plans_qs, values["plan"], unknown=_("برنامه‌ای با این شناسه نیست."))
-            if picked_plan is None:
-                raise DomainError(_("برنامه را انتخاب کنید."), code="plan_required")
-            created = services.problem_submit(
-                author=request.user,
-                plan=picked_plan,
-                title=values["title"],
-                body=values["body"],
-                axis=pick(
-                    planning_selectors.axis_list(),
-                    values["axis"],
-                    unknown=_("محوری با این شناسه نیست."),
-                ),
-                district=pick(
-                    city_selectors.district_list(),
-                    values["district"],
-                    unknown=_("منطقه‌ای با این شناسه نیست."),
-                ),
-            )
-        except DomainError as failure:
-            status, error = failure.status, failure.message
-        else:
-            messages.success(
-                request,
-                _pending_notice(
-                    created,
-                    _("مسئله‌ی شما ثبت شد و پس از بررسی ناظران منتشر می‌شود."),
-                    _("مسئله‌ی شما ثبت و منتشر شد."),
-                ),
-            )
-            return redirect("frontend:my_posts")
-    context = {
-        "plans": plans_qs,
-        "chosen_plan": chosen,
-        "values": values,
-        "error": error,
-        **_place_choices(chosen),
-    }
-    return render(request, "frontend/problem_new.html", context, status=status)
+    if request.method != "POST":
+        return _problem_form(request)
+    data = parse(s.ProblemIn, request.POST, request=request)
+    created = services.problem_submit(author=request.user, **data)
+    messages.success(
+        request,
+        _pending_notice(
+            created,
+            _("مسئله‌ی شما ثبت شد و پس از بررسی ناظران منتشر می‌شود."),
+            _("مسئله‌ی شما ثبت و منتشر شد."),
+        ),
+    )
+    return redirect("frontend:my_posts")
 
 
 # Proposals ---------------------------------------------------------------------------
 
 
 def _render_proposal(request, proposal, *, status: int = 200, **extra):
-    mine = list(selectors.organisations_user_can_endorse_for(user=request.user))
-    endorsed_ids = {e.organisation_id for e in proposal.endorsements.all()}
     context = {
         "proposal": proposal,
-        # Offer only organisations that have not endorsed yet and did not write it.
-        "endorse_choices": [
-            o for o in mine if o.pk not in endorsed_ids and o.pk != proposal.organisation_id
-        ],
-        "my_organisation_ids": {o.pk for o in mine},
-        "can_endorse": bool(mine),
+        "endorse_choices": list(
+            selectors.organisations_to_endorse(user=request.user, proposal=proposal)
+        ),
         **_comments_context(request, "proposal", proposal, **extra),
     }
     return render(request, "frontend/proposal.html", context, status=status)
@@ -326,115 +298,79 @@ def proposal(request, pk: int):
     return _render_proposal(request, _load(request, "proposal", pk))
 
 
-@login_required
-@require_POST
-def proposal_endorse(request, pk: int):
+def _endorse_again(request, error: DomainError, pk: int) -> HttpResponse:
+    _not_found_stays_not_found(error)
     found = _load(request, "proposal", pk)
     values = _posted(request, "organisation", "statement")
-    try:
-        organisation = pick(
-            account_selectors.organisation_list(user=request.user),
-            values["organisation"],
-            unknown=_("سازمانی با این شناسه نیست."),
-        )
-        if organisation is None:
-            raise DomainError(_("سازمان را انتخاب کنید."), code="organisation_required")
-        services.proposal_endorse(
-            user=request.user,
-            proposal=found,
-            organisation=organisation,
-            statement=values["statement"],
-        )
-    except DomainError as error:
-        return _render_proposal(
-            request, found, status=error.status, endorse_error=error.message, endorse_values=values
-        )
+    return _render_proposal(request, found, endorse_error=error.message, endorse_values=values)
+
+
+@login_required
+@require_POST
+@renders_errors_with(_endorse_again)
+def proposal_endorse(request, pk: int):
+    found = _load(request, "proposal", pk)
+    data = parse(s.EndorsementIn, request.POST)
+    services.proposal_endorse(
+        user=request.user,
+        proposal=found,
+        organisation=data["organisation"],
+        statement=data.get("statement", ""),
+    )
     messages.success(request, _("حمایت سازمان ثبت شد."))
     return redirect(reverse("frontend:proposal", args=[pk]) + "#endorsements")
 
 
 @login_required
 @require_POST
+@renders_errors_with(_endorse_again)
 def proposal_unendorse(request, pk: int):
     found = _load(request, "proposal", pk)
-    try:
-        organisation = pick(
-            account_selectors.organisation_list(user=request.user),
-            request.POST.get("organisation"),
-            unknown=_("سازمانی با این شناسه نیست."),
-        )
-        if organisation is None:
-            raise DomainError(_("سازمان را انتخاب کنید."), code="organisation_required")
-        services.proposal_unendorse(user=request.user, proposal=found, organisation=organisation)
-    except DomainError as error:
-        return _render_proposal(request, found, status=error.status, endorse_error=error.message)
+    data = parse(s.EndorsementIn, {"organisation": request.POST.get("organisation", "")})
+    services.proposal_unendorse(
+        user=request.user, proposal=found, organisation=data["organisation"]
+    )
     messages.success(request, _("حمایت سازمان پس گرفته شد."))
     return redirect(reverse("frontend:proposal", args=[pk]) + "#endorsements")
 
 
-@login_required
-def proposal_new(request):
-    """A proposal for ?problem= and/or ?plan_item=; without either, the author picks a plan."""
+def _proposal_form(request: HttpRequest, error: DomainError | None = None) -> HttpResponse:
+    if error is not None:
+        _not_found_stays_not_found(error)
     source = request.POST if request.method == "POST" else request.GET
-    values = _posted(request, "title", "body", "organisation", "plan")
-    status, error = 200, None
-    problem_obj = item = None
-    try:
-        problem_obj = pick(
-            selectors.problem_list(user=request.user),
-            source.get("problem"),
-            unknown=_("مسئله‌ای با این شناسه نیست."),
-        )
-        item = pick(
-            planning_selectors.plan_item_list(),
-            source.get("plan_item"),
-            unknown=_("بندی با این شناسه نیست."),
-        )
-        if request.method == "POST":
-            plan_obj = (
-                getattr(problem_obj, "plan", None)
-                or getattr(item, "plan", None)
-                or pick(
-                    planning_selectors.plan_list(),
-                    values["plan"],
-                    unknown=_("برنامه‌ای با این شناسه نیست."),
-                )
-            )
-            if plan_obj is None:
-                raise DomainError(_("برنامه را انتخاب کنید."), code="plan_required")
-            created = services.proposal_submit(
-                author=request.user,
-                plan=plan_obj,
-                title=values["title"],
-                body=values["body"],
-                problem=problem_obj,
-                plan_item=item,
-                organisation=pick(
-                    account_selectors.organisation_list(user=request.user),
-                    values["organisation"],
-                    unknown=_("سازمانی با این شناسه نیست."),
-                ),
-            )
-            messages.success(
-                request,
-                _pending_notice(
-                    created,
-                    _("پیشنهاد شما ثبت شد و پس از بررسی ناظران منتشر می‌شود."),
-                    _("پیشنهاد شما ثبت و منتشر شد."),
-                ),
-            )
-            return redirect("frontend:proposal", pk=created.pk)
-    except DomainError as failure:
-        status, error = failure.status, failure.message
+    targets = parse(
+        s.ProposalTargetsIn,
+        {name: source.get(name, "") for name in ("problem", "plan_item")},
+        request=request,
+    )
     context = {
-        "problem": problem_obj,
-        "item": item,
+        "problem": targets.get("problem"),
+        "item": targets.get("plan_item"),
         "plans": planning_selectors.plan_list(),
         "organisations": selectors.organisations_user_can_endorse_for(user=request.user),
-        "values": values,
-        "error": error,
+        "values": _posted(request, "title", "body", "organisation", "plan"),
+        "error": error.message if error is not None else None,
     }
-    return render(request, "frontend/proposal_new.html", context, status=status)
+    return render(request, "frontend/proposal_new.html", context)
+
+
+@login_required
+@renders_errors_with(_proposal_form)
+def proposal_new(request):
+    """A proposal for ?problem= and/or ?plan_item=; without either, the author picks a plan."""
+    if request.method != "POST":
+        return _proposal_form(request)
+    data = parse(s.ProposalIn, request.POST, request=request)
+    created = services.proposal_submit(author=request.user, **data)
+    messages.success(
+        request,
+        _pending_notice(
+            created,
+            _("پیشنهاد شما ثبت شد و پس از بررسی ناظران منتشر می‌شود."),
+            _("پیشنهاد شما ثبت و منتشر شد."),
+        ),
+    )
+    return redirect("frontend:proposal", pk=created.pk)
 
 
 # Organisations -----------------------------------------------------------------------
@@ -446,37 +382,42 @@ def organisations(request):
     return render(request, "frontend/organisations.html", context)
 
 
+def _organisation_form(request: HttpRequest, error: DomainError | None = None) -> HttpResponse:
+    context = {
+        "cities": city_selectors.city_list(),
+        "values": _posted(request, "name", "registration_number", "city", "description"),
+        "error": error.message if error is not None else None,
+    }
+    return render(request, "frontend/organisation_new.html", context)
+
+
 @login_required
+@renders_errors_with(_organisation_form)
 def organisation_new(request):
-    cities = city_selectors.city_list()
-    values = _posted(request, "name", "registration_number", "city", "description")
-    status, error = 200, None
-    if request.method == "POST":
-        try:
-            city = pick(cities, values["city"], unknown=_("شهری با این شناسه نیست."))
-            if city is None:
-                raise DomainError(_("شهر را انتخاب کنید."), code="city_required")
-            created = account_services.organisation_register(
-                actor=request.user,
-                city=city,
-                name=values["name"],
-                registration_number=values["registration_number"],
-                description=values["description"],
-            )
-        except DomainError as failure:
-            status, error = failure.status, failure.message
-        else:
-            messages.success(
-                request,
-                _(
-                    "سازمان «%(name)s» ثبت شد و پس از تأیید مدیر شهر %(city)s می‌تواند "
-                    "از طرف خود حمایت و پیشنهاد ثبت کند."
-                )
-                % {"name": created.name, "city": city.name},
-            )
-            return redirect("frontend:organisations")
-    context = {"cities": cities, "values": values, "error": error}
-    return render(request, "frontend/organisation_new.html", context, status=status)
+    if request.method != "POST":
+        return _organisation_form(request)
+    # The form names the city by id (the API's OrganisationIn takes its slug).
+    city = pick(
+        city_selectors.city_list(), request.POST.get("city"), unknown=_("شهری با این شناسه نیست.")
+    )
+    if city is None:
+        raise DomainError(_("شهر را انتخاب کنید."), code="city_required")
+    created = account_services.organisation_register(
+        actor=request.user,
+        city=city,
+        name=request.POST.get("name", ""),
+        registration_number=request.POST.get("registration_number", ""),
+        description=request.POST.get("description", ""),
+    )
+    messages.success(
+        request,
+        _(
+            "سازمان «%(name)s» ثبت شد و پس از تأیید مدیر شهر %(city)s می‌تواند "
+            "از طرف خود حمایت و پیشنهاد ثبت کند."
+        )
+        % {"name": created.name, "city": city.name},
+    )
+    return redirect("frontend:organisations")
 
 
 # My posts ----------------------------------------------------------------------------

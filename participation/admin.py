@@ -52,14 +52,30 @@ class CommentAdmin(JalaliAdmin):
     created = jalali_column("created_at", "زمان ثبت")
 
 
+class CountedRowsAdmin(JalaliAdmin):
+    """Supports and endorsements are counted on their problem or proposal
+    (`supports_count`, `endorsements_count`, moved by the services in the same
+    transaction): here they are read, never added, changed or deleted, so the counters stay
+    exact."""
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
 @admin.register(Endorsement)
-class EndorsementAdmin(JalaliAdmin):
+class EndorsementAdmin(CountedRowsAdmin):
     list_display = ["proposal", "organisation", "endorsed_by", "created"]
     raw_id_fields = ["proposal", "organisation", "endorsed_by"]
     created = jalali_column("created_at", "زمان")
 
 
 @admin.register(Support)
-class SupportAdmin(JalaliAdmin):
+class SupportAdmin(CountedRowsAdmin):
     list_display = ["problem", "user", "created_at"]
     raw_id_fields = ["problem", "user"]

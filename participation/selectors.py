@@ -8,6 +8,9 @@ from accounts.models import Membership, Organisation
 from moderation.models import ModerationState
 from moderation.selectors import visible_to
 from participation.models import Comment, Endorsement, Problem, Proposal, Support
+from participation.rules import PROBLEM_PHASES
+from planning.models import Plan, PlanItem
+from planning.selectors import plan_list
 
 PUBLISHED = ModerationState.PUBLISHED
 
@@ -63,12 +66,16 @@ def comment_list(*, user=None) -> QuerySet[Comment]:
 
 def comment_thread(*, user=None, **target) -> list[Comment]:
     """Top-level comments on one target with their replies attached as `.thread_replies`
-    (two queries' worth of rows, read in one)."""
+    (two queries' worth of rows, read in one). Given the target object rather than its id,
+    every comment knows it without a query (the reply permission asks it)."""
     rows = list(comment_list(user=user).filter(**target))
     by_id = {c.pk: c for c in rows}
     top = []
+    (name, value), *_ = target.items()
     for comment in rows:
         comment.thread_replies = []
+        if isinstance(value, PlanItem | Problem | Proposal):
+            setattr(comment, name, value)
     for comment in rows:
         if comment.parent_id and comment.parent_id in by_id:
             by_id[comment.parent_id].thread_replies.append(comment)
@@ -109,6 +116,28 @@ def organisations_user_can_endorse_for(*, user) -> QuerySet[Organisation]:
         status=Organisation.Status.VERIFIED,
         pk__in=Membership.objects.filter(user=user).values("organisation_id"),
     ).order_by("name")
+
+
+def organisations_to_endorse(*, user, proposal: Proposal) -> QuerySet[Organisation]:
+    """The organisations the user may endorse this proposal for: verified ones they are a
+    member of that have not endorsed it yet and did not write it. None for a proposal not
+    published (the service refuses those)."""
+    if not proposal.is_published:
+        return Organisation.objects.none()
+    return (
+        organisations_user_can_endorse_for(user=user)
+        .exclude(pk__in=Endorsement.objects.filter(proposal=proposal).values("organisation_id"))
+        .exclude(pk=proposal.organisation_id)
+    )
+
+
+def default_problem_plan(*, wanted: int | None = None) -> Plan | None:
+    """The plan the new-problem form starts with: `wanted` if it names one, else the first
+    plan asking for problems, else the first plan."""
+    plans = plan_list()
+    if wanted is not None and (found := plans.filter(pk=wanted).first()) is not None:
+        return found
+    return plans.filter(phase__in=PROBLEM_PHASES).first() or plans.first()
 
 
 def my_posts(*, user) -> dict[str, QuerySet]:

@@ -4,7 +4,10 @@ from rest_framework import serializers
 from accounts.models import Organisation
 from backend.api import IdField
 from backend.api_fields import AuthorField, JalaliDateTimeField
+from backend.authz import allowed
+from backend.errors import Missing
 from cities.models import District
+from moderation.selectors import visible_to
 from participation.models import BODY_MAX, Comment, Endorsement, Problem, Proposal
 from planning.models import Axis, Plan, PlanItem
 
@@ -12,15 +15,61 @@ from planning.models import Axis, Plan, PlanItem
 TITLE_INPUT_MAX = 300
 
 
+def _user(context: dict):
+    request = context.get("request")
+    return getattr(request, "user", None) if request is not None else context.get("user")
+
+
+def _id_messages(unknown: str, *, choose: str | None = None) -> dict[str, str]:
+    """Persian messages of an id field: the same for a non-number and an unknown id."""
+    messages = {"does_not_exist": unknown, "incorrect_type": unknown}
+    if choose is not None:
+        messages.update(required=choose, null=choose)
+    return messages
+
+
+class VisibleField(serializers.PrimaryKeyRelatedField):
+    """The id of content the user may see (published, or their own). Anything else —
+    hidden, rejected, someone else's pending, or no such row — is one answer, 404, so an
+    id never confirms that something exists."""
+
+    def __init__(self, *, missing: str, **kwargs):
+        self.missing = missing
+        kwargs.setdefault("error_messages", {"incorrect_type": missing})
+        super().__init__(**kwargs)
+
+    def get_queryset(self):
+        return super().get_queryset().filter(visible_to(_user(self.context)))
+
+    def fail(self, key, **kwargs):
+        if key == "does_not_exist":
+            raise Missing(self.missing)
+        super().fail(key, **kwargs)
+
+
+TITLE_MESSAGES = {"required": "عنوان را بنویسید.", "blank": "عنوان را بنویسید."}
+BODY_MESSAGES = {"required": "متن را بنویسید.", "blank": "متن را بنویسید."}
+PLAN_MESSAGES = _id_messages("برنامه‌ای با این شناسه نیست.", choose="برنامه را انتخاب کنید.")
+ORGANISATION_MESSAGES = _id_messages("سازمانی با این شناسه نیست.", choose="سازمان را انتخاب کنید.")
+
+
 class ProblemIn(serializers.Serializer):
-    plan = serializers.PrimaryKeyRelatedField(queryset=Plan.objects.all())
-    title = serializers.CharField(max_length=TITLE_INPUT_MAX)
-    body = serializers.CharField(max_length=BODY_MAX)
+    plan = serializers.PrimaryKeyRelatedField(
+        queryset=Plan.objects.all(), error_messages=PLAN_MESSAGES
+    )
+    title = serializers.CharField(max_length=TITLE_INPUT_MAX, error_messages=TITLE_MESSAGES)
+    body = serializers.CharField(max_length=BODY_MAX, error_messages=BODY_MESSAGES)
     axis = serializers.PrimaryKeyRelatedField(
-        queryset=Axis.objects.all(), required=False, allow_null=True
+        queryset=Axis.objects.all(),
+        required=False,
+        allow_null=True,
+        error_messages=_id_messages("محوری با این شناسه نیست."),
     )
     district = serializers.PrimaryKeyRelatedField(
-        queryset=District.objects.all(), required=False, allow_null=True
+        queryset=District.objects.all(),
+        required=False,
+        allow_null=True,
+        error_messages=_id_messages("منطقه‌ای با این شناسه نیست."),
     )
     latitude = serializers.DecimalField(
         max_digits=8, decimal_places=5, min_value=-90, max_value=90, required=False, allow_null=True
@@ -96,12 +145,7 @@ class ProblemDetailOut(ProblemOut):
         }
 
     def get_triage_reason(self, obj) -> str | None:
-        request = self.context.get("request")
-        if (
-            request is not None
-            and request.user.is_authenticated
-            and request.user.pk == obj.author_id
-        ):
+        if allowed(_user(self.context), "participation.view_triage_reason", obj):
             return obj.triage_reason or None
         return None
 
@@ -119,25 +163,46 @@ class SimilarOut(serializers.Serializer):
     supports_count = serializers.IntegerField()
 
 
+class SupportIn(serializers.Serializer):
+    """The page's one support form: the API says the same with POST or DELETE."""
+
+    action = serializers.ChoiceField(choices=["support", "unsupport"], default="support")
+
+
 class SupportOut(serializers.Serializer):
     supported = serializers.BooleanField()
     supports_count = serializers.IntegerField()
 
 
 class CommentIn(serializers.Serializer):
+    """A comment or a reply. The problem, proposal and parent comment are looked up among
+    what the user may see (404 otherwise); pass the request (or user) in the context."""
+
     plan_item = serializers.PrimaryKeyRelatedField(
-        queryset=PlanItem.objects.select_related("plan"), required=False, allow_null=True
+        queryset=PlanItem.objects.select_related("plan"),
+        required=False,
+        allow_null=True,
+        error_messages=_id_messages("بندی با این شناسه نیست."),
     )
-    problem = serializers.PrimaryKeyRelatedField(
-        queryset=Problem.objects.select_related("plan"), required=False, allow_null=True
+    problem = VisibleField(
+        queryset=Problem.objects.select_related("plan"),
+        required=False,
+        allow_null=True,
+        missing="مسئله‌ای با این شناسه نیست.",
     )
-    proposal = serializers.PrimaryKeyRelatedField(
-        queryset=Proposal.objects.select_related("plan"), required=False, allow_null=True
+    proposal = VisibleField(
+        queryset=Proposal.objects.select_related("plan"),
+        required=False,
+        allow_null=True,
+        missing="پیشنهادی با این شناسه نیست.",
     )
-    parent = serializers.PrimaryKeyRelatedField(
-        queryset=Comment.objects.all(), required=False, allow_null=True
+    parent = VisibleField(
+        queryset=Comment.objects.all(),
+        required=False,
+        allow_null=True,
+        missing="نظری که به آن پاسخ می‌دهید پیدا نشد.",
     )
-    body = serializers.CharField(max_length=5000)
+    body = serializers.CharField(max_length=5000, error_messages=BODY_MESSAGES)
     stance = serializers.ChoiceField(choices=Comment.Stance.choices, default="neutral")
 
 
@@ -179,23 +244,52 @@ class EndorsementOut(serializers.ModelSerializer):
 
 
 class EndorsementIn(serializers.Serializer):
-    organisation = serializers.PrimaryKeyRelatedField(queryset=Organisation.objects.all())
+    organisation = serializers.PrimaryKeyRelatedField(
+        queryset=Organisation.objects.all(), error_messages=ORGANISATION_MESSAGES
+    )
     statement = serializers.CharField(max_length=2000, required=False, allow_blank=True)
 
 
-class ProposalIn(serializers.Serializer):
-    plan = serializers.PrimaryKeyRelatedField(queryset=Plan.objects.all())
-    title = serializers.CharField(max_length=TITLE_INPUT_MAX)
-    body = serializers.CharField(max_length=BODY_MAX)
-    problem = serializers.PrimaryKeyRelatedField(
-        queryset=Problem.objects.all(), required=False, allow_null=True
+class ProposalTargetsIn(serializers.Serializer):
+    """What a proposal answers: a problem the user may see (404 otherwise) and/or a plan
+    item. The new-proposal page reads these from its address too."""
+
+    problem = VisibleField(
+        queryset=Problem.objects.select_related("plan"),
+        required=False,
+        allow_null=True,
+        missing="مسئله‌ای با این شناسه نیست.",
     )
     plan_item = serializers.PrimaryKeyRelatedField(
-        queryset=PlanItem.objects.all(), required=False, allow_null=True
+        queryset=PlanItem.objects.select_related("plan"),
+        required=False,
+        allow_null=True,
+        error_messages=_id_messages("بندی با این شناسه نیست."),
     )
+
+
+class ProposalIn(ProposalTargetsIn):
+    """The plan may be left out when the problem or the plan item names it."""
+
+    plan = serializers.PrimaryKeyRelatedField(
+        queryset=Plan.objects.all(), required=False, allow_null=True, error_messages=PLAN_MESSAGES
+    )
+    title = serializers.CharField(max_length=TITLE_INPUT_MAX, error_messages=TITLE_MESSAGES)
+    body = serializers.CharField(max_length=BODY_MAX, error_messages=BODY_MESSAGES)
     organisation = serializers.PrimaryKeyRelatedField(
-        queryset=Organisation.objects.all(), required=False, allow_null=True
+        queryset=Organisation.objects.all(),
+        required=False,
+        allow_null=True,
+        error_messages=ORGANISATION_MESSAGES,
     )
+
+    def validate(self, data):
+        if data.get("plan") is None:
+            source = data.get("problem") or data.get("plan_item")
+            if source is None:
+                raise serializers.ValidationError({"plan": PLAN_MESSAGES["required"]})
+            data["plan"] = source.plan
+        return data
 
 
 class ProposalOut(serializers.ModelSerializer):

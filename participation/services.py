@@ -6,12 +6,12 @@ from decimal import Decimal
 from django.db import IntegrityError, transaction
 from django.db.models import F
 
-from accounts.models import Membership, Organisation, User
-from backend.errors import Conflict, DomainError, Missing, Refused
+from accounts.models import Organisation, User
+from backend.errors import Conflict, DomainError, Missing
 from backend.persian import normalise
 from backend.sanitise import clean_html, html_to_text, plain_text
 from cities.models import District
-from moderation.models import ModerationState
+from moderation.models import ModeratedContent, ModerationState
 from moderation.services import content_submitted, initial_state
 from participation.models import (
     BODY_MAX,
@@ -22,12 +22,13 @@ from participation.models import (
     Proposal,
     Support,
 )
+from participation.rules import enforce
 from planning.models import Axis, Plan, PlanItem
 
 STATEMENT_MAX = 2000
 
 
-def _initial_state(plan: Plan, author) -> str:
+def _initial_state(plan: Plan, author: User) -> str:
     return initial_state(
         author=author,
         post_moderation=plan.moderation_mode == Plan.ModerationMode.POST,
@@ -62,7 +63,7 @@ def _same_city(plan: Plan, axis: Axis | None, district: District | None) -> None
         raise DomainError("این منطقه از شهر این برنامه نیست.", code="district_other_city")
 
 
-def _save_and_queue(content):
+def _save_and_queue(content: ModeratedContent) -> ModeratedContent:
     """Store new content and put it in its city's moderation queue, together."""
     with transaction.atomic():
         content.save()
@@ -87,6 +88,7 @@ def problem_submit(
     """Store a citizen's problem. It starts pending unless the plan's moderation settings
     publish it at once; the title is plain text, the body sanitised HTML, and normalised
     copies are kept for search and similarity."""
+    enforce(author, "participation.submit_problem", plan)
     title = _title(title)
     body = _body(body)
     _same_city(plan, axis, district)
@@ -108,17 +110,10 @@ def problem_submit(
     return _save_and_queue(problem)
 
 
-def _supportable(problem: Problem, user: User) -> None:
-    if problem.moderation_state != ModerationState.PUBLISHED:
-        raise Conflict("فقط از مسئله‌ی منتشرشده می‌توان پشتیبانی کرد.", code="not_published")
-    if problem.author_id == user.pk:
-        raise DomainError("این مسئله را خودتان ثبت کرده‌اید.", code="own_problem")
-
-
 def problem_support(*, user: User, problem: Problem) -> bool:
     """«I have this problem too». Idempotent: returns whether a new support was added; the
     counter moves in the same transaction, so it stays exact under concurrent requests."""
-    _supportable(problem, user)
+    enforce(user, "participation.support", problem)
     try:
         with transaction.atomic():
             Support.objects.create(problem=problem, user=user)
@@ -161,15 +156,8 @@ def comment_post(
         )
     if stance not in Comment.Stance.values:
         raise DomainError("موضع نامعتبر است.", code="invalid_stance")
-    if plan_item is not None:
-        if not plan_item.is_open_for_comment():
-            raise Conflict("نظرخواهی برای این بند باز نیست.", code="comments_closed")
-        plan = plan_item.plan
-    else:
-        target = problem or proposal
-        if target.moderation_state != ModerationState.PUBLISHED:
-            raise Conflict("فقط برای نوشته‌ی منتشرشده می‌توان نظر داد.", code="not_published")
-        plan = target.plan
+    target = targets[0]
+    enforce(author, "participation.comment", target)
     if parent is not None:
         same_target = (
             parent.plan_item_id == getattr(plan_item, "pk", None)
@@ -178,10 +166,8 @@ def comment_post(
         )
         if not same_target:
             raise DomainError("پاسخ باید زیر همان موضوع باشد.", code="reply_other_target")
-        if parent.parent_id is not None:
-            raise DomainError("به پاسخ نمی‌توان پاسخ داد.", code="reply_too_deep")
-        if parent.moderation_state != ModerationState.PUBLISHED:
-            raise Conflict("به نظر منتشرنشده نمی‌توان پاسخ داد.", code="not_published")
+        enforce(author, "participation.reply", parent)
+    plan = target.plan
     comment = Comment(
         plan=plan,
         author=author,
@@ -200,14 +186,6 @@ def comment_post(
 # Proposals and endorsements ------------------------------------------------------------
 
 
-def _acting_for(user: User, organisation: Organisation) -> None:
-    """The user is a member of `organisation` and it is verified."""
-    if not Membership.objects.filter(user=user, organisation=organisation).exists():
-        raise Refused("شما عضو این سازمان نیستید.", code="not_member")
-    if organisation.status != Organisation.Status.VERIFIED:
-        raise Refused("این سازمان هنوز تأیید نشده یا تعلیق است.", code="organisation_unverified")
-
-
 def proposal_submit(
     *,
     author: User,
@@ -220,6 +198,9 @@ def proposal_submit(
 ) -> Proposal:
     """A proposal on a problem and/or a plan item of the same plan, optionally on behalf of
     the author's verified organisation."""
+    enforce(author, "participation.propose", plan)
+    if organisation is not None:
+        enforce(author, "participation.propose_for_organisation", organisation)
     title = _title(title)
     body = _body(body)
     if problem is not None:
@@ -229,8 +210,6 @@ def proposal_submit(
             raise Conflict("فقط برای مسئله‌ی منتشرشده پیشنهاد می‌توان داد.", code="not_published")
     if plan_item is not None and plan_item.plan_id != plan.pk:
         raise DomainError("این بند از برنامه‌ی دیگری است.", code="item_other_plan")
-    if organisation is not None:
-        _acting_for(author, organisation)
     proposal = Proposal(
         plan=plan,
         author=author,
@@ -249,7 +228,7 @@ def proposal_endorse(
 ) -> Endorsement:
     """A member of a verified organisation endorses a published proposal for it, with a
     public statement. One endorsement per organisation (409 for a second)."""
-    _acting_for(user, organisation)
+    enforce(user, "participation.endorse", organisation)
     if proposal.moderation_state != ModerationState.PUBLISHED:
         raise Conflict("فقط از پیشنهاد منتشرشده می‌توان حمایت کرد.", code="not_published")
     if proposal.organisation_id == organisation.pk:
@@ -275,8 +254,8 @@ def proposal_endorse(
 
 
 def proposal_unendorse(*, user: User, proposal: Proposal, organisation: Organisation) -> None:
-    if not Membership.objects.filter(user=user, organisation=organisation).exists():
-        raise Refused("شما عضو این سازمان نیستید.", code="not_member")
+    """A member withdraws their organisation's endorsement (404 when there is none)."""
+    enforce(user, "participation.withdraw_endorsement", organisation)
     with transaction.atomic():
         removed, _ = Endorsement.objects.filter(
             proposal=proposal, organisation=organisation

@@ -22,7 +22,7 @@ class ProblemListCreate(generics.ListCreateAPIView):
 
     @extend_schema(request=s.ProblemIn, responses={201: s.ProblemOut})
     def post(self, request):
-        data = s.ProblemIn(data=request.data)
+        data = s.ProblemIn(data=request.data, context={"request": request})
         data.is_valid(raise_exception=True)
         problem = services.problem_submit(author=request.user, **data.validated_data)
         problem = selectors.problem_get(pk=problem.pk, user=request.user)
@@ -99,7 +99,7 @@ class CommentListCreate(generics.ListCreateAPIView):
 
     @extend_schema(request=s.CommentIn, responses={201: s.CommentOut})
     def post(self, request):
-        data = s.CommentIn(data=request.data)
+        data = s.CommentIn(data=request.data, context={"request": request})
         data.is_valid(raise_exception=True)
         comment = services.comment_post(author=request.user, **data.validated_data)
         return Response(s.CommentOut(comment).data, status=status.HTTP_201_CREATED)
@@ -114,7 +114,7 @@ class ProposalListCreate(generics.ListCreateAPIView):
 
     @extend_schema(request=s.ProposalIn, responses={201: s.ProposalOut})
     def post(self, request):
-        data = s.ProposalIn(data=request.data)
+        data = s.ProposalIn(data=request.data, context={"request": request})
         data.is_valid(raise_exception=True)
         proposal = services.proposal_submit(author=request.user, **data.validated_data)
         proposal = selectors.proposal_get(pk=proposal.pk, user=request.user)

@@ -616,10 +616,16 @@ class TestComments:
         replies = html[html.index('class="replies"') :]
         assert f'id="comment-{reply.pk}"' in replies and "پاسخ من" in replies
 
-    def test_unknown_parent_is_400(self, client, citizen, problem):
+    def test_unknown_parent_is_404_like_a_hidden_one(self, client, citizen, problem):
+        """An unknown parent answers like a hidden one (404), so an id never confirms that a
+        comment exists; a parent that is not a number stays a 400."""
         client.force_login(citizen)
         response = client.post(
             f"/problems/{problem.pk}/comments/", {"body": "پاسخ", "parent": "999"}
+        )
+        assert response.status_code == 404 and Comment.objects.count() == 0
+        response = client.post(
+            f"/problems/{problem.pk}/comments/", {"body": "پاسخ", "parent": "abc"}
         )
         assert response.status_code == 400 and Comment.objects.count() == 0
 
