@@ -1,4 +1,7 @@
-from accounts.selectors import notification_unread_count
+from accounts.rules import is_city_planner, remember_city_roles
+from accounts.selectors import notification_unread_count, user_staff_roles
+from backend.authz import allowed
+from planning.selectors import plans_for_planner
 
 
 def unread_notifications(request):
@@ -12,31 +15,19 @@ def unread_notifications(request):
 def staff_navigation(request):
     """The header's staff links, each list decided by the rules over the cities where the
     signed-in user holds a role (one query, none for others)."""
-    from accounts.rules import (
-        is_city_admin,
-        is_city_moderator,
-        is_city_planner,
-        remember_city_roles,
-    )
-    from accounts.selectors import user_staff_roles
-    from backend.authz import allowed
-
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    from planning.selectors import plans_for_planner
-
     roles = list(user_staff_roles(user=user))
     remember_city_roles(user, roles)  # the rules below and in the template ask no more
     cities = list({role.city_id: role.city for role in roles}.values())
     planner_cities = [city.pk for city in cities if is_city_planner.test(user, city)]
-    # Moderation's predicates until its permissions are registered under their names.
     return {
         "nav_staff_roles": roles,
-        "nav_moderation_cities": [c for c in cities if is_city_moderator.test(user, c)],
-        "nav_audit_cities": [
-            c for c in cities if (is_city_moderator | is_city_admin).test(user, c)
+        "nav_moderation_cities": [
+            c for c in cities if allowed(user, "moderation.moderate_city", c)
         ],
+        "nav_audit_cities": [c for c in cities if allowed(user, "moderation.read_audit", c)],
         "nav_activity_cities": [c for c in cities if allowed(user, "accounts.read_activity", c)],
         "nav_can_review": allowed(user, "accounts.review_organisations"),
         "nav_planner_plans": plans_for_planner(city_ids=planner_cities) if planner_cities else [],

@@ -16,13 +16,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from accounts import selectors as account_selectors
-from accounts import services as account_services
 from backend.errors import DomainError, Missing
 from backend.ids import parse_id
 from cities import selectors as city_selectors
 from frontend import views_moderation as moderation_pages
-from frontend.form_input import pick
 from frontend.web import parse, renders_errors_with
 from inventory import selectors as inventory_selectors
 from participation import selectors, services
@@ -371,53 +368,6 @@ def proposal_new(request):
         ),
     )
     return redirect("frontend:proposal", pk=created.pk)
-
-
-# Organisations -----------------------------------------------------------------------
-
-
-@require_GET
-def organisations(request):
-    context = {"organisations": account_selectors.organisation_list(user=request.user)}
-    return render(request, "frontend/organisations.html", context)
-
-
-def _organisation_form(request: HttpRequest, error: DomainError | None = None) -> HttpResponse:
-    context = {
-        "cities": city_selectors.city_list(),
-        "values": _posted(request, "name", "registration_number", "city", "description"),
-        "error": error.message if error is not None else None,
-    }
-    return render(request, "frontend/organisation_new.html", context)
-
-
-@login_required
-@renders_errors_with(_organisation_form)
-def organisation_new(request):
-    if request.method != "POST":
-        return _organisation_form(request)
-    # The form names the city by id (the API's OrganisationIn takes its slug).
-    city = pick(
-        city_selectors.city_list(), request.POST.get("city"), unknown=_("شهری با این شناسه نیست.")
-    )
-    if city is None:
-        raise DomainError(_("شهر را انتخاب کنید."), code="city_required")
-    created = account_services.organisation_register(
-        actor=request.user,
-        city=city,
-        name=request.POST.get("name", ""),
-        registration_number=request.POST.get("registration_number", ""),
-        description=request.POST.get("description", ""),
-    )
-    messages.success(
-        request,
-        _(
-            "سازمان «%(name)s» ثبت شد و پس از تأیید مدیر شهر %(city)s می‌تواند "
-            "از طرف خود حمایت و پیشنهاد ثبت کند."
-        )
-        % {"name": created.name, "city": city.name},
-    )
-    return redirect("frontend:organisations")
 
 
 # My posts ----------------------------------------------------------------------------
