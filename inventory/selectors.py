@@ -17,6 +17,7 @@ from inventory.models import InventoryEntry
 from inventory.priority import priority
 from moderation.models import ModerationState
 from participation.models import Comment, Endorsement, Problem, Support
+from participation.selectors import problem_list
 from planning.models import Committee, PlanItem
 
 PUBLISHED = ModerationState.PUBLISHED
@@ -163,6 +164,14 @@ def triage_queue(*, plan_id: int):
         Problem.objects.filter(plan_id=plan_id, moderation_state=PUBLISHED, triage_state=Triage.NEW)
         .select_related("axis", "district", "author", "plan")
         .order_by("created_at", "id")
+    )
+
+
+def triage_queue_rows(*, plan_id: int) -> QuerySet[Problem]:
+    """The triage queue as the API lists it (ProblemOut's rows: published problems with
+    their comment counts), not yet triaged."""
+    return problem_list(user=None).filter(
+        plan_id=plan_id, moderation_state=PUBLISHED, triage_state=Triage.NEW
     )
 
 

@@ -12,9 +12,6 @@ from backend.authz import authorise
 from inventory import exports, selectors, services
 from inventory import serializers as s
 from inventory.filters import TriageFilter
-from moderation.models import ModerationState
-from participation.models import Problem
-from participation.selectors import problem_list
 from participation.serializers import ProblemOut
 from planning.models import Committee
 from planning.serializers import PlanQuery
@@ -48,11 +45,7 @@ class TriageQueue(generics.ListAPIView):
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
-        return problem_list(user=None).filter(
-            plan=self.plan,
-            triage_state=Problem.Triage.NEW,
-            moderation_state=ModerationState.PUBLISHED,
-        )
+        return selectors.triage_queue_rows(plan_id=self.plan.pk)
 
 
 class TriageAction(APIView):
