@@ -2,6 +2,8 @@
 queue, suggestions, aggregates, the committee view and plan items with the entries they
 address."""
 
+from collections.abc import Iterable
+
 from django.core.paginator import Paginator
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
@@ -100,7 +102,7 @@ def inventory_list(*, plan_id: int | None = None) -> QuerySet[InventoryEntry]:
     )
 
 
-def with_priority(entries) -> list[InventoryEntry]:
+def with_priority(entries: Iterable[InventoryEntry]) -> list[InventoryEntry]:
     """Attach `priority_score` and `score_breakdown` (inventory.priority) to each entry."""
     result = []
     for entry in entries:
@@ -285,7 +287,7 @@ def committee_inventory(*, committee: Committee) -> list[InventoryEntry]:
 # The planners' board and inventory page ------------------------------------------------
 
 
-def committee_by_axis(committees) -> dict[int, int]:
+def committee_by_axis(committees: Iterable[Committee]) -> dict[int, int]:
     """The first committee studying each axis: the accept form's default committee."""
     found: dict[int, int] = {}
     for committee in committees:
@@ -295,7 +297,12 @@ def committee_by_axis(committees) -> dict[int, int]:
 
 
 def triage_board(
-    *, plan_id: int, query: QueryDict, committees, per_page: int, choices: list[dict]
+    *,
+    plan_id: int,
+    query: QueryDict,
+    committees: Iterable[Committee],
+    per_page: int,
+    choices: list[dict],
 ) -> dict:
     """The board's page of the triage queue, filtered by `query` (TriageFilter, oldest first
     unless asked otherwise): `filter_errors` when the filters are bad; else `page` and one
