@@ -1,16 +1,16 @@
 """Pages for the plan's problem inventory: the planners' triage board and inventory, and the
 public inventory, entry and committee pages.
 
-Each view parses the request, calls the planning service or selectors it needs and renders.
-Services enforce every rule and raise DomainError with a Persian message, shown with its
-status; the helpers here only parse form fields and shape data for display.
+Each view has the API's shape: it parses its input with the serializer of the same API
+operation (inventory.serializers, through `frontend.web.parse`), asks the permission rules
+(inventory.rules), calls one service or selector and renders. A form that is refused shows
+itself again with the message and what was typed (`renders_errors_with`); any other refusal
+is answered by the DomainErrorMiddleware with its status and Persian message.
 """
 
-import rules as django_rules
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
-from django.http import Http404, QueryDict
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -18,22 +18,19 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from backend.charts import bar_chart_svg
-from backend.errors import DomainError, Missing, Refused
-from backend.ids import parse_id
+from backend.errors import DomainError, Missing
 from backend.jalali import MONTHS_FA
 from backend.persian import to_persian_digits
 from cities import selectors as city_selectors
-from frontend.form_input import pick, pick_ids
+from frontend.web import authorise, parse, renders_errors_with
 from inventory import selectors, services
-from inventory.filters import TriageFilter
+from inventory import serializers as s
 from inventory.models import InventoryEntry
 from inventory.priority import FORMULA, TERMS
 from inventory.selectors import INVENTORY_ORDERINGS
 from planning import selectors as planning_selectors
-from planning.models import PlanItem
+from planning.models import Plan
 
-PLAN_CITY = "planning.plan_city"
-VIEW_COMMITTEE = "planning.view_committee"
 BOARD_PER_PAGE = 20  # each problem on the page asks for its similar entries
 TRIAGE_FIELDS = ("action", "axis", "committee", "entry", "new_title", "reason", "back")
 EDIT_FIELDS = ("title", "statement", "severity", "status", "axis", "committee")
@@ -51,37 +48,55 @@ TRANSFORM_TEXT = {
 }
 
 
-# Parsing helpers ---------------------------------------------------------------------
+# Input: the board's and the edit form's fields in the API's shape ----------------------
 
 
-def _posted(request, names) -> dict[str, str]:
+def _posted(request: HttpRequest, names) -> dict[str, str]:
     return {name: request.POST.get(name, "") for name in names}
+
+
+def _triage_input(post: QueryDict) -> dict:
+    """TriageIn's (and TriageBulkIn's) data from the board's forms: `entry` is an entry's id
+    or "new", and then `new_title` names the new entry. The board never asks for re-triage."""
+    data: dict = {
+        name: post[name] for name in ("action", "axis", "committee", "reason") if name in post
+    }
+    choice = post.get("entry", "").strip()
+    if choice == "new":
+        if data.get("action") == "accept":
+            data["new_entry"] = {"title": post.get("new_title", "")}
+    elif choice:
+        data["entry"] = choice
+    return data
+
+
+def _entry_input(post: QueryDict) -> dict:
+    """InventoryEntryPatch's data from the edit form: only the fields it sent. Unticked
+    checkboxes send nothing, so the form marks that the «addressed by» list was sent."""
+    data: dict = {name: post[name] for name in EDIT_FIELDS if name in post}
+    if "addressed_by_sent" in post:
+        data["addressed_by"] = post.getlist("addressed_by")
+    return data
 
 
 # Access ------------------------------------------------------------------------------
 
 
-def _plan(plan_id: int):
+def _plan(plan_id: int) -> Plan:
     found = planning_selectors.plan_list().filter(pk=plan_id).first()
     if found is None:
         raise Missing(_("برنامه‌ای با این شناسه نیست."))
     return found
 
 
-def _planner_plan(request, plan_id: int):
-    """The plan, if the user plans its city; else Refused (Missing for an unknown plan)."""
+def _plan_for(request: HttpRequest, plan_id: int, permission: str) -> Plan:
+    """The plan, if the user may `permission` on it (404 for an unknown plan, else 403)."""
     plan = _plan(plan_id)
-    if not django_rules.test_rule(PLAN_CITY, request.user, plan.city_id):
-        raise Refused(_("شما برنامه‌ریز این شهر نیستید."), code="not_city_planner")
+    authorise(request, permission, plan)
     return plan
 
 
-def _refused(request, error: DomainError):
-    context = {"error": error.message, "status": error.status}
-    return render(request, "frontend/inventory/refused.html", context, status=error.status)
-
-
-def _city_choices(plan) -> dict:
+def _city_choices(plan: Plan) -> dict:
     return {
         "axes": planning_selectors.axis_list().filter(city_id=plan.city_id),
         "committees": planning_selectors.committee_list().filter(city_id=plan.city_id),
@@ -97,100 +112,43 @@ def _board_query(raw: str) -> QueryDict:
     return QueryDict(raw or "", mutable=False)
 
 
-def _board_url(plan, query: QueryDict) -> str:
+def _board_url(plan: Plan, query: QueryDict) -> str:
     url = reverse("inventory:triage", args=[plan.pk])
     return f"{url}?{query.urlencode()}" if query else url
 
 
-def _committee_by_axis(committees) -> dict[int, int]:
-    """The first committee studying each axis: the accept form's default committee."""
-    found: dict[int, int] = {}
-    for committee in committees:
-        for axis in committee.axes.all():
-            found.setdefault(axis.pk, committee.pk)
-    return found
-
-
-def _render_board(request, plan, query: QueryDict, *, status: int = 200, failed=None):
-    data = query.copy()
-    data.setdefault("ordering", "oldest")  # the queue is worked oldest first
-    filterset = TriageFilter(data, queryset=selectors.triage_queue(plan_id=plan.pk))
+def _render_board(request: HttpRequest, plan: Plan, query: QueryDict, *, failed=None):
     choices = _city_choices(plan)
-    by_axis = _committee_by_axis(choices["committees"])
+    entries = selectors.inventory_choices(plan_id=plan.pk)
+    board = selectors.triage_board(
+        plan_id=plan.pk,
+        query=query,
+        committees=choices["committees"],
+        per_page=BOARD_PER_PAGE,
+        choices=entries,
+    )
+    failed = failed or {}
+    for row in board.get("rows", []):
+        row["failed"] = failed if failed.get("problem") == row["problem"].pk else None
     context = {
         "plan": plan,
         "values": query,
         "back": query.urlencode(),
-        "entries": selectors.inventory_choices(plan_id=plan.pk),
-        "failed": failed or {},
-        "error": (failed or {}).get("error"),
+        "entries": entries,
+        "failed": failed,
+        "error": failed.get("error"),
         **choices,
+        **board,
     }
-    if not filterset.is_valid():
-        context["filter_errors"] = filterset.form.errors
-        return render(request, "frontend/inventory/board.html", context, status=400)
-    page = Paginator(filterset.qs, BOARD_PER_PAGE).get_page(query.get("page"))
-    context["page"] = page
-    suggestions = selectors.inventory_suggestions(
-        plan_id=plan.pk,
-        texts=[problem.title for problem in page.object_list],
-        choices=context["entries"],
-    )
-    context["rows"] = [
-        {
-            "problem": problem,
-            "suggestions": suggested,
-            "committee_id": by_axis.get(problem.axis_id),
-            "failed": failed if failed and failed.get("problem") == problem.pk else None,
-        }
-        for problem, suggested in zip(page.object_list, suggestions, strict=True)
-    ]
+    status = 400 if "filter_errors" in board else 200
     return render(request, "frontend/inventory/board.html", context, status=status)
 
 
 @login_required
 @require_GET
-def triage(request, plan_id: int):
-    try:
-        plan = _planner_plan(request, plan_id)
-    except DomainError as error:
-        return _refused(request, error)
+def triage(request: HttpRequest, plan_id: int) -> HttpResponse:
+    plan = _plan_for(request, plan_id, "inventory.triage")
     return _render_board(request, plan, request.GET)
-
-
-def _triage_arguments(action: str, values: dict) -> dict:
-    """The service's keyword arguments for `action`, read from the form's fields."""
-    if action == "out_of_scope":
-        return {"reason": values["reason"]}
-    if action not in ("accept", "merge"):
-        return {}
-    choice = values["entry"].strip()
-    if action == "merge":
-        if not choice or choice == "new":
-            raise DomainError(
-                _("مسئله‌ی فهرستی را که این مسئله تکرار آن است انتخاب کنید."),
-                code="entry_required",
-            )
-        return {"entry": _entry(choice)}
-    arguments = {
-        "axis": pick(
-            planning_selectors.axis_list(), values["axis"], unknown=_("محوری با این شناسه نیست.")
-        ),
-        "committee": pick(
-            planning_selectors.committee_list(),
-            values["committee"],
-            unknown=_("کمیته‌ای با این شناسه نیست."),
-        ),
-    }
-    if choice == "new":
-        arguments["new_entry"] = {"title": values["new_title"]}
-    elif choice:
-        arguments["entry"] = _entry(choice)
-    return arguments  # neither entry nor new_entry: the service says which is needed
-
-
-def _entry(raw) -> InventoryEntry:
-    return pick(selectors.inventory_list(), raw, unknown=_("مسئله‌ای با این شناسه در فهرست نیست."))
 
 
 def _triage_notice(action: str, done: list) -> str:
@@ -210,78 +168,72 @@ def _triage_notice(action: str, done: list) -> str:
     }
 
 
+def _board_again(
+    request: HttpRequest, error: DomainError, plan_id: int, problem_id: int
+) -> HttpResponse:
+    """The board with the refused problem's form open, its message and what was typed."""
+    plan = _plan_for(request, plan_id, "inventory.triage")
+    values = _posted(request, TRIAGE_FIELDS)
+    failed = {"problem": problem_id, "error": error.message, "values": values}
+    return _render_board(request, plan, _board_query(values["back"]), failed=failed)
+
+
 @login_required
 @require_POST
-def triage_action(request, plan_id: int, problem_id: int):
+@renders_errors_with(_board_again)
+def triage_action(request: HttpRequest, plan_id: int, problem_id: int) -> HttpResponse:
     """One problem: accept, merge or out_of_scope; back to the board with a notice."""
+    plan = _plan_for(request, plan_id, "inventory.triage")
+    data = parse(s.TriageIn, _triage_input(request.POST))
+    done = services.triage(
+        actor=request.user,
+        problem_id=problem_id,
+        plan_id=plan.pk,
+        action=data["action"],
+        **s.triage_arguments(data),
+    )
+    messages.success(request, _triage_notice(data["action"], [done]))
+    return redirect(_board_url(plan, _board_query(request.POST.get("back", ""))))
+
+
+def _bulk_again(request: HttpRequest, error: DomainError, plan_id: int) -> HttpResponse:
+    """The board with the bulk form open, its message and the problems still picked."""
+    plan = _plan_for(request, plan_id, "inventory.triage")
     values = _posted(request, TRIAGE_FIELDS)
-    try:
-        plan = _planner_plan(request, plan_id)
-    except DomainError as error:
-        return _refused(request, error)
-    query = _board_query(values["back"])
-    try:
-        action = services.ACTIONS.get(values["action"])
-        if action is None:
-            raise DomainError(_("کار نامعتبر است."), code="invalid_action")
-        services.triage_check_queued(plan_id=plan.pk, problem_ids=[problem_id])
-        arguments = _triage_arguments(values["action"], values)
-        done = action(actor=request.user, problem_id=problem_id, **arguments)
-    except DomainError as error:
-        failed = {"problem": problem_id, "error": error.message, "values": values}
-        return _render_board(request, plan, query, status=error.status, failed=failed)
-    messages.success(request, _triage_notice(values["action"], [done]))
-    return redirect(_board_url(plan, query))
+    failed = {
+        "bulk": True,
+        "error": error.message,
+        "values": values,
+        "picked": request.POST.getlist("problems"),
+    }
+    return _render_board(request, plan, _board_query(values["back"]), failed=failed)
 
 
 @login_required
 @require_POST
-def triage_bulk(request, plan_id: int):
+@renders_errors_with(_bulk_again)
+def triage_bulk(request: HttpRequest, plan_id: int) -> HttpResponse:
     """The same action on the selected problems, all or nothing."""
-    values = _posted(request, TRIAGE_FIELDS)
-    try:
-        plan = _planner_plan(request, plan_id)
-    except DomainError as error:
-        return _refused(request, error)
-    query = _board_query(values["back"])
-    raw_ids = request.POST.getlist("problems")
-    try:
-        ids = pick_ids(raw_ids, unknown=_("مسئله‌ای با این شناسه نیست."))
-        services.triage_check_queued(plan_id=plan.pk, problem_ids=ids)
-        done = services.triage_bulk(
-            actor=request.user,
-            problem_ids=ids,
-            action=values["action"],
-            **_triage_arguments(values["action"], values),
-        )
-    except DomainError as error:
-        failed = {"bulk": True, "error": error.message, "values": values, "picked": raw_ids}
-        return _render_board(request, plan, query, status=error.status, failed=failed)
-    messages.success(request, _triage_notice(values["action"], done))
-    return redirect(_board_url(plan, query))
+    plan = _plan_for(request, plan_id, "inventory.triage")
+    data = parse(
+        s.TriageBulkIn,
+        {**_triage_input(request.POST), "problems": request.POST.getlist("problems")},
+    )
+    done = services.triage_bulk(
+        actor=request.user,
+        problem_ids=data["problems"],
+        action=data["action"],
+        plan_id=plan.pk,
+        **s.triage_arguments(data),
+    )
+    messages.success(request, _triage_notice(data["action"], done))
+    return redirect(_board_url(plan, _board_query(request.POST.get("back", ""))))
 
 
 # The planners' inventory -------------------------------------------------------------
 
 
-def _item_groups(plan) -> list[dict]:
-    """The plan's items for the «addressed by» checkboxes: by kind, then by code."""
-    flat: list[dict] = []
-
-    def walk(nodes):
-        for node in nodes:
-            flat.append(node)
-            walk(node["children"])
-
-    walk(planning_selectors.plan_items_tree(plan=plan))
-    return [
-        {"kind": kind, "label": kind.label, "items": [i for i in flat if i["kind"] == kind]}
-        for kind in PlanItem.Kind
-        if any(i["kind"] == kind for i in flat)
-    ]
-
-
-def _edit_values(entry, posted: dict | None = None) -> dict:
+def _edit_values(entry: InventoryEntry, posted: dict | None = None) -> dict:
     """What the entry's edit form shows: the entry, or what was typed when it was refused."""
     if posted is not None:
         return posted
@@ -296,14 +248,10 @@ def _edit_values(entry, posted: dict | None = None) -> dict:
     }
 
 
-def _render_manage(request, plan, *, status: int = 200, failed=None):
+def _render_manage(request: HttpRequest, plan: Plan, *, failed=None) -> HttpResponse:
     failed = failed or {}
     ordering = request.GET.get("ordering") or "priority"
-    error = failed.get("error")
-    if ordering not in INVENTORY_ORDERINGS:
-        ordering, error, status = "priority", _("ترتیب نامعتبر است."), 400
-    entries = selectors.with_priority(selectors.inventory_list(plan_id=plan.pk))
-    entries.sort(key=INVENTORY_ORDERINGS[ordering])
+    entries = selectors.inventory_ordered(plan_id=plan.pk, ordering=ordering)
     for entry in entries:
         mine = failed.get("entry") == entry.pk
         entry.form = _edit_values(entry, failed.get("values") if mine else None)
@@ -313,79 +261,41 @@ def _render_manage(request, plan, *, status: int = 200, failed=None):
         "entries": entries,
         "ordering": ordering,
         "orderings": ORDERING_LABELS,
-        "item_groups": _item_groups(plan),
+        "item_groups": planning_selectors.plan_items_by_kind(plan=plan),
         "severities": ["1", "2", "3", "4", "5"],
         "statuses": InventoryEntry.Status.choices,
         "export_formats": ["csv", "xlsx", "json"],
-        "error": error,
+        "error": failed.get("error"),
         **_city_choices(plan),
     }
-    return render(request, "frontend/inventory/manage.html", context, status=status)
+    return render(request, "frontend/inventory/manage.html", context)
 
 
 @login_required
 @require_GET
-def manage(request, plan_id: int):
-    try:
-        plan = _planner_plan(request, plan_id)
-    except DomainError as error:
-        return _refused(request, error)
+def manage(request: HttpRequest, plan_id: int) -> HttpResponse:
+    plan = _plan_for(request, plan_id, "inventory.manage")
     return _render_manage(request, plan)
 
 
-def _entry_changes(request) -> dict:
-    """inventory_entry_update()'s changes from the fields the form sent."""
-    changes: dict = {}
-    for name in ("title", "statement", "status"):
-        if name in request.POST:
-            changes[name] = request.POST[name]
-    if "severity" in request.POST:
-        severity = parse_id(request.POST["severity"])
-        if severity is None:
-            raise DomainError(_("شدت باید از ۱ تا ۵ باشد."), code="severity_range")
-        changes["severity"] = severity
-    if "axis" in request.POST:
-        changes["axis"] = pick(
-            planning_selectors.axis_list(),
-            request.POST["axis"],
-            unknown=_("محوری با این شناسه نیست."),
-        )
-    if "committee" in request.POST:
-        changes["committee"] = pick(
-            planning_selectors.committee_list(),
-            request.POST["committee"],
-            unknown=_("کمیته‌ای با این شناسه نیست."),
-        )
-    # Unticked checkboxes send nothing, so the form marks that the list was sent.
-    if "addressed_by_sent" in request.POST:
-        unknown = _("بندی با این شناسه نیست.")
-        ids = set(pick_ids(request.POST.getlist("addressed_by"), unknown=unknown))
-        items = list(planning_selectors.plan_item_list().filter(pk__in=ids))
-        if len(items) != len(ids):
-            raise DomainError(unknown, code="invalid_choice")
-        changes["addressed_by"] = items
-    return changes
+def _manage_again(
+    request: HttpRequest, error: DomainError, plan_id: int, entry_id: int
+) -> HttpResponse:
+    """The inventory with the refused entry's form open, its message and what was typed."""
+    plan = _plan_for(request, plan_id, "inventory.manage")
+    posted = {**_posted(request, EDIT_FIELDS), "addressed_by": request.POST.getlist("addressed_by")}
+    failed = {"entry": entry_id, "error": error.message, "values": posted}
+    return _render_manage(request, plan, failed=failed)
 
 
 @login_required
 @require_POST
-def entry_edit(request, plan_id: int, entry_id: int):
-    try:
-        plan = _planner_plan(request, plan_id)
-    except DomainError as error:
-        return _refused(request, error)
-    try:
-        entry = selectors.inventory_list(plan_id=plan.pk).filter(pk=entry_id).first()
-        if entry is None:
-            raise Missing(_("این مسئله‌ی فهرست پیدا نشد."))
-        services.inventory_entry_update(actor=request.user, entry=entry, **_entry_changes(request))
-    except DomainError as error:
-        posted = {
-            **_posted(request, EDIT_FIELDS),
-            "addressed_by": request.POST.getlist("addressed_by"),
-        }
-        failed = {"entry": entry_id, "error": error.message, "values": posted}
-        return _render_manage(request, plan, status=error.status, failed=failed)
+@renders_errors_with(_manage_again)
+def entry_edit(request: HttpRequest, plan_id: int, entry_id: int) -> HttpResponse:
+    plan = _plan_for(request, plan_id, "inventory.manage")
+    entry = selectors.inventory_entry_detail(pk=entry_id, plan_id=plan.pk)
+    changes = parse(s.InventoryEntryPatch, _entry_input(request.POST))
+    services.inventory_entry_update(actor=request.user, entry=entry, **changes)
     messages.success(
         request,
         _("مسئله‌ی %(code)s ذخیره شد.") % {"code": to_persian_digits(entry.code)},
@@ -440,11 +350,8 @@ def _terms() -> list[dict]:
 
 
 @require_GET
-def public(request, plan_id: int):
-    try:
-        plan = _plan(plan_id)
-    except DomainError as error:
-        raise Http404 from error
+def public(request: HttpRequest, plan_id: int) -> HttpResponse:
+    plan = _plan(plan_id)
     aggregates = selectors.inventory_aggregates(plan_id=plan.pk)
     context = {
         "plan": plan,
@@ -454,35 +361,29 @@ def public(request, plan_id: int):
         "formula": FORMULA,
         "terms": _terms(),
         "export_formats": ["csv", "xlsx", "json"],
-        "can_plan": django_rules.test_rule(PLAN_CITY, request.user, plan.city_id),
     }
     return render(request, "frontend/inventory/public.html", context)
 
 
 @require_GET
-def entry(request, pk: int):
-    found = selectors.with_priority(selectors.inventory_list().filter(pk=pk))
-    if not found:
-        raise Http404
+def entry(request: HttpRequest, pk: int) -> HttpResponse:
+    found = selectors.inventory_entry_detail(pk=pk)
     context = {
-        "entry": found[0],
-        "problems": selectors.inventory_entry_problems(entry=found[0]),
+        "entry": found,
+        "problems": selectors.inventory_entry_problems(entry=found),
         "terms": _terms(),
         "formula": FORMULA,
-        "can_plan": django_rules.test_rule(PLAN_CITY, request.user, found[0].plan.city_id),
     }
     return render(request, "frontend/inventory/entry.html", context)
 
 
 @login_required
 @require_GET
-def committee(request, pk: int):
+def committee(request: HttpRequest, pk: int) -> HttpResponse:
     """A committee's entries with their evidence: for its members and the city's planners."""
     found = planning_selectors.committee_list().filter(pk=pk).first()
     if found is None:
-        return _refused(request, Missing(_("کمیته‌ای با این شناسه نیست.")))
-    if not django_rules.test_rule(VIEW_COMMITTEE, request.user, found):
-        refusal = Refused(_("این فهرست برای اعضای کمیته و برنامه‌ریزان شهر است."))
-        return _refused(request, refusal)
+        raise Missing(_("کمیته‌ای با این شناسه نیست."))
+    authorise(request, "inventory.view_committee", found)
     context = {"committee": found, "entries": selectors.committee_inventory(committee=found)}
     return render(request, "frontend/inventory/committee.html", context)

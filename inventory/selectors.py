@@ -2,28 +2,37 @@
 queue, suggestions, aggregates, the committee view and plan items with the entries they
 address."""
 
+from collections.abc import Iterable
+
+from django.core.paginator import Paginator
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
+from django.http import QueryDict
 from django.utils.translation import gettext
 
+from backend.errors import DomainError, Missing
 from backend.jalali import to_jalali
 from backend.persian import normalise
 from backend.trigram import similarity
+from inventory.filters import TriageFilter
 from inventory.models import InventoryEntry
 from inventory.priority import priority
 from moderation.models import ModerationState
 from participation.models import Comment, Endorsement, Problem, Support
+from participation.selectors import problem_list
 from planning.models import Committee, PlanItem
 
 PUBLISHED = ModerationState.PUBLISHED
 Triage = Problem.Triage
 
-# How an inventory list may be ordered (`?ordering=`), priority first.
-INVENTORY_ORDERINGS = {
-    "priority": lambda e: (-e.priority_score, e.code),
-    "code": lambda e: e.code,
-    "-updated_at": lambda e: (-e.updated_at.timestamp(), e.code),
-    "-supporters": lambda e: (-e.supporters_count, e.code),
+# How an inventory list may be ordered (`?ordering=`), priority first. The priority score is
+# computed in Python from the counts annotated in SQL, so ordering by it happens once here
+# (`inventory_ordered`); the other orderings are SQL.
+INVENTORY_ORDERINGS: dict[str, tuple[str, ...] | None] = {
+    "priority": None,
+    "code": ("code",),
+    "-updated_at": ("-updated_at", "code"),
+    "-supporters": ("-supporters_count", "code"),
 }
 
 
@@ -93,7 +102,7 @@ def inventory_list(*, plan_id: int | None = None) -> QuerySet[InventoryEntry]:
     )
 
 
-def with_priority(entries) -> list[InventoryEntry]:
+def with_priority(entries: Iterable[InventoryEntry]) -> list[InventoryEntry]:
     """Attach `priority_score` and `score_breakdown` (inventory.priority) to each entry."""
     result = []
     for entry in entries:
@@ -111,10 +120,34 @@ def with_priority(entries) -> list[InventoryEntry]:
     return result
 
 
+def _by_priority(entries: list[InventoryEntry]) -> list[InventoryEntry]:
+    return sorted(entries, key=lambda e: (-e.priority_score, e.plan_id, e.code))
+
+
+def inventory_ordered(*, plan_id: int, ordering: str = "priority") -> list[InventoryEntry]:
+    """The plan's inventory with priorities, in one of INVENTORY_ORDERINGS (400 otherwise):
+    the page and the API list both come from here."""
+    if ordering not in INVENTORY_ORDERINGS:
+        raise DomainError(gettext("ترتیب نامعتبر است."), code="invalid_ordering")
+    order_by = INVENTORY_ORDERINGS[ordering]
+    entries = inventory_list(plan_id=plan_id)
+    if order_by is None:
+        return _by_priority(with_priority(entries))
+    return with_priority(entries.order_by(*order_by))
+
+
 def inventory_ranked(*, plan_id: int) -> list[InventoryEntry]:
     """The plan's inventory, highest priority first."""
-    entries = with_priority(inventory_list(plan_id=plan_id))
-    return sorted(entries, key=lambda e: (-e.priority_score, e.code))
+    return inventory_ordered(plan_id=plan_id)
+
+
+def inventory_entry_detail(*, pk: int, plan_id: int | None = None) -> InventoryEntry:
+    """One entry with its evidence and priority; 404 if there is none (in this plan)."""
+    entries = inventory_list(plan_id=plan_id).filter(pk=pk)
+    found = with_priority(entries)
+    if not found:
+        raise Missing(gettext("این مسئله‌ی فهرست پیدا نشد."))
+    return found[0]
 
 
 def inventory_entry_problems(*, entry: InventoryEntry):
@@ -133,6 +166,14 @@ def triage_queue(*, plan_id: int):
         Problem.objects.filter(plan_id=plan_id, moderation_state=PUBLISHED, triage_state=Triage.NEW)
         .select_related("axis", "district", "author", "plan")
         .order_by("created_at", "id")
+    )
+
+
+def triage_queue_rows(*, plan_id: int) -> QuerySet[Problem]:
+    """The triage queue as the API lists it (ProblemOut's rows: published problems with
+    their comment counts), not yet triaged."""
+    return problem_list(user=None).filter(
+        plan_id=plan_id, moderation_state=PUBLISHED, triage_state=Triage.NEW
     )
 
 
@@ -234,7 +275,54 @@ def _jalali_month(value) -> str:
 
 def committee_inventory(*, committee: Committee) -> list[InventoryEntry]:
     """A committee's entries with their evidence, highest priority first."""
-    entries = with_priority(
-        inventory_list(plan_id=None).filter(committee=committee, plan__city_id=committee.city_id)
+    return _by_priority(
+        with_priority(
+            inventory_list(plan_id=None).filter(
+                committee=committee, plan__city_id=committee.city_id
+            )
+        )
     )
-    return sorted(entries, key=lambda e: (-e.priority_score, e.plan_id, e.code))
+
+
+# The planners' board and inventory page ------------------------------------------------
+
+
+def committee_by_axis(committees: Iterable[Committee]) -> dict[int, int]:
+    """The first committee studying each axis: the accept form's default committee."""
+    found: dict[int, int] = {}
+    for committee in committees:
+        for axis in committee.axes.all():
+            found.setdefault(axis.pk, committee.pk)
+    return found
+
+
+def triage_board(
+    *,
+    plan_id: int,
+    query: QueryDict,
+    committees: Iterable[Committee],
+    per_page: int,
+    choices: list[dict],
+) -> dict:
+    """The board's page of the triage queue, filtered by `query` (TriageFilter, oldest first
+    unless asked otherwise): `filter_errors` when the filters are bad; else `page` and one
+    row per problem with the entries it looks like and its default committee."""
+    data = query.copy()
+    data.setdefault("ordering", "oldest")  # the queue is worked oldest first
+    filterset = TriageFilter(data, queryset=triage_queue(plan_id=plan_id))
+    if not filterset.is_valid():
+        return {"filter_errors": filterset.form.errors}
+    page = Paginator(filterset.qs, per_page).get_page(query.get("page"))
+    suggestions = inventory_suggestions(
+        plan_id=plan_id, texts=[problem.title for problem in page.object_list], choices=choices
+    )
+    by_axis = committee_by_axis(committees)
+    rows = [
+        {
+            "problem": problem,
+            "suggestions": suggested,
+            "committee_id": by_axis.get(problem.axis_id),
+        }
+        for problem, suggested in zip(page.object_list, suggestions, strict=True)
+    ]
+    return {"page": page, "rows": rows}

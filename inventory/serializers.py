@@ -6,9 +6,39 @@ from rest_framework import serializers
 
 from backend.api import IdField
 from backend.api_fields import JalaliDateTimeField
+from backend.ids import parse_id
 from inventory.models import InventoryEntry
 from planning.models import Axis, Committee, Plan, PlanItem
 from planning.serializers import PlanItemBrief, PlanItemOut, PlanQuery
+
+UNKNOWN_AXIS = "محوری با این شناسه نیست."
+UNKNOWN_COMMITTEE = "کمیته‌ای با این شناسه نیست."
+UNKNOWN_ENTRY = "مسئله‌ای با این شناسه در فهرست نیست."
+UNKNOWN_ITEM = "بندی با این شناسه نیست."
+UNKNOWN_PROBLEM = "مسئله‌ای با این شناسه نیست."
+SEVERITY_RANGE = "شدت باید از ۱ تا ۵ باشد."
+BULK_SIZE = "از ۱ تا ۲۰۰ مسئله را انتخاب کنید."
+
+
+class Pick(serializers.PrimaryKeyRelatedField):
+    """A row named by its id, in any digits; an id that names nothing (or is beyond what
+    the database holds) is a 400 with the field's Persian `unknown` message."""
+
+    def __init__(self, *, unknown: str, **kwargs):
+        kwargs["error_messages"] = {"does_not_exist": unknown, "incorrect_type": unknown}
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data):
+        pk = parse_id(data)
+        if pk is None:
+            self.fail("does_not_exist", pk_value=data)
+        return super().to_internal_value(pk)
+
+
+def _severity(**kwargs) -> serializers.IntegerField:
+    messages = {"invalid": SEVERITY_RANGE, "min_value": SEVERITY_RANGE}
+    messages |= {"max_value": SEVERITY_RANGE, "null": SEVERITY_RANGE}
+    return serializers.IntegerField(min_value=1, max_value=5, error_messages=messages, **kwargs)
 
 
 class PlanItemDetailOut(PlanItemOut):
@@ -110,50 +140,85 @@ class InventoryEntryDetailOut(InventoryEntryOut):
 
 
 class NewEntryIn(serializers.Serializer):
-    title = serializers.CharField(max_length=200)
+    title = serializers.CharField(
+        max_length=200,
+        error_messages={
+            "required": "عنوان مسئله‌ی فهرست را بنویسید.",
+            "blank": "عنوان مسئله‌ی فهرست را بنویسید.",
+            "max_length": "عنوان حداکثر ۲۰۰ نویسه است.",
+        },
+    )
     statement = serializers.CharField(max_length=5000, required=False, allow_blank=True)
-    severity = serializers.IntegerField(min_value=1, max_value=5, required=False, default=3)
+    severity = _severity(required=False, default=3)
 
 
 class TriageIn(serializers.Serializer):
-    action = serializers.ChoiceField(choices=["accept", "merge", "out_of_scope"])
-    axis = serializers.PrimaryKeyRelatedField(
-        queryset=Axis.objects.all(), required=False, allow_null=True
+    """One triage action. A problem already triaged is refused (409) unless `retriage` is
+    true: re-triage is a deliberate act (the board never asks for it)."""
+
+    action = serializers.ChoiceField(
+        choices=["accept", "merge", "out_of_scope"],
+        error_messages={"invalid_choice": "کار نامعتبر است.", "required": "کار نامعتبر است."},
     )
-    committee = serializers.PrimaryKeyRelatedField(
-        queryset=Committee.objects.all(), required=False, allow_null=True
+    axis = Pick(queryset=Axis.objects.all(), required=False, allow_null=True, unknown=UNKNOWN_AXIS)
+    committee = Pick(
+        queryset=Committee.objects.all(),
+        required=False,
+        allow_null=True,
+        unknown=UNKNOWN_COMMITTEE,
     )
-    entry = serializers.PrimaryKeyRelatedField(
-        queryset=InventoryEntry.objects.select_related("plan"), required=False, allow_null=True
+    entry = Pick(
+        queryset=InventoryEntry.objects.select_related("plan"),
+        required=False,
+        allow_null=True,
+        unknown=UNKNOWN_ENTRY,
     )
     new_entry = NewEntryIn(required=False, allow_null=True)
     reason = serializers.CharField(max_length=1000, required=False, allow_blank=True)
+    retriage = serializers.BooleanField(required=False, default=False)
 
     def validate(self, attrs):
         action = attrs["action"]
         if action == "merge" and not attrs.get("entry"):
-            raise serializers.ValidationError({"entry": "برای ادغام، مسئله‌ی فهرست را بدهید."})
+            raise serializers.ValidationError(
+                {"entry": "مسئله‌ی فهرستی را که این مسئله تکرار آن است انتخاب کنید."}
+            )
         if action == "out_of_scope" and not (attrs.get("reason") or "").strip():
-            raise serializers.ValidationError({"reason": "دلیل را بنویسید."})
+            raise serializers.ValidationError({"reason": "دلیل خارج بودن از موضوع را بنویسید."})
         return attrs
 
     def arguments(self) -> dict:
-        """The service's keyword arguments for the chosen action."""
-        data = self.validated_data
-        if data["action"] == "merge":
-            return {"entry": data["entry"]}
-        if data["action"] == "out_of_scope":
-            return {"reason": data["reason"]}
-        return {
-            "axis": data.get("axis"),
-            "committee": data.get("committee"),
-            "entry": data.get("entry"),
-            "new_entry": data.get("new_entry"),
-        }
+        return triage_arguments(self.validated_data)
+
+
+def triage_arguments(data: dict) -> dict:
+    """The triage service's keyword arguments for TriageIn's validated data."""
+    retriage = {"retriage": bool(data.get("retriage"))}
+    if data["action"] == "merge":
+        return {"entry": data["entry"], **retriage}
+    if data["action"] == "out_of_scope":
+        return {"reason": data["reason"], **retriage}
+    return {
+        "axis": data.get("axis"),
+        "committee": data.get("committee"),
+        "entry": data.get("entry"),
+        "new_entry": data.get("new_entry"),
+        **retriage,
+    }
 
 
 class TriageBulkIn(TriageIn):
-    problems = serializers.ListField(child=IdField(), min_length=1, max_length=200)
+    problems = serializers.ListField(
+        child=IdField(error_messages={"invalid": UNKNOWN_PROBLEM, "max_value": UNKNOWN_PROBLEM}),
+        min_length=1,
+        max_length=200,
+        error_messages={
+            "required": BULK_SIZE,
+            "min_length": BULK_SIZE,
+            "max_length": BULK_SIZE,
+            "empty": BULK_SIZE,
+        },
+    )
 
 
 class TriageResultOut(serializers.Serializer):
@@ -162,32 +227,55 @@ class TriageResultOut(serializers.Serializer):
     inventory_entry = serializers.IntegerField(source="inventory_entry_id", allow_null=True)
 
 
+TITLE_INVALID = "عنوان خالی یا بیش از اندازه است."
+
+
 class InventoryEntryIn(serializers.Serializer):
     plan = serializers.PrimaryKeyRelatedField(queryset=Plan.objects.select_related("city"))
-    title = serializers.CharField(max_length=200)
+    title = serializers.CharField(
+        max_length=200,
+        error_messages={
+            "required": "عنوان مسئله‌ی فهرست را بنویسید.",
+            "blank": "عنوان مسئله‌ی فهرست را بنویسید.",
+            "max_length": "عنوان حداکثر ۲۰۰ نویسه است.",
+        },
+    )
     statement = serializers.CharField(max_length=5000, required=False, allow_blank=True)
-    axis = serializers.PrimaryKeyRelatedField(
-        queryset=Axis.objects.all(), required=False, allow_null=True
+    axis = Pick(queryset=Axis.objects.all(), required=False, allow_null=True, unknown=UNKNOWN_AXIS)
+    committee = Pick(
+        queryset=Committee.objects.all(),
+        required=False,
+        allow_null=True,
+        unknown=UNKNOWN_COMMITTEE,
     )
-    committee = serializers.PrimaryKeyRelatedField(
-        queryset=Committee.objects.all(), required=False, allow_null=True
-    )
-    severity = serializers.IntegerField(min_value=1, max_value=5, required=False, default=3)
+    severity = _severity(required=False, default=3)
 
 
 class InventoryEntryPatch(serializers.Serializer):
-    title = serializers.CharField(max_length=200, required=False)
+    """Changes to an entry; only the fields sent change (`addressed_by` replaces the plan
+    items linked to it)."""
+
+    title = serializers.CharField(
+        max_length=200,
+        required=False,
+        error_messages={"blank": TITLE_INVALID, "max_length": TITLE_INVALID},
+    )
     statement = serializers.CharField(max_length=5000, required=False, allow_blank=True)
-    axis = serializers.PrimaryKeyRelatedField(
-        queryset=Axis.objects.all(), required=False, allow_null=True
+    axis = Pick(queryset=Axis.objects.all(), required=False, allow_null=True, unknown=UNKNOWN_AXIS)
+    committee = Pick(
+        queryset=Committee.objects.all(),
+        required=False,
+        allow_null=True,
+        unknown=UNKNOWN_COMMITTEE,
     )
-    committee = serializers.PrimaryKeyRelatedField(
-        queryset=Committee.objects.all(), required=False, allow_null=True
+    severity = _severity(required=False)
+    status = serializers.ChoiceField(
+        choices=InventoryEntry.Status.choices,
+        required=False,
+        error_messages={"invalid_choice": "وضعیت نامعتبر است."},
     )
-    severity = serializers.IntegerField(min_value=1, max_value=5, required=False)
-    status = serializers.ChoiceField(choices=InventoryEntry.Status.choices, required=False)
-    addressed_by = serializers.PrimaryKeyRelatedField(
-        queryset=PlanItem.objects.all(), many=True, required=False
+    addressed_by = Pick(
+        queryset=PlanItem.objects.all(), many=True, required=False, unknown=UNKNOWN_ITEM
     )
 
 

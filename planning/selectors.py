@@ -88,3 +88,21 @@ def plan_item_ancestors(*, item: PlanItem) -> list[PlanItem]:
     return list(
         PlanItem.objects.filter(plan_id=item.plan_id, code__in=prefixes).order_by("sort_key")
     )
+
+
+def plan_items_by_kind(*, plan: Plan) -> list[dict]:
+    """The plan's items grouped by kind (goals, strategies, …), each group in code order:
+    for pickers such as the inventory's «addressed by» checkboxes."""
+    flat: list[dict] = []
+
+    def walk(nodes: list[dict]) -> None:
+        for node in nodes:
+            flat.append(node)
+            walk(node["children"])
+
+    walk(plan_items_tree(plan=plan))
+    return [
+        {"kind": kind, "label": kind.label, "items": [i for i in flat if i["kind"] == kind]}
+        for kind in PlanItem.Kind
+        if any(i["kind"] == kind for i in flat)
+    ]

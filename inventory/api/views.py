@@ -1,6 +1,5 @@
 """API of triage and the problem inventory, and plan items with the entries they answer."""
 
-import rules as django_rules
 from django.http import FileResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -9,13 +8,10 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from backend.api import Pagination
-from backend.errors import DomainError, Missing, Refused
+from backend.authz import authorise
 from inventory import exports, selectors, services
 from inventory import serializers as s
 from inventory.filters import TriageFilter
-from moderation.models import ModerationState
-from participation.models import Problem
-from participation.selectors import problem_list
 from participation.serializers import ProblemOut
 from planning.models import Committee
 from planning.serializers import PlanQuery
@@ -35,11 +31,6 @@ def _plan_from_query(request, serializer=None):
     return query
 
 
-def _require_planner(user, plan) -> None:
-    if not django_rules.test_rule("planning.plan_city", user, plan.city_id):
-        raise Refused("شما برنامه‌ریز این شهر نیستید.", code="not_city_planner")
-
-
 class TriageQueue(generics.ListAPIView):
     """Published, not yet triaged problems of a plan — for that city's planners."""
 
@@ -50,15 +41,11 @@ class TriageQueue(generics.ListAPIView):
     @extend_schema(parameters=[OpenApiParameter("plan", int, required=True)])
     def get(self, request, *args, **kwargs):
         self.plan = _plan_from_query(request).validated_data["plan"]
-        _require_planner(request.user, self.plan)
+        authorise(request.user, "inventory.triage", self.plan)
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
-        return problem_list(user=None).filter(
-            plan=self.plan,
-            triage_state=Problem.Triage.NEW,
-            moderation_state=ModerationState.PUBLISHED,
-        )
+        return selectors.triage_queue_rows(plan_id=self.plan.pk)
 
 
 class TriageAction(APIView):
@@ -71,8 +58,12 @@ class TriageAction(APIView):
     def post(self, request, problem_id):
         data = s.TriageIn(data=request.data)
         data.is_valid(raise_exception=True)
-        action = services.ACTIONS[data.validated_data["action"]]
-        problem = action(actor=request.user, problem_id=problem_id, **data.arguments())
+        problem = services.triage(
+            actor=request.user,
+            problem_id=problem_id,
+            action=data.validated_data["action"],
+            **data.arguments(),
+        )
         return Response(s.TriageResultOut(problem).data)
 
 
@@ -108,10 +99,7 @@ class InventoryListCreate(APIView):
     def get(self, request):
         plan = _plan_from_query(request).validated_data["plan"]
         ordering = request.query_params.get("ordering", "priority")
-        if ordering not in selectors.INVENTORY_ORDERINGS:
-            raise DomainError("ترتیب نامعتبر است.", code="invalid_ordering")
-        entries = selectors.with_priority(selectors.inventory_list(plan_id=plan.pk))
-        entries.sort(key=selectors.INVENTORY_ORDERINGS[ordering])
+        entries = selectors.inventory_ordered(plan_id=plan.pk, ordering=ordering)
         paginator = Pagination()
         page = paginator.paginate_queryset(entries, request)
         return paginator.get_paginated_response(s.InventoryEntryOut(page, many=True).data)
@@ -121,16 +109,13 @@ class InventoryListCreate(APIView):
         data = s.InventoryEntryIn(data=request.data)
         data.is_valid(raise_exception=True)
         entry = services.inventory_entry_create(actor=request.user, **data.validated_data)
-        (entry,) = selectors.with_priority(selectors.inventory_list().filter(pk=entry.pk))
+        entry = selectors.inventory_entry_detail(pk=entry.pk)
         return Response(s.InventoryEntryOut(entry).data, status=201)
 
 
 class InventoryDetail(APIView):
     def _entry(self, pk):
-        entries = selectors.with_priority(selectors.inventory_list().filter(pk=pk))
-        if not entries:
-            raise Missing("این مسئله‌ی فهرست پیدا نشد.")
-        return entries[0]
+        return selectors.inventory_entry_detail(pk=pk)
 
     def _render(self, entry):
         problems = selectors.inventory_entry_problems(entry=entry)
@@ -205,7 +190,6 @@ class CommitteeInventory(APIView):
     @extend_schema(responses=s.InventoryEntryOut(many=True))
     def get(self, request, pk):
         committee = get_object_or_404(Committee.objects.select_related("city"), pk=pk)
-        if not django_rules.test_rule("planning.view_committee", request.user, committee):
-            raise Refused("این فهرست برای اعضای کمیته است.", code="not_committee_member")
+        authorise(request.user, "inventory.view_committee", committee)
         entries = selectors.committee_inventory(committee=committee)
         return Response(s.InventoryEntryOut(entries, many=True).data)

@@ -22,6 +22,7 @@ from tests.factories import (
     PlanItemFactory,
     ProblemFactory,
     ProposalFactory,
+    StaffRoleFactory,
     UserFactory,
 )
 
@@ -755,3 +756,49 @@ def test_problem_page_shows_its_entry_items_and_the_reason_to_its_author(
     assert 'data-testid="triage-reason"' not in html_of(client.get(f"/problems/{advert.pk}/"))
     client.force_login(citizen)
     assert "آگهی است." in html_of(client.get(f"/problems/{advert.pk}/"))
+
+
+@pytest.mark.django_db
+class TestRetriageOnTheBoard:
+    """The board follows the service's one rule: a problem that is no longer new is a 409,
+    and the board never asks for re-triage."""
+
+    def test_two_planners_racing_second_gets_409(self, client, planner, plan, entry, arak):
+        other = StaffRoleFactory(city=arak, role="planner").user
+        problem = ProblemFactory(plan=plan, title="چراغ‌های خاموش")
+        url = f"/planning/{plan.pk}/triage/{problem.pk}/"
+        client.force_login(planner)
+        assert f'data-problem-id="{problem.pk}"' in html_of(
+            client.get(f"/planning/{plan.pk}/triage/")
+        )
+        first = client.post(url, {"action": "merge", "entry": entry.pk})
+        client.force_login(other)
+        second = client.post(url, {"action": "out_of_scope", "reason": "دلیل"})
+        assert (first.status_code, second.status_code) == (302, 409)
+        assert "دیگر در صف بررسی این برنامه نیست" in html_of(second)
+        problem.refresh_from_db()
+        assert (problem.triage_state, problem.inventory_entry) == ("merged", entry)
+        assert TriageRecord.objects.filter(problem=problem).count() == 1
+
+    def test_a_posted_retriage_flag_is_ignored(self, client, planner, plan, entry):
+        done = ProblemFactory(plan=plan, triage_state="accepted", inventory_entry=entry)
+        client.force_login(planner)
+        response = client.post(
+            f"/planning/{plan.pk}/triage/{done.pk}/",
+            {"action": "out_of_scope", "reason": "دلیل", "retriage": "true"},
+        )
+        assert response.status_code == 409
+        assert Problem.objects.get(pk=done.pk).triage_state == "accepted"
+
+    def test_bulk_stale_selection_names_the_refusal(self, client, planner, plan, entry):
+        fresh = ProblemFactory(plan=plan)
+        gone = ProblemFactory(plan=plan, triage_state="accepted", inventory_entry=entry)
+        client.force_login(planner)
+        response = client.post(
+            f"/planning/{plan.pk}/triage/bulk/",
+            {"problems": [fresh.pk, gone.pk], "action": "merge", "entry": entry.pk},
+        )
+        html = html_of(response)
+        assert response.status_code == 409 and count_testid(html, "bulk-error") == 1
+        assert "برخی از مسائل انتخاب‌شده دیگر در صف بررسی این برنامه نیستند" in html
+        assert Problem.objects.get(pk=fresh.pk).triage_state == "new"

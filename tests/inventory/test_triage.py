@@ -53,8 +53,10 @@ class TestTriageServices:
         second = services.inventory_entry_create(actor=planner, plan=plan, title="ب")
         problem = ProblemFactory(plan=plan)
         services.triage_accept(actor=planner, problem_id=problem.pk, entry=first)
-        services.triage_merge(actor=planner, problem_id=problem.pk, entry=second)
-        services.triage_out_of_scope(actor=planner, problem_id=problem.pk, reason="دلیل")
+        services.triage_merge(actor=planner, problem_id=problem.pk, entry=second, retriage=True)
+        services.triage_out_of_scope(
+            actor=planner, problem_id=problem.pk, reason="دلیل", retriage=True
+        )
         history = list(
             TriageRecord.objects.filter(problem=problem).values_list(
                 "action", "previous_state", "previous_entry", "entry"
@@ -248,13 +250,12 @@ def test_suggestions_for_many_titles_in_one_query(planner, plan, django_assert_n
 
 
 @pytest.mark.django_db
-def test_check_queued_refuses_stale_or_foreign_problems(planner, plan):
-    from tests.factories import PlanFactory
-
-    fresh = ProblemFactory(plan=plan)
-    done = ProblemFactory(plan=plan, triage_state="accepted")
+def test_plan_of_the_board_is_checked_under_the_lock(planner, plan):
+    """A problem of another plan (a stale board) is refused like one already triaged."""
     elsewhere = ProblemFactory(plan=PlanFactory(city=plan.city))
-    services.triage_check_queued(plan_id=plan.pk, problem_ids=[fresh.pk])
-    for ids in ([done.pk], [elsewhere.pk], [fresh.pk, done.pk]):
-        with pytest.raises(Conflict):
-            services.triage_check_queued(plan_id=plan.pk, problem_ids=ids)
+    with pytest.raises(Conflict):
+        services.triage_out_of_scope(
+            actor=planner, problem_id=elsewhere.pk, reason="x", plan_id=plan.pk
+        )
+    elsewhere.refresh_from_db()
+    assert elsewhere.triage_state == "new"
