@@ -1,4 +1,4 @@
-from accounts.rules import is_city_planner, remember_city_roles
+from accounts.rules import remember_city_roles
 from accounts.selectors import notification_unread_count, user_staff_roles
 from backend.authz import allowed
 from planning.selectors import plans_for_planner
@@ -21,7 +21,6 @@ def staff_navigation(request):
     roles = list(user_staff_roles(user=user))
     remember_city_roles(user, roles)  # the rules below and in the template ask no more
     cities = list({role.city_id: role.city for role in roles}.values())
-    planner_cities = [city.pk for city in cities if is_city_planner.test(user, city)]
     return {
         "nav_staff_roles": roles,
         "nav_moderation_cities": [
@@ -30,5 +29,11 @@ def staff_navigation(request):
         "nav_audit_cities": [c for c in cities if allowed(user, "moderation.read_audit", c)],
         "nav_activity_cities": [c for c in cities if allowed(user, "accounts.read_activity", c)],
         "nav_can_review": allowed(user, "accounts.review_organisations"),
-        "nav_planner_plans": plans_for_planner(city_ids=planner_cities) if planner_cities else [],
+        "nav_planner_plans": [
+            plan
+            for plan in plans_for_planner(city_ids=[city.pk for city in cities])
+            if allowed(user, "inventory.triage", plan)
+        ]
+        if cities
+        else [],
     }
