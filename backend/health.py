@@ -5,7 +5,7 @@ from django.db import connection
 from django.http import JsonResponse
 
 
-def healthz(request):
+def healthz(_request):
     checks = {}
     try:
         with connection.cursor() as cursor:

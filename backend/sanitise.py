@@ -21,7 +21,7 @@ _DROP_WITH_CONTENT = re.compile(
 )
 
 
-def _set_rel(attrs, new=False):
+def _set_rel(attrs, new=False):  # noqa: ARG001 — bleach's callback signature
     attrs[(None, "rel")] = LINK_REL
     attrs.pop((None, "target"), None)
     return attrs

@@ -578,7 +578,7 @@ class BenchData:
 
     # Comments ------------------------------------------------------------------------
 
-    def _comments(self) -> None:
+    def _comments(self) -> None:  # noqa: C901 — one pass that writes every kind of comment
         """Comments on problems (most) and open plan items, in time order, a quarter of
         them replies; some threads have exactly THREAD_SIZE published comments."""
         rng, total = self.rng, self.scale.comments

@@ -146,7 +146,7 @@ class InProcess:
     def _get(self, path: str, params: dict | None = None):
         return self.client.get(path, params or {})
 
-    def _submit(self, i: int):
+    def _submit(self, _i: int):
         rng = self.rng
         axis = rng.randrange(len(w.AXES))
         title, paragraphs = text.problem_text(rng, axis, rng.randrange(1, 9))
@@ -205,7 +205,7 @@ class InProcess:
             rows.append(
                 self._series(
                     Row("list", f"GET {problems}?plan= (newest, page 1)", "p95 < 30 ms", 30),
-                    lambda i: self._get(problems, {"plan": plan}),
+                    lambda _i: self._get(problems, {"plan": plan}),
                 )
             )
             rows.append(
@@ -216,7 +216,7 @@ class InProcess:
                         "p95 < 30 ms",
                         30,
                     ),
-                    lambda i: self._get(problems, {"plan": plan, "ordering": "most_supported"}),
+                    lambda _i: self._get(problems, {"plan": plan, "ordering": "most_supported"}),
                 )
             )
             rows.append(
@@ -234,7 +234,7 @@ class InProcess:
             rows.append(
                 self._series(
                     Row("tree", "GET /api/v1/plans/{id}/items/ (whole tree)", "p95 < 30 ms", 30),
-                    lambda i: self._get(f"/api/v1/plans/{plan}/items/"),
+                    lambda _i: self._get(f"/api/v1/plans/{plan}/items/"),
                 )
             )
             rows.append(
@@ -272,7 +272,7 @@ class InProcess:
             )
             bare = self._series(
                 Row("bare", "GET /bench/bare/ (bare DRF APIView, baseline)", "—"),
-                lambda i: self._get("/bench/bare/"),
+                lambda _i: self._get("/bench/bare/"),
             )
             rows.append(bare)
             rows.append(self._constant_queries())

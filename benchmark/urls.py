@@ -10,7 +10,7 @@ class BareView(APIView):
     """The least a DRF endpoint does: the same middleware, authentication, permission and
     rendering path as the real API, and no database."""
 
-    def get(self, request):
+    def get(self, _request):
         return Response({"ok": True})
 
 

@@ -110,12 +110,8 @@ def inventory_entry_create(
     raise Conflict("ثبت همزمان؛ دوباره تلاش کنید.", code="code_race")
 
 
-def inventory_entry_update(*, actor: Any, entry: InventoryEntry, **changes: Any) -> InventoryEntry:
-    """Change an entry's wording, tags, severity, status or the plan items addressing it.
-    The activity log keeps the changed fields before and after (`inventory.update`) and the
-    plan items linked before and after (`inventory.link_items`)."""
-    authorise(actor, "inventory.manage", entry)
-    before = _entry_state(entry)
+def _apply_entry_changes(entry: InventoryEntry, changes: dict[str, Any]) -> None:
+    """Clean and set the changed wording, tags, severity and status (unsaved)."""
     if "title" in changes:
         title = plain_text(changes["title"])
         if not title or len(title) > TITLE_MAX:
@@ -133,6 +129,15 @@ def inventory_entry_update(*, actor: Any, entry: InventoryEntry, **changes: Any)
         if field in changes:
             setattr(entry, field, changes[field])
     _check_tags(entry.plan, entry.axis, entry.committee)
+
+
+def inventory_entry_update(*, actor: Any, entry: InventoryEntry, **changes: Any) -> InventoryEntry:
+    """Change an entry's wording, tags, severity, status or the plan items addressing it.
+    The activity log keeps the changed fields before and after (`inventory.update`) and the
+    plan items linked before and after (`inventory.link_items`)."""
+    authorise(actor, "inventory.manage", entry)
+    before = _entry_state(entry)
+    _apply_entry_changes(entry, changes)
     after = _entry_state(entry)
     changed = [name for name in ENTRY_FIELDS if before[name] != after[name]]
     city_id = entry.plan.city_id

@@ -18,11 +18,11 @@ from backend.sanitise import html_to_text
 from moderation.models import CONTENT_FIELDS
 
 
-def _no_hints(content: Any) -> dict:
+def _no_hints(_content: Any) -> dict:
     return {}
 
 
-def _nothing_more(content: Any) -> dict:
+def _nothing_more(_content: Any) -> dict:
     return {}
 
 

@@ -36,18 +36,22 @@ class TestWrites:
             actor=citizen, city=arak, name="انجمن", registration_number="12"
         )
         entry = only_entry(action="organisation.register")
-        assert entry.actor == citizen and entry.city == arak
+        assert entry.actor == citizen
+        assert entry.city == arak
         assert (entry.object_type, entry.object_id) == ("organisation", org.pk)
-        assert entry.before == {} and entry.after["status"] == "pending"
+        assert entry.before == {}
+        assert entry.after["status"] == "pending"
         assert entry.after["registration_number"] == "12"
 
     def test_organisation_status(self, arak, city_admin):
         org = OrganisationFactory(city=arak, status="pending")
         services.organisation_set_status(actor=city_admin, organisation=org, status="verified")
         entry = only_entry(action="organisation.status")
-        assert entry.actor == city_admin and entry.city == arak
+        assert entry.actor == city_admin
+        assert entry.city == arak
         assert (entry.object_type, entry.object_id) == ("organisation", org.pk)
-        assert entry.before == {"status": "pending"} and entry.after == {"status": "verified"}
+        assert entry.before == {"status": "pending"}
+        assert entry.after == {"status": "verified"}
 
     def test_refused_change_writes_nothing(self, arak, citizen):
         org = OrganisationFactory(city=arak, status="pending")
@@ -60,9 +64,11 @@ class TestWrites:
             actor=ngo_admin, organisation=organisation, user=citizen
         )
         entry = only_entry(action="membership.add")
-        assert entry.actor == ngo_admin and entry.city_id == organisation.city_id
+        assert entry.actor == ngo_admin
+        assert entry.city_id == organisation.city_id
         assert (entry.object_type, entry.object_id) == ("membership", membership.pk)
-        assert entry.before == {} and entry.after["role"] == "member"
+        assert entry.before == {}
+        assert entry.after["role"] == "member"
         assert entry.after["user"] == citizen.pk
         services.membership_add(actor=ngo_admin, organisation=organisation, user=citizen)
         assert Activity.objects.filter(action="membership.add").count() == 1  # no change
@@ -70,15 +76,18 @@ class TestWrites:
             actor=ngo_admin, organisation=organisation, user=citizen, role="admin"
         )
         latest = Activity.objects.filter(action="membership.add").first()
-        assert latest.before == {"role": "member"} and latest.after["role"] == "admin"
+        assert latest.before == {"role": "member"}
+        assert latest.after["role"] == "admin"
 
     def test_membership_remove(self, organisation, ngo_admin, citizen):
         membership = MembershipFactory(organisation=organisation, user=citizen)
         services.membership_remove(actor=ngo_admin, organisation=organisation, user=citizen)
         entry = only_entry(action="membership.remove")
-        assert entry.actor == ngo_admin and entry.city_id == organisation.city_id
+        assert entry.actor == ngo_admin
+        assert entry.city_id == organisation.city_id
         assert (entry.object_type, entry.object_id) == ("membership", membership.pk)
-        assert entry.before["role"] == "member" and entry.before["user"] == citizen.pk
+        assert entry.before["role"] == "member"
+        assert entry.before["user"] == citizen.pk
         assert entry.after == {}
 
     def test_staff_role_grant_and_revoke(self, arak, citizen):
@@ -87,15 +96,19 @@ class TestWrites:
             actor=root, user=citizen, city=arak, role="moderator"
         )
         entry = only_entry(action="staff_role.grant")
-        assert entry.actor == root and entry.city == arak
+        assert entry.actor == root
+        assert entry.city == arak
         assert (entry.object_type, entry.object_id) == ("staffrole", staff_role.pk)
-        assert entry.before == {} and entry.after == {"user": citizen.pk, "role": "moderator"}
+        assert entry.before == {}
+        assert entry.after == {"user": citizen.pk, "role": "moderator"}
         role_id = staff_role.pk
         services.staff_role_revoke(actor=root, staff_role=staff_role)
         entry = only_entry(action="staff_role.revoke")
-        assert entry.actor == root and entry.city == arak
+        assert entry.actor == root
+        assert entry.city == arak
         assert entry.object_id == role_id
-        assert entry.before == {"user": citizen.pk, "role": "moderator"} and entry.after == {}
+        assert entry.before == {"user": citizen.pk, "role": "moderator"}
+        assert entry.after == {}
         assert not StaffRole.objects.filter(user=citizen).exists()
 
     def test_staff_roles_only_by_superusers(self, arak, city_admin, citizen):
@@ -110,17 +123,21 @@ class TestWrites:
         root = UserFactory(is_superuser=True, is_staff=True)
         services.expertise_verify(actor=root, user=citizen, expertise="حمل‌ونقل")
         citizen.refresh_from_db()
-        assert citizen.is_expert and citizen.expertise_verified_by == root
+        assert citizen.is_expert
+        assert citizen.expertise_verified_by == root
         entry = only_entry(action="expertise.verify")
-        assert entry.actor == root and entry.city is None
+        assert entry.actor == root
+        assert entry.city is None
         assert (entry.object_type, entry.object_id) == ("user", citizen.pk)
         assert entry.before["verified_at"] is None
-        assert entry.after["expertise"] == "حمل‌ونقل" and entry.after["verified_by"] == root.pk
+        assert entry.after["expertise"] == "حمل‌ونقل"
+        assert entry.after["verified_by"] == root.pk
         services.expertise_revoke(actor=root, user=citizen)
         citizen.refresh_from_db()
         assert not citizen.is_expert
         entry = only_entry(action="expertise.revoke")
-        assert entry.actor == root and entry.before["verified_by"] == root.pk
+        assert entry.actor == root
+        assert entry.before["verified_by"] == root.pk
         assert entry.after["verified_at"] is None
 
     def test_expertise_only_by_superusers(self, citizen, city_admin):
@@ -159,7 +176,8 @@ class TestAdmin:
         model_admin = admin_site._registry[StaffRole]
         obj = StaffRole(user=citizen, city=arak, role="moderator")
         model_admin.save_model(self._request(root), obj, form=None, change=False)
-        assert obj.pk and only_entry(action="staff_role.grant").actor == root
+        assert obj.pk
+        assert only_entry(action="staff_role.grant").actor == root
         model_admin.delete_queryset(self._request(root), StaffRole.objects.filter(pk=obj.pk))
         assert only_entry(action="staff_role.revoke").object_id == obj.pk
         assert not StaffRole.objects.exists()
@@ -169,7 +187,8 @@ class TestAdmin:
         model_admin = admin_site._registry[StaffRole]
         obj = StaffRole(user=citizen, city=arak, role="moderator")
         model_admin.save_model(self._request(city_admin), obj, form=None, change=False)
-        assert obj.pk is None and not StaffRole.objects.filter(user=citizen).exists()
+        assert obj.pk is None
+        assert not StaffRole.objects.filter(user=citizen).exists()
 
     def test_expertise_is_read_only_and_badged_through_the_service(self, citizen):
         from accounts.models import User
@@ -185,7 +204,8 @@ class TestAdmin:
 
         model_admin.save_model(request, citizen, Form(), change=True)
         citizen.refresh_from_db()
-        assert citizen.is_expert and citizen.expertise == "شهرسازی"
+        assert citizen.is_expert
+        assert citizen.expertise == "شهرسازی"
         assert only_entry(action="expertise.verify").actor == root
 
     def test_activity_admin_is_read_only(self):
@@ -239,9 +259,12 @@ class TestApi:
         row = body["results"][0]
         assert row["action"] == "organisation.status"
         assert row["action_label"] == "تغییر وضعیت سمن"
-        assert row["actor"] == actor.pk and row["actor_name"] == actor.public_name
-        assert row["object_type"] == "organisation" and row["object_repr"]
-        assert row["before"] == {"status": "pending"} and row["after"] == {"status": "verified"}
+        assert row["actor"] == actor.pk
+        assert row["actor_name"] == actor.public_name
+        assert row["object_type"] == "organisation"
+        assert row["object_repr"]
+        assert row["before"] == {"status": "pending"}
+        assert row["after"] == {"status": "verified"}
         assert row["created_at"].startswith(str(timezone.now().year)[:2])
         assert re.fullmatch(r"14\d\d/\d\d/\d\d \d\d:\d\d", row["created_at_jalali"])
         ids = [r["id"] for r in body["results"]]
@@ -285,7 +308,8 @@ class TestApi:
         client = as_user(city_admin)
         assert client.get(self.URL, {"city": "arak", "actor": first.pk}).json()["count"] == 2
         by_action = client.get(self.URL, {"city": "arak", "action": "membership.add"}).json()
-        assert by_action["count"] == 1 and by_action["results"][0]["actor"] == second.pk
+        assert by_action["count"] == 1
+        assert by_action["results"][0]["actor"] == second.pk
         _at({"actor": first}, datetime(2025, 3, 10, 12, tzinfo=TEHRAN))  # 1403/12/20
         _at({"actor": second}, datetime(2025, 3, 25, 23, 30, tzinfo=TEHRAN))  # 1404/01/05
 
@@ -301,7 +325,9 @@ class TestApi:
     def test_pagination(self, as_user, city_admin, arak):
         _entries(arak, 25)
         body = as_user(city_admin).get(self.URL, {"city": "arak"}).json()
-        assert body["count"] == 25 and len(body["results"]) == 20 and body["next"]
+        assert body["count"] == 25
+        assert len(body["results"]) == 20
+        assert body["next"]
         page2 = as_user(city_admin).get(self.URL, {"city": "arak", "page": 2}).json()
         assert len(page2["results"]) == 5
 
@@ -335,7 +361,8 @@ class TestPage:
         html = response.content.decode()
         assert '<html lang="fa" dir="rtl">' in html
         assert html.count('data-testid="activity"') == 2
-        assert "تغییر وضعیت سمن" in html and actor.public_name in html
+        assert "تغییر وضعیت سمن" in html
+        assert actor.public_name in html
         assert re.search(r"۱۴[۰-۹]{2}/[۰-۹]{2}/[۰-۹]{2}", html)
         assert 'data-testid="activity-filters"' in html
         assert 'data-testid="nav-activity"' in client.get("/").content.decode()
@@ -345,7 +372,8 @@ class TestPage:
         _entries(arak, 1, action="membership.add")
         client.force_login(city_admin)
         html = client.get(self.URL).content.decode()
-        assert html.count('data-testid="activity"') == 20 and 'rel="next"' in html
+        assert html.count('data-testid="activity"') == 20
+        assert 'rel="next"' in html
         assert "۲ از ۲" in html or "صفحه‌ی ۱ از ۲" in html
         page2 = client.get(self.URL, {"page": 2}).content.decode()
         assert page2.count('data-testid="activity"') == 4
@@ -357,7 +385,8 @@ class TestPage:
         response = client.get(self.URL, {"created_after": "۱۴۰۴/۱۳/۴۰"})
         assert response.status_code == 400
         html = response.content.decode()
-        assert "تاریخ نامعتبر" in html and 'data-testid="activity-filters"' in html
+        assert "تاریخ نامعتبر" in html
+        assert 'data-testid="activity-filters"' in html
 
     @pytest.mark.parametrize("role", ["citizen", "moderator", "planner", "qom"])
     def test_others_are_refused(self, client, arak, qom, role):
@@ -372,11 +401,13 @@ class TestPage:
         response = client.get(self.URL)
         assert response.status_code == 403
         html = response.content.decode()
-        assert "مدیران همین شهر" in html and 'data-testid="activity"' not in html
+        assert "مدیران همین شهر" in html
+        assert 'data-testid="activity"' not in html
         assert 'href="/activity/arak/"' not in client.get("/").content.decode()
 
     def test_anonymous_is_sent_to_sign_in_and_unknown_city_is_404(self, client, city_admin):
         response = client.get(self.URL)
-        assert response.status_code == 302 and response["Location"].startswith("/signin/")
+        assert response.status_code == 302
+        assert response["Location"].startswith("/signin/")
         client.force_login(city_admin)
         assert client.get("/activity/nowhere/").status_code == 404

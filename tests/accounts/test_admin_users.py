@@ -45,7 +45,8 @@ def test_jalali_date_in_persian_digits(client, root):
     assert response.status_code == 302, response.content.decode()[:2000]
     user.refresh_from_db()
     local = timezone.localtime(user.date_joined)
-    assert local.date() == datetime.date(2025, 3, 25) and (local.hour, local.minute) == (14, 30)
+    assert local.date() == datetime.date(2025, 3, 25)
+    assert (local.hour, local.minute) == (14, 30)
 
 
 @pytest.mark.django_db
@@ -57,7 +58,8 @@ def test_impossible_dates_are_refused_in_persian(client, root, bad):
         f"/admin/accounts/user/{user.pk}/change/",
         change_form_data(user, date_joined_0=bad, date_joined_1="10:00"),
     )
-    assert response.status_code == 200 and "تاریخ نامعتبر" in response.content.decode()
+    assert response.status_code == 200
+    assert "تاریخ نامعتبر" in response.content.decode()
 
 
 @pytest.mark.django_db
@@ -75,17 +77,20 @@ def test_badge_fields_cannot_be_typed_and_the_form_badges_through_the_service(cl
     )
     assert response.status_code == 302
     user.refresh_from_db()
-    assert not user.is_expert and user.expertise == ""
+    assert not user.is_expert
+    assert user.expertise == ""
     response = client.post(
         f"/admin/accounts/user/{user.pk}/change/",
         change_form_data(user, expertise_grant="شهرسازی"),
     )
     assert response.status_code == 302
     user.refresh_from_db()
-    assert user.is_expert and user.expertise == "شهرسازی"
+    assert user.is_expert
+    assert user.expertise == "شهرسازی"
     assert user.expertise_verified_by == root
     entry = Activity.objects.get(action="expertise.verify")
-    assert entry.actor == root and entry.object_id == user.pk
+    assert entry.actor == root
+    assert entry.object_id == user.pk
     client.post(
         f"/admin/accounts/user/{user.pk}/change/",
         change_form_data(user, expertise_take="on"),
@@ -104,4 +109,5 @@ def test_staff_role_added_in_the_admin_is_logged(client, root, arak):
     )
     assert response.status_code == 302, response.content.decode()[:2000]
     entry = Activity.objects.get(action="staff_role.grant")
-    assert entry.actor == root and entry.city == arak
+    assert entry.actor == root
+    assert entry.city == arak

@@ -22,7 +22,8 @@ class TestOtpApi:
         response = api_client.post(VERIFY, {"phone": "09121234567", "code": code}, format="json")
         assert response.status_code == 200
         body = response.json()
-        assert body["token"] and body["user"]["phone"] == "09121234567"
+        assert body["token"]
+        assert body["user"]["phone"] == "09121234567"
         api_client.credentials(HTTP_AUTHORIZATION=f"Token {body['token']}")
         me = api_client.get("/api/v1/me").json()
         assert me["phone"] == "09121234567"

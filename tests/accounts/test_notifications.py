@@ -26,7 +26,8 @@ class TestNotificationSocket:
     async def test_anonymous_handshake_is_refused(self):
         communicator = WebsocketCommunicator(application, WS)
         connected, code = await communicator.connect()
-        assert not connected and code == 4401
+        assert not connected
+        assert code == 4401
 
     async def test_bad_token_is_refused(self):
         communicator = WebsocketCommunicator(application, WS, headers=token_headers("nope"))
@@ -38,7 +39,8 @@ class TestNotificationSocket:
         other, other_token = await make_user_and_token()
         mine = WebsocketCommunicator(application, WS, headers=token_headers(token))
         theirs = WebsocketCommunicator(application, WS, headers=token_headers(other_token))
-        assert (await mine.connect())[0] and (await theirs.connect())[0]
+        assert (await mine.connect())[0]
+        assert (await theirs.connect())[0]
 
         await database_sync_to_async(notification_send)(
             user_ids=[user.pk], kind="moderation.decision", payload={"message": "تأیید شد"}
@@ -85,7 +87,8 @@ class TestNotificationSocket:
         cookie = f"sessionid={client.cookies['sessionid'].value}".encode()
         communicator = WebsocketCommunicator(application, WS, headers=[(b"cookie", cookie)])
         connected, code = await communicator.connect()
-        assert not connected and code == 4401
+        assert not connected
+        assert code == 4401
 
 
 @pytest.mark.django_db
@@ -94,7 +97,8 @@ class TestNotificationApi:
         notification_send(user_ids=[citizen.pk, citizen2.pk], kind="k", payload={"n": 1})
         notification_send(user_ids=[citizen.pk], kind="k", payload={"n": 2})
         body = as_user(citizen).get("/api/v1/notifications/").json()
-        assert body["count"] == 2 and body["unread_count"] == 2
+        assert body["count"] == 2
+        assert body["unread_count"] == 2
         assert [n["payload"]["n"] for n in body["results"]] == [2, 1]
 
     def test_mark_some_read(self, as_user, citizen, citizen2):

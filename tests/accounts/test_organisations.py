@@ -50,9 +50,11 @@ class TestSetStatus:
         services.organisation_set_status(actor=city_admin, organisation=org, status="verified")
         org.refresh_from_db()
         assert org.status == "verified"
-        assert org.status_changed_by == city_admin and org.status_changed_at
+        assert org.status_changed_by == city_admin
+        assert org.status_changed_at
         note = Notification.objects.get(user=admin)
-        assert note.kind == "organisation.status" and note.payload["status"] == "verified"
+        assert note.kind == "organisation.status"
+        assert note.payload["status"] == "verified"
 
     def test_member_cannot_verify_own_organisation_even_as_city_admin(self, arak, city_admin):
         org = OrganisationFactory(city=arak, status="pending")
@@ -153,7 +155,8 @@ class TestOrganisationApi:
         )
         assert response.status_code == 201, response.json()
         body = response.json()
-        assert body["status"] == "pending" and body["registration_number"] == "1402-77"
+        assert body["status"] == "pending"
+        assert body["registration_number"] == "1402-77"
         assert [o["id"] for o in as_user(citizen).get(self.URL).json()["results"]] == [body["id"]]
         api_client.credentials()
         assert api_client.get(self.URL).json()["count"] == 0
@@ -174,7 +177,8 @@ class TestOrganisationApi:
     def test_members_managed_by_admin(self, as_user, organisation, ngo_admin, citizen, citizen2):
         url = f"{self.URL}{organisation.pk}/members/"
         response = as_user(ngo_admin).post(url, {"phone": "۰۹۱۲۰۰۰۰۰۰۱"})
-        assert response.status_code == 201 and response.json()["user"] == citizen.pk
+        assert response.status_code == 201
+        assert response.json()["user"] == citizen.pk
         assert as_user(citizen).post(url, {"phone": citizen2.phone}).status_code == 403
         assert as_user(ngo_admin).post(url, {"phone": "09359999999"}).status_code == 404
         assert as_user(ngo_admin).post(url, {"phone": "123"}).status_code == 400

@@ -19,7 +19,9 @@ def request_code(outbox, phone=PHONE, ip="10.0.0.1"):
 class TestOtpRequest:
     def test_sends_code_and_stores_only_a_hash(self, outbox):
         code = request_code(outbox, phone="+98 912 123 4567")
-        assert code and code.isdigit() and len(code) == 6
+        assert code
+        assert code.isdigit()
+        assert len(code) == 6
         stored = OneTimeCode.objects.get(phone=PHONE)
         assert code not in stored.code_hash
         assert stored.expires_at - stored.created_at <= timedelta(seconds=121)
@@ -63,7 +65,8 @@ class TestOtpVerify:
     def test_right_code_creates_a_citizen_once(self, outbox):
         code = request_code(outbox)
         user = services.otp_verify(phone="0098 912 123 4567", code=code)
-        assert user.phone == PHONE and not user.has_usable_password()
+        assert user.phone == PHONE
+        assert not user.has_usable_password()
         assert User.objects.filter(phone=PHONE).count() == 1
 
     def test_code_in_persian_digits_is_accepted(self, outbox):

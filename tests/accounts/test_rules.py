@@ -157,4 +157,5 @@ def test_refusals_are_persian():
         "accounts.grant_staff_role",
     ):
         error = refusal(name)
-        assert error.status == 403 and any("\u0600" <= ch <= "\u06ff" for ch in error.message)
+        assert error.status == 403
+        assert any("\u0600" <= ch <= "\u06ff" for ch in error.message)

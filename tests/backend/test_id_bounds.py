@@ -10,7 +10,7 @@ HUGE = "9789143892387112721133338624"
 
 
 @pytest.mark.parametrize(
-    "raw, expected",
+    ("raw", "expected"),
     [
         ("12", 12),
         ("۱۲", 12),

@@ -4,7 +4,7 @@ from backend.sanitise import clean_html, html_to_text, plain_text
 
 
 @pytest.mark.parametrize(
-    "dirty, forbidden",
+    ("dirty", "forbidden"),
     [
         ("<script>alert(1)</script>متن", "alert"),
         ('<img src=x onerror="alert(1)">متن', "onerror"),
@@ -42,7 +42,7 @@ def test_allowed_formatting_survives():
 
 
 @pytest.mark.parametrize(
-    "raw, expected",
+    ("raw", "expected"),
     [
         ("<b>عنوان</b>  مسئله", "عنوان مسئله"),
         ("  فاصله\n\tها  ", "فاصله ها"),

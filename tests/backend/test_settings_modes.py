@@ -48,7 +48,7 @@ def test_postgres_and_redis_from_urls():
 
 
 @pytest.mark.parametrize(
-    "env, missing",
+    ("env", "missing"),
     [
         ({}, "SECRET_KEY, ALLOWED_HOSTS"),
         ({"SECRET_KEY": "x" * 50}, "ALLOWED_HOSTS"),

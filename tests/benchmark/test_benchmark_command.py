@@ -68,7 +68,9 @@ def test_bench_data_writes_a_consistent_plan_and_refuses_a_full_database(monkeyp
     assert "Done in" in output
     plan = data.bench_plan()
     kinds = dict(PlanItem.objects.filter(plan=plan).values_list("kind").annotate(n=Count("pk")))
-    assert kinds["goal"] == 8 and kinds["policy"] == 81 and kinds["project"] == 270
+    assert kinds["goal"] == 8
+    assert kinds["policy"] == 81
+    assert kinds["project"] == 270
     assert 16 <= kinds["strategy"] <= 32
     assert Problem.objects.filter(plan=plan).count() == 200
     # The denormalised counter matches the rows written.
@@ -116,6 +118,7 @@ def test_benchmark_ws_times_decisions_across_two_workers(tmp_path):
     )
     rows = table_rows(report)
     websocket = rows[ROWS[11]]
-    assert websocket[2].startswith("p99 ") and "lost" not in websocket[2]
+    assert websocket[2].startswith("p99 ")
+    assert "lost" not in websocket[2]
     assert all(re.fullmatch(r"\d+\.\d", cell) for cell in websocket[3:6])
     assert re.match(r"\d+% \(\d+ vs \d+ req/s\)", rows[ROWS[12]][2])

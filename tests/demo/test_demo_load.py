@@ -70,7 +70,8 @@ def test_arak_plan_tree(arak_plan):
     statuses = {item.status for item in items}
     assert {"open", "draft", "closed", "adopted"} <= statuses
     for item in items:
-        assert item.committee is not None and item.committee.city_id == arak_plan.city_id
+        assert item.committee is not None
+        assert item.committee.city_id == arak_plan.city_id
         assert item.sort_key
         if item.status == "open":
             assert item.is_open_for_comment()
@@ -82,7 +83,8 @@ def test_arak_plan_tree(arak_plan):
 
 def test_qom_plan(loaded):
     plan = loaded["plans"]["qom"]
-    assert plan.title == "برنامه‌ی قم ۱۴۰۴" and plan.phase == "drafting"
+    assert plan.title == "برنامه‌ی قم ۱۴۰۴"
+    assert plan.phase == "drafting"
     assert 3 <= plan.items.count() <= 4
 
 
@@ -105,7 +107,8 @@ def test_problems_published_and_untriaged(arak_plan):
 def test_supports_vary_and_match_counters(arak_plan):
     problems = Problem.objects.filter(plan=arak_plan).annotate(n=Count("supports"))
     supports = sorted(p.supports_count for p in problems)
-    assert supports[0] == 0 and supports[-1] >= 15
+    assert supports[0] == 0
+    assert supports[-1] >= 15
     assert all(p.supports_count == p.n for p in problems)
     assert not Support.objects.filter(problem__moderation_state=ModerationState.PENDING).exists()
     residents = User.objects.filter(username__startswith="resident")
@@ -155,7 +158,8 @@ def test_second_ngo(loaded):
     assert organisation.status == Organisation.Status.VERIFIED
     assert organisation.status_changed_by.username == "cityadmin"
     admin = loaded["users"]["ngo2"]
-    assert admin.phone == "09120000006" and admin.check_password("demo")
+    assert admin.phone == "09120000006"
+    assert admin.check_password("demo")
     assert admin.public_name == content_plan.NGO2_ADMIN[2]
     assert Membership.objects.filter(
         user=admin, organisation=organisation, role=Membership.Role.ADMIN
@@ -168,7 +172,8 @@ def test_comments(arak_plan):
     assert comments.filter(moderation_state=ModerationState.PENDING).exists()
     assert comments.filter(moderation_state=ModerationState.PUBLISHED).count() >= 35
     expert = comments.filter(author__username="expert")
-    assert expert.count() >= 3 and all(c.is_expert for c in expert)
+    assert expert.count() >= 3
+    assert all(c.is_expert for c in expert)
     assert not comments.exclude(author__username="expert").filter(is_expert=True).exists()
     assert set(comments.values_list("stance", flat=True)) == {"for", "against", "neutral"}
     replies = comments.exclude(parent=None)

@@ -36,7 +36,8 @@ def test_second_load_adds_nothing(db, settings):
     settings.DEBUG = True
     loaded = load_demo()
     first = counts()
-    assert first["Problem"] and first["Comment"]
+    assert first["Problem"]
+    assert first["Comment"]
     again = load_demo()
     assert counts() == first
     assert again["created"] == {}

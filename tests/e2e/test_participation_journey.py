@@ -189,7 +189,8 @@ def test_plans_and_citizen_input_journey(page, new_page, world):
     expect(mine.get_by_test_id("post-state")).to_have_text("در انتظار بررسی")
     shot(page, "participation-my-posts")
     posted = Problem.objects.get(title=NEW_TITLE)
-    assert posted.author == w.citizen and posted.moderation_state == "pending"
+    assert posted.author == w.citizen
+    assert posted.moderation_state == "pending"
 
     # 5. A «موافق» comment on the open item: shown to its author, pending review.
     page.goto(f"/plan-items/{w.open_item.pk}/")

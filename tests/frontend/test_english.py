@@ -334,7 +334,9 @@ def test_english_strings_are_used(client, site):
     """A few translations that must show, so a missing or stale django.mo is caught."""
     english_client(client, site, "anonymous")
     html = client.get("/").content.decode()
-    assert "Skip to content" in html and "Problems" in html and "Posting rules" in html
+    assert "Skip to content" in html
+    assert "Problems" in html
+    assert "Posting rules" in html
     html = client.get(f"/problems/{site['problem'].pk}/").content.decode()
     assert "Proposals for this problem" in html
     assert "I have this problem too" not in html  # anonymous: asked to sign in instead

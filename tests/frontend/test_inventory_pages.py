@@ -110,7 +110,8 @@ def entry_with_evidence(planner, plan, axis, committee, districts, arak):
 class TestBoardAccess:
     def test_anonymous_is_sent_to_sign_in(self, client, board):
         response = client.get(board)
-        assert response.status_code == 302 and response["Location"].startswith("/signin/")
+        assert response.status_code == 302
+        assert response["Location"].startswith("/signin/")
 
     @pytest.mark.parametrize("who", ["citizen", "qom_planner", "moderator"])
     def test_others_get_a_persian_403(self, client, request, board, plan, who):
@@ -119,7 +120,8 @@ class TestBoardAccess:
         response = client.get(board)
         html = html_of(response)
         assert response.status_code == 403
-        assert "شما برنامه‌ریز این شهر نیستید." in html and "چراغ‌های خاموش بلوار" not in html
+        assert "شما برنامه‌ریز این شهر نیستید." in html
+        assert "چراغ‌های خاموش بلوار" not in html
 
     def test_unknown_plan_is_404(self, client, planner):
         client.force_login(planner)
@@ -139,15 +141,20 @@ class TestBoardAccess:
         client.force_login(planner)
         response = client.get(board)
         html = html_of(response)
-        assert response.status_code == 200 and RTL in html
+        assert response.status_code == 200
+        assert RTL in html
         assert count_testid(html, "triage-problem") == 1
-        assert f'data-problem-id="{problem.pk}"' in html and done.title not in html
-        assert "در انتظار نظارت" not in html and "مسئله‌ی برنامه‌ی دیگر" not in html
+        assert f'data-problem-id="{problem.pk}"' in html
+        assert done.title not in html
+        assert "در انتظار نظارت" not in html
+        assert "مسئله‌ی برنامه‌ی دیگر" not in html
         for testid in ("accept-form", "merge-form", "out-of-scope-form", "bulk-select"):
             assert count_testid(html, testid) == 1, testid
         assert count_testid(html, "bulk-form") == 1
-        assert axis.title in html and districts[0].name in html
-        assert "۱۲ پشتیبان" in html and re.search(r"۱۴[۰-۹]{2}/[۰-۹]{2}/[۰-۹]{2}", html)
+        assert axis.title in html
+        assert districts[0].name in html
+        assert "۱۲ پشتیبان" in html
+        assert re.search(r"۱۴[۰-۹]{2}/[۰-۹]{2}/[۰-۹]{2}", html)
         # The new entry's title starts as the problem's title.
         assert 'name="new_title" maxlength="200" value="ترافیک میدان شهدا"' in html
 
@@ -194,7 +201,8 @@ class TestBoardAccess:
         response = client.get(f"{board}?axis=999999&created_after=فردا")
         html = html_of(response)
         assert response.status_code == 400
-        assert "محوری با این شناسه نیست." in html and "تاریخ نامعتبر است" in html
+        assert "محوری با این شناسه نیست." in html
+        assert "تاریخ نامعتبر است" in html
 
 
 @pytest.mark.django_db
@@ -220,7 +228,8 @@ class TestBoardActions:
         assert response["Location"] == f"{board}?axis={axis.pk}"
         problem.refresh_from_db()
         created = problem.inventory_entry
-        assert problem.triage_state == "accepted" and problem.axis == axis
+        assert problem.triage_state == "accepted"
+        assert problem.axis == axis
         assert (created.title, created.committee, created.code) == (
             "ترافیک میدان‌های مرکزی",
             committee,
@@ -283,11 +292,14 @@ class TestBoardActions:
         response = self.post(client, plan, problem, **data)
         html = html_of(response)
         assert response.status_code == 400
-        assert message in html and count_testid(html, "triage-error") == 1
+        assert message in html
+        assert count_testid(html, "triage-error") == 1
         assert f'data-problem-id="{problem.pk}"' in html  # still on the board
         problem.refresh_from_db()
-        assert problem.triage_state == "new" and problem.inventory_entry is None
-        assert not TriageRecord.objects.exists() and InventoryEntry.objects.count() == 1
+        assert problem.triage_state == "new"
+        assert problem.inventory_entry is None
+        assert not TriageRecord.objects.exists()
+        assert InventoryEntry.objects.count() == 1
 
     def test_typed_values_are_kept_after_a_refusal(self, client, planner, plan):
         problem = ProblemFactory(plan=plan)
@@ -332,7 +344,8 @@ class TestBoardActions:
     def test_anonymous_post_goes_to_sign_in(self, client, plan):
         problem = ProblemFactory(plan=plan)
         response = self.post(client, plan, problem, action="out_of_scope", reason="دلیل")
-        assert response.status_code == 302 and "/signin/" in response["Location"]
+        assert response.status_code == 302
+        assert "/signin/" in response["Location"]
 
 
 @pytest.mark.django_db
@@ -356,7 +369,8 @@ class TestBulk:
         )
         assert response.status_code == 302
         entries = {Problem.objects.get(pk=p.pk).inventory_entry for p in problems}
-        assert len(entries) == 1 and entries.pop().title == "کمبود فضای سبز"
+        assert len(entries) == 1
+        assert entries.pop().title == "کمبود فضای سبز"
         page = client.get(board)
         assert "۳ مسئله در فهرست پذیرفته شد: ۰۰۱ «کمبود فضای سبز»" in notices(page)
         assert re.findall(r'data-problem-id="(\d+)"', html_of(page)) == [str(left.pk)]
@@ -399,7 +413,8 @@ class TestBulk:
         response = client.post(self.url(plan), payload)
         html = html_of(response)
         assert response.status_code == status
-        assert message in html and count_testid(html, "bulk-error") == 1
+        assert message in html
+        assert count_testid(html, "bulk-error") == 1
         assert set(Problem.objects.values_list("triage_state", flat=True)) == {"new"}
         assert not InventoryEntry.objects.exists()
         if payload["problems"] and str(payload["problems"][0]).isdigit():
@@ -456,7 +471,8 @@ class TestManage:
         breakdown = breakdown[: breakdown.index("</details>")]
         for term in TERMS:
             assert term.label in breakdown
-        assert "log2(1+x)" in breakdown and "خطی" in breakdown
+        assert "log2(1+x)" in breakdown
+        assert "خطی" in breakdown
         assert 'data-term="severity"><th scope="row">شدت (نظر برنامه‌ریز)</th><td>۴</td>' in (
             breakdown
         )
@@ -468,7 +484,8 @@ class TestManage:
         html = html_of(client.get(f"/planning/{plan.pk}/inventory/?ordering=code"))
         assert entry_ids_in_order(html) == [entry.pk, entry_with_evidence.pk]
         response = client.get(f"/planning/{plan.pk}/inventory/?ordering=random")
-        assert response.status_code == 400 and "ترتیب نامعتبر است." in html_of(response)
+        assert response.status_code == 400
+        assert "ترتیب نامعتبر است." in html_of(response)
 
     def test_edit_links_plan_items_and_the_item_page_lists_the_entry(
         self, client, planner, plan, entry, green, committee
@@ -479,7 +496,9 @@ class TestManage:
         )
         client.force_login(planner)
         page = html_of(client.get(f"/planning/{plan.pk}/inventory/"))
-        assert "هدف" in page and "راهبرد" in page and f'value="{strategy.pk}"' in page
+        assert "هدف" in page
+        assert "راهبرد" in page
+        assert f'value="{strategy.pk}"' in page
         response = client.post(
             f"/planning/{plan.pk}/inventory/{entry.pk}/?ordering=code",
             {
@@ -509,7 +528,8 @@ class TestManage:
         html = html_of(item_page)
         assert "مسائلی که این بند به آن پاسخ می‌دهد" in html
         assert count_testid(html, "addressed-entry") == 1
-        assert f'href="/inventory/{entry.pk}/"' in html and entry.title in html
+        assert f'href="/inventory/{entry.pk}/"' in html
+        assert entry.title in html
         # Unticking every item clears the links.
         client.post(f"/planning/{plan.pk}/inventory/{entry.pk}/", {"addressed_by_sent": "1"})
         assert not entry.addressed_by.exists()
@@ -532,7 +552,8 @@ class TestManage:
         response = client.post(f"/planning/{plan.pk}/inventory/{entry.pk}/", data)
         html = html_of(response)
         assert response.status_code == 400
-        assert message in html and count_testid(html, "edit-error") == 1
+        assert message in html
+        assert count_testid(html, "edit-error") == 1
         fresh = InventoryEntry.objects.get(pk=entry.pk)
         assert (fresh.severity, fresh.status, fresh.title) == (3, "identified", entry.title)
 
@@ -574,18 +595,20 @@ class TestPublicInventory:
         author = entry_with_evidence.problems.first().author
         response = client.get(f"/plans/{plan.pk}/inventory/")
         html = html_of(response)
-        assert response.status_code == 200 and RTL in html
-        assert count_testid(html, "chart") == 5 and html.count("<svg") == 5
+        assert response.status_code == 200
+        assert RTL in html
+        assert count_testid(html, "chart") == 5
+        assert html.count("<svg") == 5
         chart = html[html.index('data-testid="chart"') :]
         chart = chart[: chart.index("</svg>")]
-        assert PERSIAN_DIGIT.search(chart) and "حمل‌ونقل و ترافیک" in chart
+        assert PERSIAN_DIGIT.search(chart)
+        assert "حمل‌ونقل و ترافیک" in chart
         assert "<script" not in chart
         assert entry_ids_in_order(html) == [entry_with_evidence.pk, entry.pk]
         assert f'href="/inventory/{entry_with_evidence.pk}/"' in html
         assert evidence_value(html, "supporters-count") == "۳"
-        assert (
-            'data-testid="entries-total">۲<' in html and 'data-testid="problems-total">۲<' in html
-        )
+        assert 'data-testid="entries-total">۲<' in html
+        assert 'data-testid="problems-total">۲<' in html
         assert "4×severity + 6×log2(1+supporters)" in html
         for term in TERMS:
             assert term.label in html
@@ -598,11 +621,13 @@ class TestPublicInventory:
         hostile = AxisFactory(city=arak, title="<script>alert(1)</script>")
         services.inventory_entry_create(actor=planner, plan=plan, title="x", axis=hostile)
         html = html_of(client.get(f"/plans/{plan.pk}/inventory/"))
-        assert "<script>alert(1)" not in html and "&lt;script&gt;" in html
+        assert "<script>alert(1)" not in html
+        assert "&lt;script&gt;" in html
 
     def test_empty_and_unknown_plans(self, client, plan):
         html = html_of(client.get(f"/plans/{plan.pk}/inventory/"))
-        assert count_testid(html, "inventory-empty") == 1 and count_testid(html, "chart") == 0
+        assert count_testid(html, "inventory-empty") == 1
+        assert count_testid(html, "chart") == 0
         assert count_testid(html, "charts-empty") == 1
         assert client.get("/plans/999999/inventory/").status_code == 404
 
@@ -658,7 +683,8 @@ class TestEntryPage:
         response = client.get(f"/inventory/{entry_with_evidence.pk}/")
         html = html_of(response)
         assert response.status_code == 200
-        assert 'data-testid="entry-code">۰۰۱<' in html and entry_with_evidence.title in html
+        assert 'data-testid="entry-code">۰۰۱<' in html
+        assert entry_with_evidence.title in html
         assert count_testid(html, "evidence") == 1
         expected = {
             "supporters-count": "۳",
@@ -670,12 +696,16 @@ class TestEntryPage:
         for testid, value in expected.items():
             assert evidence_value(html, testid) == value, testid
         assert count_testid(html, "score-breakdown") == 1
-        assert count_testid(html, "linked-problem") == 2 and hidden.title not in html
-        assert "پذیرفته در فهرست مسائل" in html and "ادغام‌شده با مسئله‌ی مشابه" in html
+        assert count_testid(html, "linked-problem") == 2
+        assert hidden.title not in html
+        assert "پذیرفته در فهرست مسائل" in html
+        assert "ادغام‌شده با مسئله‌ی مشابه" in html
         for problem in entry_with_evidence.problems.filter(moderation_state="published"):
             assert f'href="/problems/{problem.pk}/"' in html
-        assert f'href="/plan-items/{item.pk}/"' in html and item.title in html
-        assert "کمیته‌ی امور فنی و مهندسی شهری" in html and "حمل‌ونقل و ترافیک" in html
+        assert f'href="/plan-items/{item.pk}/"' in html
+        assert item.title in html
+        assert "کمیته‌ی امور فنی و مهندسی شهری" in html
+        assert "حمل‌ونقل و ترافیک" in html
 
     def test_unknown_entry_is_404(self, client):
         assert client.get("/inventory/999999/").status_code == 404
@@ -750,7 +780,8 @@ def test_problem_page_shows_its_entry_items_and_the_reason_to_its_author(
     item = PlanItemFactory(plan=plan, title="تقاطع غیرهمسطح")
     entry.addressed_by.add(item)
     html = html_of(client.get(f"/problems/{problem.pk}/"))
-    assert f'href="/inventory/{entry.pk}/"' in html and "تقاطع غیرهمسطح" in html
+    assert f'href="/inventory/{entry.pk}/"' in html
+    assert "تقاطع غیرهمسطح" in html
     advert = ProblemFactory(plan=plan, author=citizen, title="آگهی فروش")
     services.triage_out_of_scope(actor=planner, problem_id=advert.pk, reason="آگهی است.")
     assert 'data-testid="triage-reason"' not in html_of(client.get(f"/problems/{advert.pk}/"))
@@ -799,6 +830,7 @@ class TestRetriageOnTheBoard:
             {"problems": [fresh.pk, gone.pk], "action": "merge", "entry": entry.pk},
         )
         html = html_of(response)
-        assert response.status_code == 409 and count_testid(html, "bulk-error") == 1
+        assert response.status_code == 409
+        assert count_testid(html, "bulk-error") == 1
         assert "برخی از مسائل انتخاب‌شده دیگر در صف بررسی این برنامه نیستند" in html
         assert Problem.objects.get(pk=fresh.pk).triage_state == "new"

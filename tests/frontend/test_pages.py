@@ -14,7 +14,8 @@ class TestHome:
         html = client.get("/").content.decode()
         assert '<html lang="fa" dir="rtl">' in html
         assert "مسائل شهرمان را با هم پیدا کنیم" in html
-        assert "حمل‌ونقل و ترافیک" in html and "کمیته‌ی امور فنی و مهندسی شهری" in html
+        assert "حمل‌ونقل و ترافیک" in html
+        assert "کمیته‌ی امور فنی و مهندسی شهری" in html
         assert 'name="viewport"' in html
 
     def test_home_query_count_does_not_grow_with_cities(
@@ -43,7 +44,8 @@ class TestSignInPage:
             "/signin/",
             {"step": "verify", "phone": "09120000001", "code": code, "next": "/profile/"},
         )
-        assert response.status_code == 302 and response["Location"] == "/profile/"
+        assert response.status_code == 302
+        assert response["Location"] == "/profile/"
         assert client.get("/profile/").context["user"] == citizen
 
     def test_bad_phone_is_a_4xx_with_persian_error(self, client):
@@ -56,7 +58,8 @@ class TestSignInPage:
         response = client.post("/signin/", {"step": "verify", "phone": citizen.phone, "code": "0"})
         assert response.status_code == 400
         html = response.content.decode()
-        assert "کد نادرست است" in html and 'name="code"' in html
+        assert "کد نادرست است" in html
+        assert 'name="code"' in html
         assert "_auth_user_id" not in client.session
 
     def test_open_redirect_is_ignored(self, client, moderator):
@@ -96,7 +99,8 @@ class TestSignedInPages:
     @pytest.mark.parametrize("path", ["/notifications/", "/profile/"])
     def test_need_sign_in(self, client, path):
         response = client.get(path)
-        assert response.status_code == 302 and response["Location"].startswith("/signin/")
+        assert response.status_code == 302
+        assert response["Location"].startswith("/signin/")
 
     def test_notifications_show_jalali_persian_dates_and_badge(self, client, citizen):
         from accounts.services import notification_send
@@ -112,7 +116,8 @@ class TestSignedInPages:
         client.force_login(citizen)
         client.post("/profile/", {"display_name": "نام تازه"})
         citizen.refresh_from_db()
-        assert citizen.display_name == "نام تازه" and not citizen.show_name_publicly
+        assert citizen.display_name == "نام تازه"
+        assert not citizen.show_name_publicly
 
 
 @pytest.mark.django_db
@@ -132,7 +137,8 @@ class TestOrganisationReview:
         pending = OrganisationFactory(city=arak, status="pending", name="انجمن تازه")
         client.force_login(city_admin)
         html = client.get("/organisations/review/").content.decode()
-        assert "انجمن تازه" in html and 'data-testid="nav-review"' in html
+        assert "انجمن تازه" in html
+        assert 'data-testid="nav-review"' in html
         response = client.post(
             "/organisations/review/", {"organisation": pending.pk, "status": "verified"}
         )
@@ -146,7 +152,8 @@ class TestOrganisationReview:
         assert client.get("/organisations/review/").status_code == 403
         # Not a city admin: refused before the input is read.
         response = client.post("/organisations/review/", {"organisation": "1", "status": "x"})
-        assert response.status_code == 403 and "مدیران شهر" in response.content.decode()
+        assert response.status_code == 403
+        assert "مدیران شهر" in response.content.decode()
         qom_admin = StaffRoleFactory(city=qom, role="city_admin").user
         client.force_login(qom_admin)
         for bad in ("abc", "²", "9789143892387112721133338624", ""):
@@ -172,7 +179,8 @@ class TestOrganisationReview:
         url = f"/api/v1/organisations/{pending.pk}/status/"
         assert as_user(city_admin).post(url, {"status": "gold"}).status_code == 400
         response = as_user(city_admin).post(url, {"status": "verified"})
-        assert response.status_code == 200 and response.json()["status"] == "verified"
+        assert response.status_code == 200
+        assert response.json()["status"] == "verified"
         qom_admin = StaffRoleFactory(city=qom, role="city_admin").user
         assert as_user(qom_admin).post(url, {"status": "suspended"}).status_code == 404
         own = OrganisationFactory(city=arak, status="pending")

@@ -119,17 +119,21 @@ class TestPagesRender:
         assert RTL in html
         assert html.index("اراک") < html.index("برنامه‌ی دوم اراک") < html.index("قم ۱۴۰۴")
         assert f'href="/plans/{plan.pk}/"' in html
-        assert "سال‌های ۱۴۰۴ تا ۱۴۰۸" in html and "نظرخواهی" in html
+        assert "سال‌های ۱۴۰۴ تا ۱۴۰۸" in html
+        assert "نظرخواهی" in html
 
     def test_plan_tree(self, client, plan, tree):
         response = client.get(f"/plans/{plan.pk}/")
         html = html_of(response)
-        assert response.status_code == 200 and RTL in html
-        assert "سال‌های ۱۴۰۴ تا ۱۴۰۸" in html and "مرحله:" in html
+        assert response.status_code == 200
+        assert RTL in html
+        assert "سال‌های ۱۴۰۴ تا ۱۴۰۸" in html
+        assert "مرحله:" in html
         tree_html = html[html.index('data-testid="plan-tree"') :]
         for kind in ("هدف", "راهبرد", "سیاست اجرایی"):
             assert kind in tree_html
-        assert "۱.۱.۱" in tree_html and "خط ویژه‌ی اتوبوس" in tree_html
+        assert "۱.۱.۱" in tree_html
+        assert "خط ویژه‌ی اتوبوس" in tree_html
         assert f'href="/plan-items/{tree["policy"].pk}/"' in tree_html
         # Only the open strategy is highlighted as open for comment.
         assert tree_html.count("is-open") == 1
@@ -151,83 +155,108 @@ class TestPagesRender:
         crumbs = html[
             html.index('class="breadcrumbs"') : html.index("</nav>", html.index("breadcrumbs"))
         ]
-        assert "برنامه‌ی دوم اراک" in crumbs and "هدف" in crumbs and "۱" in crumbs
-        assert "اولویت حمل‌ونقل عمومی" in html and "<p>شرح بند</p>" in html
-        assert "حمل‌ونقل و ترافیک" in html and "کمیته‌ی امور فنی و مهندسی شهری" in html
+        assert "برنامه‌ی دوم اراک" in crumbs
+        assert "هدف" in crumbs
+        assert "۱" in crumbs
+        assert "اولویت حمل‌ونقل عمومی" in html
+        assert "<p>شرح بند</p>" in html
+        assert "حمل‌ونقل و ترافیک" in html
+        assert "کمیته‌ی امور فنی و مهندسی شهری" in html
         assert "باز برای نظرخواهی" in html
         assert "۱۴۰۴/۰۱/۰۱" in html  # the window opens on 1404/01/01
         # Signed out: a sign-in link instead of the form.
-        assert count_testid(html, "comment-form") == 0 and "/signin/?next=" in html
+        assert count_testid(html, "comment-form") == 0
+        assert "/signin/?next=" in html
 
     def test_problems_list(self, client, problem):
         html = html_of(client.get("/problems/"))
         assert RTL in html
-        assert count_testid(html, "problem-list") == 1 and count_testid(html, "problem-row") == 1
+        assert count_testid(html, "problem-list") == 1
+        assert count_testid(html, "problem-row") == 1
         row = html[html.index('data-testid="problem-row"') :]
-        assert "ترافیک سنگین خیابان کاشانی" in row and f'href="/problems/{problem.pk}/"' in row
-        assert "حمل‌ونقل و ترافیک" in row and "منطقه‌ی ۱ (مرکز شهر و بازار)" in row
-        assert "زهرا موسوی" in row and JALALI.search(row)
-        assert "۰ نفر این مسئله را دارند" in row and "۰ نظر" in row
+        assert "ترافیک سنگین خیابان کاشانی" in row
+        assert f'href="/problems/{problem.pk}/"' in row
+        assert "حمل‌ونقل و ترافیک" in row
+        assert "منطقه‌ی ۱ (مرکز شهر و بازار)" in row
+        assert "زهرا موسوی" in row
+        assert JALALI.search(row)
+        assert "۰ نفر این مسئله را دارند" in row
+        assert "۰ نظر" in row
 
     def test_problem_page(self, client, problem, citizen):
         ProposalFactory(plan=problem.plan, problem=problem, title="اتوبوس تندرو")
         html = html_of(client.get(f"/problems/{problem.pk}/"))
-        assert RTL in html and "ترافیک سنگین خیابان کاشانی" in html
+        assert RTL in html
+        assert "ترافیک سنگین خیابان کاشانی" in html
         assert re.search(r'data-testid="supports-count">۰<', html)
         assert "بررسی‌نشده" in html  # triage state
-        assert "اتوبوس تندرو" in html and f"/proposals/new/?problem={problem.pk}" in html
+        assert "اتوبوس تندرو" in html
+        assert f"/proposals/new/?problem={problem.pk}" in html
         assert count_testid(html, "moderation-state") == 0  # published: no state label
         client.force_login(citizen)
         html = html_of(client.get(f"/problems/{problem.pk}/"))
-        assert count_testid(html, "support-button") == 1 and count_testid(html, "comment-form") == 1
+        assert count_testid(html, "support-button") == 1
+        assert count_testid(html, "comment-form") == 1
 
     def test_problem_new_form(self, client, citizen, plan, axis, district, qom):
         PlanFactory(city=qom, phase=Plan.Phase.ADOPTED, title="قم مصوب")
         client.force_login(citizen)
         html = html_of(client.get("/problems/new/"))
-        assert RTL in html and count_testid(html, "problem-title") == 1
+        assert RTL in html
+        assert count_testid(html, "problem-title") == 1
         assert re.search(rf'<option value="{plan.pk}" selected>', html)
-        assert "حمل‌ونقل و ترافیک" in html and "منطقه‌ی ۱ (مرکز شهر و بازار)" in html
+        assert "حمل‌ونقل و ترافیک" in html
+        assert "منطقه‌ی ۱ (مرکز شهر و بازار)" in html
         assert 'hx-get="/problems/similar/"' in html
 
     def test_proposal_page(self, client, problem):
         proposal = ProposalFactory(plan=problem.plan, problem=problem, title="اتوبوس تندرو")
         EndorsementFactory(proposal=proposal, organisation=OrganisationFactory(name="انجمن سبز"))
         html = html_of(client.get(f"/proposals/{proposal.pk}/"))
-        assert RTL in html and "اتوبوس تندرو" in html
-        assert count_testid(html, "endorsement") == 1 and "انجمن سبز" in html
+        assert RTL in html
+        assert "اتوبوس تندرو" in html
+        assert count_testid(html, "endorsement") == 1
+        assert "انجمن سبز" in html
         assert "این پیشنهاد را برای محله‌های جنوبی لازم می‌دانیم." in html
-        assert f'href="/problems/{problem.pk}/"' in html and JALALI.search(html)
+        assert f'href="/problems/{problem.pk}/"' in html
+        assert JALALI.search(html)
 
     def test_proposal_new_form(self, client, citizen, problem):
         client.force_login(citizen)
         html = html_of(client.get(f"/proposals/new/?problem={problem.pk}"))
-        assert RTL in html and "ترافیک سنگین خیابان کاشانی" in html
+        assert RTL in html
+        assert "ترافیک سنگین خیابان کاشانی" in html
         assert f'name="problem" value="{problem.pk}"' in html
         assert "از طرف سازمان" not in html  # no verified organisation
 
     def test_organisations(self, client, organisation, arak):
         OrganisationFactory(city=arak, name="سمن در انتظار", status=Organisation.Status.PENDING)
         html = html_of(client.get("/organisations/"))
-        assert RTL in html and organisation.name in html and "تأییدشده" in html
+        assert RTL in html
+        assert organisation.name in html
+        assert "تأییدشده" in html
         assert "سمن در انتظار" not in html
 
     def test_organisation_new_form(self, client, citizen, arak):
         client.force_login(citizen)
         html = html_of(client.get("/organisations/new/"))
-        assert RTL in html and "شماره ثبت" in html and "اراک" in html
+        assert RTL in html
+        assert "شماره ثبت" in html
+        assert "اراک" in html
 
     def test_my_posts(self, client, citizen, plan):
         client.force_login(citizen)
         html = html_of(client.get("/me/posts/"))
-        assert RTL in html and "نوشته‌های من" in html
+        assert RTL in html
+        assert "نوشته‌های من" in html
 
     @pytest.mark.parametrize(
         "path", ["/problems/new/", "/proposals/new/", "/organisations/new/", "/me/posts/"]
     )
     def test_need_sign_in(self, client, db, path):
         response = client.get(path)
-        assert response.status_code == 302 and response["Location"].startswith("/signin/")
+        assert response.status_code == 302
+        assert response["Location"].startswith("/signin/")
 
     def test_nav_links(self, client, citizen):
         html = html_of(client.get("/"))
@@ -253,7 +282,8 @@ class TestProblemFilters:
         html = html_of(response)
         assert response.status_code == 200
         assert "مسئله‌ی فروردین" in html
-        assert "مسئله‌ی اسفند" not in html and "مسئله‌ی تیر" not in html
+        assert "مسئله‌ی اسفند" not in html
+        assert "مسئله‌ی تیر" not in html
         assert 'value="۱۴۰۴/۰۱/۰۵"' in html  # the typed value is kept
 
     def test_bad_date_is_400_with_persian_error(self, client, plan):
@@ -261,12 +291,14 @@ class TestProblemFilters:
         response = client.get("/problems/", {"created_after": "۱۴۰۴/۱۳/۴۰"})
         html = html_of(response)
         assert response.status_code == 400
-        assert "تاریخ نامعتبر است" in html and 'aria-invalid="true"' in html
+        assert "تاریخ نامعتبر است" in html
+        assert 'aria-invalid="true"' in html
         assert count_testid(html, "problem-row") == 0
 
     def test_unknown_axis_is_400(self, client, db):
         response = client.get("/problems/", {"axis": "99999"})
-        assert response.status_code == 400 and "محوری با این شناسه نیست" in html_of(response)
+        assert response.status_code == 400
+        assert "محوری با این شناسه نیست" in html_of(response)
 
     def test_plan_axis_district_search_and_ordering(self, client, plan, axis, district, qom):
         other_plan = PlanFactory(city=qom)
@@ -277,16 +309,20 @@ class TestProblemFilters:
         ProblemFactory(plan=other_plan, axis=qom_axis, title="مسئله‌ی قم")
 
         html = html_of(client.get("/problems/", {"plan": plan.pk}))
-        assert count_testid(html, "problem-row") == 2 and "مسئله‌ی قم" not in html
+        assert count_testid(html, "problem-row") == 2
+        assert "مسئله‌ی قم" not in html
         # With a plan chosen, the axis select offers only that city's axes.
-        assert "حمل‌ونقل و ترافیک" in html and "گردشگری زیارتی" not in html
+        assert "حمل‌ونقل و ترافیک" in html
+        assert "گردشگری زیارتی" not in html
 
         html = html_of(client.get("/problems/", {"district": district.pk}))
-        assert count_testid(html, "problem-row") == 1 and "پیاده‌رو خراب کاشانی" in html
+        assert count_testid(html, "problem-row") == 1
+        assert "پیاده‌رو خراب کاشانی" in html
 
         # Search on normalised text: Arabic ك/ي find Persian ک/ی.
         html = html_of(client.get("/problems/", {"q": "كاشاني"}))
-        assert count_testid(html, "problem-row") == 1 and "پیاده‌رو خراب کاشانی" in html
+        assert count_testid(html, "problem-row") == 1
+        assert "پیاده‌رو خراب کاشانی" in html
 
         html = html_of(client.get("/problems/", {"plan": plan.pk, "ordering": "most_supported"}))
         assert html.index("ترافیک میدان") < html.index("پیاده‌رو خراب کاشانی")
@@ -295,17 +331,20 @@ class TestProblemFilters:
         ProblemFactory.create_batch(21, plan=plan)
         html = html_of(client.get("/problems/", {"plan": plan.pk}))
         assert count_testid(html, "problem-row") == 20
-        assert "۲۱ مسئله" in html and "صفحه‌ی ۱ از ۲" in html
+        assert "۲۱ مسئله" in html
+        assert "صفحه‌ی ۱ از ۲" in html
         assert f'href="?plan={plan.pk}&amp;page=2"' in html
         html = html_of(client.get("/problems/", {"plan": plan.pk, "page": "2"}))
-        assert count_testid(html, "problem-row") == 1 and "صفحه‌ی ۲ از ۲" in html
+        assert count_testid(html, "problem-row") == 1
+        assert "صفحه‌ی ۲ از ۲" in html
 
     def test_own_pending_problem_is_listed_with_its_state(self, client, citizen, plan):
         ProblemFactory(plan=plan, author=citizen, moderation_state="pending", title="مال من")
         assert "مال من" not in html_of(client.get("/problems/"))
         client.force_login(citizen)
         html = html_of(client.get("/problems/"))
-        assert "مال من" in html and "در انتظار بررسی" in html
+        assert "مال من" in html
+        assert "در انتظار بررسی" in html
 
     @pytest.mark.parametrize("signed_in", [False, True])
     def test_query_count_does_not_grow_with_rows(self, client, plan, axis, district, signed_in):
@@ -339,11 +378,10 @@ class TestSimilarAndSupport:
         )
         html = html_of(response)
         assert response.status_code == 200
-        assert (
-            count_testid(html, "similar-suggestions") == 1
-            and count_testid(html, "similar-item") == 1
-        )
-        assert "ترافیک سنگین خیابان کاشانی" in html and f"/problems/{problem.pk}/" in html
+        assert count_testid(html, "similar-suggestions") == 1
+        assert count_testid(html, "similar-item") == 1
+        assert "ترافیک سنگین خیابان کاشانی" in html
+        assert f"/problems/{problem.pk}/" in html
         assert count_testid(html, "support-similar") == 1
         assert f'formaction="/problems/{problem.pk}/support/"' in html
 
@@ -358,9 +396,8 @@ class TestSimilarAndSupport:
             {"plan": problem.plan_id},
         ):
             response = client.get("/problems/similar/", params)
-            assert (
-                response.status_code == 200 and count_testid(html_of(response), "similar-item") == 0
-            )
+            assert response.status_code == 200
+            assert count_testid(html_of(response), "similar-item") == 0
 
     def test_support_toggle_is_idempotent_and_updates_the_count(self, client, citizen, problem):
         client.force_login(citizen)
@@ -370,7 +407,8 @@ class TestSimilarAndSupport:
             assert response.status_code == 200
             html = html_of(response)
             assert re.search(r'data-testid="supports-count">۱<', html)
-            assert 'aria-pressed="true"' in html and 'value="unsupport"' in html
+            assert 'aria-pressed="true"' in html
+            assert 'value="unsupport"' in html
         assert Support.objects.filter(problem=problem).count() == 1
         problem.refresh_from_db()
         assert problem.supports_count == 1
@@ -384,7 +422,8 @@ class TestSimilarAndSupport:
         """The «من هم این مسئله را دارم» button under similar problems is a plain POST."""
         client.force_login(citizen)
         response = client.post(f"/problems/{problem.pk}/support/", {"action": "support"})
-        assert response.status_code == 302 and response["Location"] == f"/problems/{problem.pk}/"
+        assert response.status_code == 302
+        assert response["Location"] == f"/problems/{problem.pk}/"
         html = html_of(client.get(response["Location"]))
         assert re.search(r'data-testid="supports-count">۱<', html)
         assert "پشتیبانی شما ثبت شد" in html
@@ -420,9 +459,12 @@ class TestSubmitting:
                 "district": district.pk,
             },
         )
-        assert response.status_code == 302 and response["Location"] == "/me/posts/"
+        assert response.status_code == 302
+        assert response["Location"] == "/me/posts/"
         created = Problem.objects.get(title="نبود پیاده‌روی ایمن")
-        assert created.author == citizen and created.axis == axis and created.district == district
+        assert created.author == citizen
+        assert created.axis == axis
+        assert created.district == district
         html = html_of(client.get("/me/posts/"))
         assert "پس از بررسی ناظران منتشر می‌شود" in html
         assert re.search(r'data-testid="post-state">در انتظار بررسی<', html)
@@ -437,11 +479,12 @@ class TestSubmitting:
         html = html_of(response)
         assert response.status_code == 400
         assert "این محور از شهر این برنامه نیست." in html
-        assert 'value="عنوان نوشته‌شده"' in html and ">شرح</textarea>" in html
+        assert 'value="عنوان نوشته‌شده"' in html
+        assert ">شرح</textarea>" in html
         assert Problem.objects.count() == 0
 
     @pytest.mark.parametrize(
-        "data, message",
+        ("data", "message"),
         [
             ({"title": "", "body": "شرح"}, "عنوان را بنویسید."),
             ({"title": "عنوان", "body": ""}, "متن را بنویسید."),
@@ -453,7 +496,8 @@ class TestSubmitting:
     def test_problem_submit_refusals(self, client, citizen, plan, data, message):
         client.force_login(citizen)
         response = client.post("/problems/new/", {"plan": plan.pk, **data})
-        assert response.status_code == 400 and message in html_of(response)
+        assert response.status_code == 400
+        assert message in html_of(response)
         assert Problem.objects.count() == 0
 
     def test_proposal_submit_on_behalf_of_verified_organisation(
@@ -462,7 +506,8 @@ class TestSubmitting:
         member = MembershipFactory(organisation=organisation).user
         client.force_login(member)
         html = html_of(client.get(f"/proposals/new/?problem={problem.pk}"))
-        assert "از طرف سازمان" in html and organisation.name in html
+        assert "از طرف سازمان" in html
+        assert organisation.name in html
         response = client.post(
             "/proposals/new/",
             {
@@ -473,10 +518,13 @@ class TestSubmitting:
             },
         )
         proposal = problem.proposals.get()
-        assert response.status_code == 302 and response["Location"] == f"/proposals/{proposal.pk}/"
-        assert proposal.organisation == organisation and proposal.plan == problem.plan
+        assert response.status_code == 302
+        assert response["Location"] == f"/proposals/{proposal.pk}/"
+        assert proposal.organisation == organisation
+        assert proposal.plan == problem.plan
         html = html_of(client.get(response["Location"]))
-        assert "در انتظار بررسی" in html and "پس از بررسی ناظران منتشر می‌شود" in html
+        assert "در انتظار بررسی" in html
+        assert "پس از بررسی ناظران منتشر می‌شود" in html
 
     def test_proposal_for_unpublished_problem_is_refused(self, client, citizen, plan):
         pending = ProblemFactory(plan=plan, author=citizen, moderation_state="pending")
@@ -484,7 +532,8 @@ class TestSubmitting:
         response = client.post(
             "/proposals/new/", {"problem": pending.pk, "title": "عنوان", "body": "شرح"}
         )
-        assert response.status_code == 409 and "منتشرشده" in html_of(response)
+        assert response.status_code == 409
+        assert "منتشرشده" in html_of(response)
 
     def test_organisation_register_awaits_verification(self, client, citizen, arak):
         client.force_login(citizen)
@@ -492,17 +541,20 @@ class TestSubmitting:
             "/organisations/new/",
             {"name": "انجمن پیاده‌روی", "registration_number": "۱۴۰۲-۷۷", "city": arak.pk},
         )
-        assert response.status_code == 302 and response["Location"] == "/organisations/"
+        assert response.status_code == 302
+        assert response["Location"] == "/organisations/"
         created = Organisation.objects.get(name="انجمن پیاده‌روی")
         assert created.status == Organisation.Status.PENDING
         assert created.registration_number == "1402-77"
         html = html_of(client.get("/organisations/"))
-        assert "در انتظار تأیید" in html and "پس از تأیید مدیر شهر" in html
+        assert "در انتظار تأیید" in html
+        assert "پس از تأیید مدیر شهر" in html
 
     def test_organisation_register_refusals(self, client, citizen, arak, organisation):
         client.force_login(citizen)
         response = client.post("/organisations/new/", {"name": "بی‌شهر", "registration_number": "1"})
-        assert response.status_code == 400 and "شهر را انتخاب کنید." in html_of(response)
+        assert response.status_code == 400
+        assert "شهر را انتخاب کنید." in html_of(response)
         response = client.post(
             "/organisations/new/",
             {
@@ -511,7 +563,8 @@ class TestSubmitting:
                 "city": arak.pk,
             },
         )
-        assert response.status_code == 409 and "پیش‌تر ثبت شده" in html_of(response)
+        assert response.status_code == 409
+        assert "پیش‌تر ثبت شده" in html_of(response)
         assert 'value="تکراری"' in html_of(response)
 
 
@@ -524,7 +577,8 @@ class TestComments:
         item = tree["strategy"]
         client.force_login(citizen)
         html = html_of(client.get(f"/plan-items/{item.pk}/"))
-        assert count_testid(html, "comment-form") == 1 and 'name="stance"' in html
+        assert count_testid(html, "comment-form") == 1
+        assert 'name="stance"' in html
         response = client.post(
             f"/plan-items/{item.pk}/comments/", {"body": "موافقم", "stance": "for"}
         )
@@ -532,7 +586,9 @@ class TestComments:
         assert response["Location"] == f"/plan-items/{item.pk}/#comments"
         html = html_of(client.get(response["Location"]))
         assert "نظر شما ثبت شد و پس از بررسی منتشر می‌شود" in html
-        assert "موافقم" in html and "در انتظار بررسی" in html and "موافق" in html
+        assert "موافقم" in html
+        assert "در انتظار بررسی" in html
+        assert "موافق" in html
         # Others do not see it yet.
         client.force_login(UserFactory())
         assert "موافقم" not in html_of(client.get(f"/plan-items/{item.pk}/"))
@@ -546,25 +602,25 @@ class TestComments:
         )
         html = html_of(response)
         assert response.status_code == 200
-        assert html.startswith('<section id="comments"') and "<html" not in html
-        assert "در ساعت هفت صبح بدتر است" in html and "پس از بررسی منتشر می‌شود" in html
+        assert html.startswith('<section id="comments"')
+        assert "<html" not in html
+        assert "در ساعت هفت صبح بدتر است" in html
+        assert "پس از بررسی منتشر می‌شود" in html
 
     def test_comment_on_closed_item_is_refused_and_stores_nothing(self, client, citizen, tree):
         item = tree["policy"]
         client.force_login(citizen)
         html = html_of(client.get(f"/plan-items/{item.pk}/"))
-        assert (
-            count_testid(html, "comment-form") == 0 and count_testid(html, "comments-closed") == 1
-        )
+        assert count_testid(html, "comment-form") == 0
+        assert count_testid(html, "comments-closed") == 1
         response = client.post(f"/plan-items/{item.pk}/comments/", {"body": "دیر رسیدم"})
         assert response.status_code == 409
         assert "نظرخواهی برای این بند باز نیست." in html_of(response)
         response = client.post(
             f"/plan-items/{item.pk}/comments/", {"body": "دیر رسیدم"}, HTTP_HX_REQUEST="true"
         )
-        assert response.status_code == 409 and "نظرخواهی برای این بند باز نیست." in html_of(
-            response
-        )
+        assert response.status_code == 409
+        assert "نظرخواهی برای این بند باز نیست." in html_of(response)
         assert Comment.objects.count() == 0
 
     def test_expired_window_is_closed(self, client, citizen, tree):
@@ -574,7 +630,8 @@ class TestComments:
         )
         client.force_login(citizen)
         response = client.post(f"/plan-items/{item.pk}/comments/", {"body": "دیر"})
-        assert response.status_code == 409 and Comment.objects.count() == 0
+        assert response.status_code == 409
+        assert Comment.objects.count() == 0
 
     def test_expert_comment_has_the_badge(self, client, tree):
         item = tree["strategy"]
@@ -583,7 +640,8 @@ class TestComments:
         )
         CommentFactory(problem=None, plan_item=item, body="<p>ب</p>")
         html = html_of(client.get(f"/plan-items/{item.pk}/"))
-        assert count_testid(html, "comment") == 2 and count_testid(html, "expert-badge") == 1
+        assert count_testid(html, "comment") == 2
+        assert count_testid(html, "expert-badge") == 1
         assert "کارشناس" in html
 
     def test_hostile_html_is_rendered_sanitised(self, client, citizen, problem):
@@ -598,11 +656,15 @@ class TestComments:
         )
         html = html_of(client.get(f"/problems/{problem.pk}/"))
         thread = html[html.index('id="comments"') :]
-        assert "<b>مهم</b>" in thread and "پیوند" in thread
-        assert "<script>alert" not in html and "onerror" not in html
-        assert "javascript:" not in html and "<img" not in thread
+        assert "<b>مهم</b>" in thread
+        assert "پیوند" in thread
+        assert "<script>alert" not in html
+        assert "onerror" not in html
+        assert "javascript:" not in html
+        assert "<img" not in thread
         html = html_of(client.get("/me/posts/"))
-        assert "<script>alert" not in html and "onerror" not in html
+        assert "<script>alert" not in html
+        assert "onerror" not in html
 
     def test_replies_are_indented_under_their_comment(self, client, citizen, problem):
         top = CommentFactory(problem=problem, body="<p>نظر اول</p>")
@@ -614,7 +676,8 @@ class TestComments:
         reply = Comment.objects.get(parent=top)
         html = html_of(client.get(f"/problems/{problem.pk}/"))
         replies = html[html.index('class="replies"') :]
-        assert f'id="comment-{reply.pk}"' in replies and "پاسخ من" in replies
+        assert f'id="comment-{reply.pk}"' in replies
+        assert "پاسخ من" in replies
 
     def test_unknown_parent_is_404_like_a_hidden_one(self, client, citizen, problem):
         """An unknown parent answers like a hidden one (404), so an id never confirms that a
@@ -623,20 +686,25 @@ class TestComments:
         response = client.post(
             f"/problems/{problem.pk}/comments/", {"body": "پاسخ", "parent": "999"}
         )
-        assert response.status_code == 404 and Comment.objects.count() == 0
+        assert response.status_code == 404
+        assert Comment.objects.count() == 0
         response = client.post(
             f"/problems/{problem.pk}/comments/", {"body": "پاسخ", "parent": "abc"}
         )
-        assert response.status_code == 400 and Comment.objects.count() == 0
+        assert response.status_code == 400
+        assert Comment.objects.count() == 0
 
     def test_no_comments_on_an_unpublished_problem(self, client, citizen, plan):
         pending = ProblemFactory(plan=plan, author=citizen, moderation_state="pending")
         client.force_login(citizen)
         html = html_of(client.get(f"/problems/{pending.pk}/"))
-        assert count_testid(html, "moderation-state") == 1 and "در انتظار بررسی" in html
-        assert count_testid(html, "comment-form") == 0 and count_testid(html, "support-button") == 0
+        assert count_testid(html, "moderation-state") == 1
+        assert "در انتظار بررسی" in html
+        assert count_testid(html, "comment-form") == 0
+        assert count_testid(html, "support-button") == 0
         response = client.post(f"/problems/{pending.pk}/comments/", {"body": "من"})
-        assert response.status_code == 409 and Comment.objects.count() == 0
+        assert response.status_code == 409
+        assert Comment.objects.count() == 0
 
     def test_others_cannot_see_a_pending_problem(self, client, citizen, plan):
         pending = ProblemFactory(plan=plan, moderation_state="pending")
@@ -659,7 +727,9 @@ class TestMyPosts:
         ProblemFactory(plan=plan, title="مسئله‌ی دیگران")
         client.force_login(citizen)
         html = html_of(client.get("/me/posts/"))
-        assert "مسئله‌ی من" in html and "پیشنهاد من" in html and "مسئله‌ی دیگران" not in html
+        assert "مسئله‌ی من" in html
+        assert "پیشنهاد من" in html
+        assert "مسئله‌ی دیگران" not in html
         states = re.findall(r'data-testid="post-state">([^<]+)<', html)
         assert states == ["در انتظار بررسی", "ردشده", "منتشرشده"]
         assert JALALI.search(html)
@@ -686,7 +756,8 @@ class TestEndorsements:
         assert count_testid(html_of(client.get(url)), "endorse-form") == 0
         client.force_login(MembershipFactory(organisation=organisation).user)
         html = html_of(client.get(url))
-        assert count_testid(html, "endorse-form") == 1 and organisation.name in html
+        assert count_testid(html, "endorse-form") == 1
+        assert organisation.name in html
 
     def test_endorse_and_withdraw(self, client, proposal, organisation):
         client.force_login(MembershipFactory(organisation=organisation).user)
@@ -696,36 +767,41 @@ class TestEndorsements:
         )
         assert response.status_code == 302
         html = html_of(client.get(f"/proposals/{proposal.pk}/"))
-        assert count_testid(html, "endorsement") == 1 and "ما پشتیبان این پیشنهادیم." in html
+        assert count_testid(html, "endorsement") == 1
+        assert "ما پشتیبان این پیشنهادیم." in html
         assert re.search(r'data-testid="endorsements-count">۱<', html)
         # Already endorsed: no second form, a withdraw button instead.
-        assert (
-            count_testid(html, "endorse-form") == 0 and count_testid(html, "unendorse-button") == 1
-        )
+        assert count_testid(html, "endorse-form") == 0
+        assert count_testid(html, "unendorse-button") == 1
         response = client.post(
             f"/proposals/{proposal.pk}/endorse/",
             {"organisation": organisation.pk, "statement": "دوباره"},
         )
-        assert response.status_code == 409 and "پیش‌تر" in html_of(response)
+        assert response.status_code == 409
+        assert "پیش‌تر" in html_of(response)
         client.post(f"/proposals/{proposal.pk}/unendorse/", {"organisation": organisation.pk})
         html = html_of(client.get(f"/proposals/{proposal.pk}/"))
-        assert count_testid(html, "endorsement") == 0 and count_testid(html, "endorse-form") == 1
+        assert count_testid(html, "endorsement") == 0
+        assert count_testid(html, "endorse-form") == 1
 
     def test_endorse_refusals(self, client, proposal, organisation, arak):
         client.force_login(MembershipFactory(organisation=organisation).user)
         response = client.post(
             f"/proposals/{proposal.pk}/endorse/", {"organisation": organisation.pk, "statement": ""}
         )
-        assert response.status_code == 400 and "بیانیه‌ی حمایت را بنویسید." in html_of(response)
+        assert response.status_code == 400
+        assert "بیانیه‌ی حمایت را بنویسید." in html_of(response)
         stranger = OrganisationFactory(city=arak)
         response = client.post(
             f"/proposals/{proposal.pk}/endorse/", {"organisation": stranger.pk, "statement": "x"}
         )
-        assert response.status_code == 403 and "شما عضو این سازمان نیستید." in html_of(response)
+        assert response.status_code == 403
+        assert "شما عضو این سازمان نیستید." in html_of(response)
         response = client.post(
             f"/proposals/{proposal.pk}/endorse/", {"organisation": "999", "statement": "x"}
         )
-        assert response.status_code == 400 and "سازمانی با این شناسه نیست." in html_of(response)
+        assert response.status_code == 400
+        assert "سازمانی با این شناسه نیست." in html_of(response)
         assert Endorsement.objects.count() == 0
 
     def test_select_when_member_of_several(self, client, proposal, organisation, arak):

@@ -148,7 +148,8 @@ class TestEvidence:
         response = as_user(planner).post(
             URL, {"plan": plan.pk, "title": "کمبود فضای سبز", "axis": axis.pk, "severity": 2}
         )
-        assert response.status_code == 201 and response.json()["code"] == "001"
+        assert response.status_code == 201
+        assert response.json()["code"] == "001"
         assert as_user(UserFactory()).post(URL, {"plan": plan.pk, "title": "x"}).status_code == 403
 
 
@@ -233,7 +234,8 @@ class TestListsAndExports:
 class TestAggregatesAndCommittee:
     def test_stats(self, api_client, plan, entry_with_evidence, axis):
         stats = api_client.get(f"{URL}stats/", {"plan": plan.pk}).json()
-        assert stats["entries_total"] == 1 and stats["problems_total"] == 2
+        assert stats["entries_total"] == 1
+        assert stats["problems_total"] == 2
         assert stats["entries_per_axis"] == [{"id": axis.pk, "label": axis.title, "count": 1}]
         assert sum(r["count"] for r in stats["problems_per_district"]) == 2
         assert stats["entries_per_month"][0]["month"].startswith("14")
@@ -245,7 +247,8 @@ class TestAggregatesAndCommittee:
         member = UserFactory()
         committee.members.add(member)
         rows = as_user(member).get(url).json()
-        assert rows[0]["id"] == entry_with_evidence.pk and rows[0]["supporters_count"] == 3
+        assert rows[0]["id"] == entry_with_evidence.pk
+        assert rows[0]["supporters_count"] == 3
         assert as_user(planner).get(url).status_code == 200
         assert as_user(qom_planner).get(url).status_code == 403
         assert as_user(UserFactory()).get(url).status_code == 403

@@ -25,7 +25,8 @@ class TestTriageServices:
         )
         problem.refresh_from_db()
         entry = problem.inventory_entry
-        assert problem.triage_state == "accepted" and problem.axis == axis
+        assert problem.triage_state == "accepted"
+        assert problem.axis == axis
         assert (entry.code, entry.severity, entry.committee) == ("001", 4, committee)
         record = TriageRecord.objects.get(problem=problem)
         assert (record.actor, record.action, record.previous_state) == (planner, "accept", "new")
@@ -205,7 +206,8 @@ class TestTriageApi:
             {"problems": [p.pk for p in problems], "action": "out_of_scope", "reason": "خارج"},
             format="json",
         )
-        assert response.status_code == 200 and len(response.json()) == 4
+        assert response.status_code == 200
+        assert len(response.json()) == 4
         assert (
             as_user(planner)
             .post(f"{URL}bulk/", {"problems": [], "action": "merge"}, format="json")
@@ -217,7 +219,8 @@ class TestTriageApi:
         problem = ProblemFactory(plan=plan)
         services.triage_out_of_scope(actor=planner, problem_id=problem.pk, reason="آگهی")
         mine = as_user(problem.author).get(f"/api/v1/problems/{problem.pk}/").json()
-        assert mine["triage_reason"] == "آگهی" and mine["triage_state"] == "out_of_scope"
+        assert mine["triage_reason"] == "آگهی"
+        assert mine["triage_state"] == "out_of_scope"
         theirs = as_user(UserFactory()).get(f"/api/v1/problems/{problem.pk}/").json()
         assert theirs["triage_reason"] is None
 

@@ -25,13 +25,17 @@ def test_claim_and_release(submit_problem, moderator):
     entry = entry_of(problem)
     services.queue_claim(moderator=moderator, entry_id=entry.pk)
     claim = logged("moderation.claim")
-    assert claim.actor == moderator and claim.city_id == problem.plan.city_id
+    assert claim.actor == moderator
+    assert claim.city_id == problem.plan.city_id
     assert (claim.object_type, claim.object_id) == ("queueentry", entry.pk)
-    assert claim.before["claimed_by"] is None and claim.after["claimed_by"] == moderator.pk
+    assert claim.before["claimed_by"] is None
+    assert claim.after["claimed_by"] == moderator.pk
     services.queue_release(moderator=moderator, entry_id=entry.pk)
     release = logged("moderation.release")
-    assert release.actor == moderator and release.city_id == problem.plan.city_id
-    assert release.before["claimed_by"] == moderator.pk and release.after["claimed_by"] is None
+    assert release.actor == moderator
+    assert release.city_id == problem.plan.city_id
+    assert release.before["claimed_by"] == moderator.pk
+    assert release.after["claimed_by"] is None
 
 
 def test_decision_and_its_state_move(submit_problem, moderator):
@@ -43,13 +47,16 @@ def test_decision_and_its_state_move(submit_problem, moderator):
         rule_codes=["insult"],
     )
     decide = logged("moderation.decide")
-    assert decide.actor == moderator and decide.city_id == problem.plan.city_id
+    assert decide.actor == moderator
+    assert decide.city_id == problem.plan.city_id
     assert (decide.object_type, decide.object_id) == ("decision", decision.pk)
     assert decide.before == {"state": "pending"}
-    assert decide.after["state"] == "rejected" and decide.after["outcome"] == "reject"
+    assert decide.after["state"] == "rejected"
+    assert decide.after["outcome"] == "reject"
     assert decide.after["rules"] == ["insult@1"]
     move = logged("content.state")
-    assert move.actor == moderator and (move.object_type, move.object_id) == ("problem", problem.pk)
+    assert move.actor == moderator
+    assert (move.object_type, move.object_id) == ("problem", problem.pk)
     assert move.before == {"state": "pending"}
     assert move.after == {"state": "rejected", "move": "reject"}
     assert move.city_id == problem.plan.city_id
@@ -70,15 +77,20 @@ def test_report_and_hiding_by_reports(plan, settings):
     reporter = UserFactory()
     report = services.report_submit(reporter=reporter, content=problem, rule_code="insult")
     entry = logged("moderation.report")
-    assert entry.actor == reporter and entry.city_id == plan.city_id
+    assert entry.actor == reporter
+    assert entry.city_id == plan.city_id
     assert (entry.object_type, entry.object_id) == ("report", report.pk)
-    assert entry.after["rule"] == "insult@1" and entry.after["object_id"] == problem.pk
+    assert entry.after["rule"] == "insult@1"
+    assert entry.after["object_id"] == problem.pk
     hidden = logged("moderation.hide_by_reports")
-    assert hidden.actor is None and hidden.city_id == plan.city_id  # the system's move
+    assert hidden.actor is None
+    assert hidden.city_id == plan.city_id
     assert (hidden.object_type, hidden.object_id) == ("problem", problem.pk)
-    assert hidden.before == {"state": "published"} and hidden.after["state"] == "hidden"
+    assert hidden.before == {"state": "published"}
+    assert hidden.after["state"] == "hidden"
     move = logged("content.state")
-    assert move.actor is None and move.after == {"state": "hidden", "move": "hide_by_reports"}
+    assert move.actor is None
+    assert move.after == {"state": "hidden", "move": "hide_by_reports"}
 
 
 def test_appeal(submit_problem, moderator):
@@ -92,12 +104,14 @@ def test_appeal(submit_problem, moderator):
     )
     appeal = services.appeal_submit(author=author, decision=decision, message="توهینی نبود.")
     entry = logged("moderation.appeal")
-    assert entry.actor == author and entry.city_id == problem.plan.city_id
+    assert entry.actor == author
+    assert entry.city_id == problem.plan.city_id
     assert (entry.object_type, entry.object_id) == ("appeal", appeal.pk)
     assert entry.before == {"state": "rejected"}
     assert entry.after == {"state": "pending", "decision": decision.pk}
     move = Activity.objects.filter(action="content.state").latest("pk")
-    assert move.actor == author and move.after == {"state": "pending", "move": "appeal"}
+    assert move.actor == author
+    assert move.after == {"state": "pending", "move": "appeal"}
 
 
 def test_restore(plan, moderator, settings):
@@ -107,5 +121,6 @@ def test_restore(plan, moderator, settings):
     entry = QueueEntry.objects.get(problem=problem, reason="reported")
     services.decision_apply(moderator=moderator, entry_id=entry.pk, outcome="restore")
     move = Activity.objects.filter(action="content.state").latest("pk")
-    assert move.actor == moderator and move.before == {"state": "hidden"}
+    assert move.actor == moderator
+    assert move.before == {"state": "hidden"}
     assert move.after == {"state": "published", "move": "restore"}

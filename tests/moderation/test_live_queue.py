@@ -45,15 +45,18 @@ class TestModerationSocket:
 
     async def test_refusals(self):
         _, connected, code = await self.connect(None)
-        assert not connected and code == 4401
+        assert not connected
+        assert code == 4401
         citizen = await database_sync_to_async(UserFactory)()
         token = await database_sync_to_async(api_token_for)(user=citizen)
         _, connected, code = await self.connect(token)
-        assert not connected and code == 4403
+        assert not connected
+        assert code == 4403
         _, qom_token = await staff("qom")
         await database_sync_to_async(PlanFactory)(city__slug="arak")
         _, connected, code = await self.connect(qom_token, "arak")
-        assert not connected and code == 4403
+        assert not connected
+        assert code == 4403
         _, connected, code = await self.connect(qom_token, "nowhere")
         assert not connected
 
@@ -83,7 +86,8 @@ class TestModerationSocket:
             moderator=moderator, entry_id=entry_id, outcome="approve"
         )
         decided = await communicator.receive_json_from(timeout=3)
-        assert decided["type"] == "queue.decided" and decided["entry_ids"] == [entry_id]
+        assert decided["type"] == "queue.decided"
+        assert decided["entry_ids"] == [entry_id]
         await communicator.disconnect()
 
 
@@ -187,7 +191,8 @@ def test_events_cross_worker_processes_through_redis(two_workers, default_rules)
             {"plan": plan.pk, "title": "زباله در کوچه", "body": "هر روز"},
         )
         event = json.loads(queue_socket.recv(timeout=5))
-        assert event["type"] == "queue.created" and event["entry"]["object_id"] == problem["id"]
+        assert event["type"] == "queue.created"
+        assert event["entry"]["object_id"] == problem["id"]
         # … and the moderator's decision, made on the second worker, reaches the author's
         # socket on the first.
         entry = QueueEntry.objects.get(problem_id=problem["id"])

@@ -31,11 +31,14 @@ class TestRulesAndStats:
         decide(as_user(moderator), entry.pk, outcome="reject", rules=["insult"])
         api_client.credentials()
         stats = api_client.get("/api/v1/moderation/stats/", {"city": "arak"}).json()
-        assert stats["decisions"] == 1 and stats["median_wait_seconds"] is not None
+        assert stats["decisions"] == 1
+        assert stats["median_wait_seconds"] is not None
         month = stats["months"][0]
-        assert month["month"].startswith("14") and month["outcomes"] == {"reject": 1}
+        assert month["month"].startswith("14")
+        assert month["outcomes"] == {"reject": 1}
         assert month["rules"] == {"insult": 1}
-        assert moderator.username not in str(stats) and moderator.public_name not in str(stats)
+        assert moderator.username not in str(stats)
+        assert moderator.public_name not in str(stats)
         assert api_client.get("/api/v1/moderation/stats/", {"city": "x"}).status_code == 400
 
     def test_stats_query_count_does_not_grow(self, as_user, moderator, submit_problem):
@@ -59,7 +62,8 @@ class TestQueueApi:
         assert api_client.get(QUEUE, {"city": "arak"}).status_code == 401
         assert as_user(citizen).get(QUEUE, {"city": "arak"}).status_code == 403
         response = as_user(qom_moderator).get(QUEUE, {"city": "arak"})
-        assert response.status_code == 403 and persian(response.json()["detail"])
+        assert response.status_code == 403
+        assert persian(response.json()["detail"])
         assert as_user(qom_moderator).get(QUEUE, {"city": "qom"}).json()["count"] == 0
         body = as_user(moderator).get(QUEUE, {"city": "arak"}).json()
         assert body["count"] == 1
@@ -75,13 +79,15 @@ class TestQueueApi:
             "claimed_by",
             "hints",
         }
-        assert entry["content_type"] == "problem" and entry["reason"] == "new"
+        assert entry["content_type"] == "problem"
+        assert entry["reason"] == "new"
         assert "phone" not in str(entry["author"])
 
     @pytest.mark.parametrize("params", [{}, {"city": "nowhere"}])
     def test_city_is_required_and_known(self, as_user, moderator, params):
         response = as_user(moderator).get(QUEUE, params)
-        assert response.status_code == 400 and persian(response.json())
+        assert response.status_code == 400
+        assert persian(response.json())
 
     def test_oldest_first_with_each_kind(self, as_user, moderator, submit_problem, plan):
         from participation.services import comment_post, proposal_submit
@@ -125,9 +131,11 @@ class TestQueueApi:
     def test_claim_conflict_is_409(self, as_user, moderator, moderator2, submit_problem):
         entry = QueueEntry.objects.get(problem=submit_problem())
         claimed = as_user(moderator).post(f"{QUEUE}{entry.pk}/claim/")
-        assert claimed.status_code == 200 and claimed.json()["claimed_by"]["id"] == moderator.pk
+        assert claimed.status_code == 200
+        assert claimed.json()["claimed_by"]["id"] == moderator.pk
         response = as_user(moderator2).post(f"{QUEUE}{entry.pk}/claim/")
-        assert response.status_code == 409 and persian(response.json()["detail"])
+        assert response.status_code == 409
+        assert persian(response.json()["detail"])
         assert as_user(moderator).delete(f"{QUEUE}{entry.pk}/claim/").status_code == 200
         assert as_user(moderator2).post(f"{QUEUE}{entry.pk}/claim/").status_code == 200
 
@@ -143,7 +151,9 @@ class TestQueueApi:
         response = decide(client, entry.pk, outcome="reject", rules=["insult"], public_note="توضیح")
         assert response.status_code == 201
         body = response.json()
-        assert body["id"] and body["outcome"] == "reject" and body["new_state"] == "rejected"
+        assert body["id"]
+        assert body["outcome"] == "reject"
+        assert body["new_state"] == "rejected"
         assert body["rules"] == [
             {"code": "insult", "version": 1, "title": "بدون توهین و نفرت‌پراکنی"}
         ]
@@ -240,7 +250,8 @@ class TestAudit:
         rows = (
             as_user(admin).get("/api/v1/moderation/decisions/", {"city": "arak"}).json()["results"]
         )
-        assert rows[0]["internal_note"] == "داخلی" and rows[0]["moderator"] == moderator.public_name
+        assert rows[0]["internal_note"] == "داخلی"
+        assert rows[0]["moderator"] == moderator.public_name
         qom_admin = StaffRoleFactory(city=qom, role="city_admin").user
         assert (
             as_user(qom_admin).get("/api/v1/moderation/decisions/", {"city": "arak"}).status_code
@@ -266,4 +277,5 @@ def test_reporting_what_one_cannot_see_is_404(as_user, plan, state):
     response = as_user(UserFactory()).post(
         "/api/v1/reports/", {"problem": problem.pk, "rule": "insult"}
     )
-    assert response.status_code == 404 and not Report.objects.exists()
+    assert response.status_code == 404
+    assert not Report.objects.exists()

@@ -24,9 +24,11 @@ class TestQueueAndClaims:
             title="Buy cheap phones now", body="call 0912 345 6789 or visit www.shop.com"
         )
         entry = entry_of(problem)
-        assert entry.reason == "new" and entry.city_id == problem.plan.city_id
+        assert entry.reason == "new"
+        assert entry.city_id == problem.plan.city_id
         assert entry.hints["likely_not_persian"] is True
-        assert entry.hints["links"] and entry.hints["phone_numbers"]
+        assert entry.hints["links"]
+        assert entry.hints["phone_numbers"]
 
     def test_duplicate_hint(self, submit_problem, plan):
         ProblemFactory(plan=plan, title="ترافیک سنگین بلوار امام خمینی")
@@ -77,11 +79,13 @@ class TestDecisions:
         problem.refresh_from_db()
         assert problem.moderation_state == "rejected"
         assert sorted(r.code for r in decision.rules.all()) == ["insult", "off-topic"]
-        assert decision.previous_state == "pending" and decision.new_state == "rejected"
+        assert decision.previous_state == "pending"
+        assert decision.new_state == "rejected"
         entry.refresh_from_db()
         assert entry.closed_at is not None
         note = Notification.objects.get(user=author, kind="moderation.decision")
-        assert note.payload["outcome"] == "reject" and note.payload["can_appeal"] is True
+        assert note.payload["outcome"] == "reject"
+        assert note.payload["can_appeal"] is True
         assert {"code": "insult", "version": 1, "title": "بدون توهین و نفرت‌پراکنی"} in note.payload[
             "rules"
         ]
@@ -229,7 +233,8 @@ class TestAppeals:
         problem.refresh_from_db()
         assert problem.moderation_state == "pending"
         entry = QueueEntry.objects.get(appeal=appeal)
-        assert entry.reason == "appeal" and entry.closed_at is None
+        assert entry.reason == "appeal"
+        assert entry.closed_at is None
         with pytest.raises(Refused) as error:
             services.decision_apply(moderator=moderator, entry_id=entry.pk, outcome="approve")
         assert error.value.code == "same_moderator"
@@ -309,7 +314,8 @@ def test_author_is_told_when_reports_hide_the_post(published_problem, settings):
     settings.MODERATION_REPORT_THRESHOLD = 1
     services.report_submit(reporter=UserFactory(), content=published_problem, rule_code="insult")
     note = Notification.objects.get(user=published_problem.author)
-    assert note.kind == "moderation.hidden_by_reports" and note.payload["state"] == "hidden"
+    assert note.kind == "moderation.hidden_by_reports"
+    assert note.payload["state"] == "hidden"
 
 
 @pytest.mark.django_db
@@ -325,9 +331,9 @@ def test_admin_cannot_change_or_delete_a_decision(client, submit_problem, modera
     client.force_login(root)
     url = f"/admin/moderation/decision/{decision.pk}/change/"
     page = client.get(url)
+    assert page.status_code == 200
     assert (
-        page.status_code == 200
-        and 'type="submit"'
+        'type="submit"'
         not in page.content.decode().split('id="decision_form"')[-1].split("</form>")[0]
     )
     assert client.post(url, {"public_note": "تغییر"}).status_code == 403

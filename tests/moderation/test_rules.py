@@ -53,7 +53,8 @@ def check(user, name, obj, expected):
     if not expected:
         with pytest.raises(Refused) as error:
             authorise(user, name, obj)
-        assert error.value.status == 403 and error.value.message
+        assert error.value.status == 403
+        assert error.value.message
 
 
 CITY_STAFF = {

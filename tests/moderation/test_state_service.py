@@ -39,7 +39,8 @@ def test_every_state_and_move(start, move):
     if expected is None:
         with pytest.raises(Conflict) as error:
             content_transition(content=problem, move=move, actor=actor)
-        assert error.value.code == "invalid_transition" and "معنا ندارد" in error.value.message
+        assert error.value.code == "invalid_transition"
+        assert "معنا ندارد" in error.value.message
         problem.refresh_from_db()
         assert problem.moderation_state == start
         assert not Activity.objects.filter(action="content.state").exists()
@@ -54,9 +55,12 @@ def test_every_state_and_move(start, move):
         return
     assert problem.moderation_changed_at is not None
     entry = entries.get()
-    assert entry.actor == actor and entry.object_type == "problem"
-    assert entry.object_id == problem.pk and entry.city_id == problem.plan.city_id
-    assert entry.before == {"state": start} and entry.after == {"state": expected, "move": move}
+    assert entry.actor == actor
+    assert entry.object_type == "problem"
+    assert entry.object_id == problem.pk
+    assert entry.city_id == problem.plan.city_id
+    assert entry.before == {"state": start}
+    assert entry.after == {"state": expected, "move": move}
 
 
 @pytest.mark.parametrize("state", STATES)

@@ -47,4 +47,5 @@ def test_endorsements_are_read_only(client, root, plan, organisation):
     assert client.post(delete, {"post": "yes"}).status_code == 403
     endorsement.refresh_from_db()
     proposal.refresh_from_db()
-    assert endorsement.statement == "بله" and proposal.endorsements_count == 1
+    assert endorsement.statement == "بله"
+    assert proposal.endorsements_count == 1

@@ -35,13 +35,16 @@ class TestCommentApi:
         )
         assert response.status_code == 201, response.json()
         body = response.json()
-        assert body["stance"] == "for" and body["moderation_state"] == "pending"
-        assert body["is_expert"] is False and body["plan_item"] == open_item.pk
+        assert body["stance"] == "for"
+        assert body["moderation_state"] == "pending"
+        assert body["is_expert"] is False
+        assert body["plan_item"] == open_item.pk
 
     def test_expert_badge_is_a_snapshot(self, as_user, open_item):
         expert = ExpertFactory()
         body = as_user(expert).post(URL, {"plan_item": open_item.pk, "body": "نظر کارشناسی"}).json()
-        assert body["is_expert"] is True and body["author"]["is_expert"] is True
+        assert body["is_expert"] is True
+        assert body["author"]["is_expert"] is True
         expert.expertise_verified_at = None
         expert.save()
         assert Comment.objects.get(pk=body["id"]).is_expert is True
@@ -91,7 +94,8 @@ class TestCommentApi:
         deeper = as_user(citizen).post(
             URL, {"problem": problem.pk, "parent": reply_obj.pk, "body": "پاسخ به پاسخ"}
         )
-        assert deeper.status_code == 400 and deeper.json()["code"] == "reply_too_deep"
+        assert deeper.status_code == 400
+        assert deeper.json()["code"] == "reply_too_deep"
         other = as_user(citizen).post(
             URL, {"problem": ProblemFactory(plan=plan).pk, "parent": parent.pk, "body": "x"}
         )
@@ -144,4 +148,5 @@ class TestCommentApi:
     def test_comment_on_proposal(self, as_user, citizen, plan):
         proposal = ProposalFactory(plan=plan)
         response = as_user(citizen).post(URL, {"proposal": proposal.pk, "body": "موافقم"})
-        assert response.status_code == 201 and response.json()["proposal"] == proposal.pk
+        assert response.status_code == 201
+        assert response.json()["proposal"] == proposal.pk

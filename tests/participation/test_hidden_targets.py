@@ -30,13 +30,15 @@ class TestApi:
     def test_comment_on_problem(self, as_user, citizen, plan, state):
         pk = _content(ProblemFactory, state, plan=plan)
         response = as_user(citizen).post("/api/v1/comments/", {"problem": pk, "body": "نظر"})
-        assert response.status_code == 404 and Comment.objects.count() == 0
+        assert response.status_code == 404
+        assert Comment.objects.count() == 0
         assert response.json()["code"] == "not_found"
 
     def test_comment_on_proposal(self, as_user, citizen, plan, state):
         pk = _content(ProposalFactory, state, plan=plan)
         response = as_user(citizen).post("/api/v1/comments/", {"proposal": pk, "body": "نظر"})
-        assert response.status_code == 404 and Comment.objects.count() == 0
+        assert response.status_code == 404
+        assert Comment.objects.count() == 0
 
     def test_reply(self, as_user, citizen, plan, state):
         problem = ProblemFactory(plan=plan)
@@ -59,14 +61,16 @@ class TestApi:
             f"/api/v1/proposals/{pk}/endorsement/",
             {"organisation": organisation.pk, "statement": "حمایت"},
         )
-        assert response.status_code == 404 and Endorsement.objects.count() == 0
+        assert response.status_code == 404
+        assert Endorsement.objects.count() == 0
 
     def test_propose_for_problem(self, as_user, citizen, plan, state):
         pk = _content(ProblemFactory, state, plan=plan)
         response = as_user(citizen).post(
             "/api/v1/proposals/", {"plan": plan.pk, "problem": pk, "title": "ع", "body": "ش"}
         )
-        assert response.status_code == 404 and Proposal.objects.count() == 0
+        assert response.status_code == 404
+        assert Proposal.objects.count() == 0
 
 
 @pytest.mark.django_db
@@ -107,14 +111,16 @@ class TestWeb:
         response = client.post(
             f"/proposals/{pk}/endorse/", {"organisation": organisation.pk, "statement": "حمایت"}
         )
-        assert response.status_code == 404 and Endorsement.objects.count() == 0
+        assert response.status_code == 404
+        assert Endorsement.objects.count() == 0
 
     def test_propose_for_problem(self, client, citizen, plan, state):
         pk = _content(ProblemFactory, state, plan=plan)
         client.force_login(citizen)
         assert client.get(f"/proposals/new/?problem={pk}").status_code == 404
         response = client.post("/proposals/new/", {"problem": pk, "title": "ع", "body": "ش"})
-        assert response.status_code == 404 and Proposal.objects.count() == 0
+        assert response.status_code == 404
+        assert Proposal.objects.count() == 0
 
 
 @pytest.mark.django_db
@@ -122,6 +128,7 @@ def test_own_pending_problem_is_seen_but_not_open(as_user, client, citizen, plan
     """The author sees their pending problem, so the answer is the state's 409, not 404."""
     pk = ProblemFactory(plan=plan, author=citizen, moderation_state="pending").pk
     response = as_user(citizen).post("/api/v1/comments/", {"problem": pk, "body": "نظر"})
-    assert response.status_code == 409 and response.json()["code"] == "not_published"
+    assert response.status_code == 409
+    assert response.json()["code"] == "not_published"
     client.force_login(citizen)
     assert client.post(f"/problems/{pk}/comments/", {"body": "نظر"}).status_code == 409

@@ -40,7 +40,8 @@ def test_citizen_ngo_expert_journey(api_client, outbox, plan, axis, organisation
     similar = api_client.get(
         "/api/v1/problems/similar/", {"plan": plan.pk, "text": "ترافيك بلوار امام خميني"}
     ).json()
-    assert similar[0]["id"] == existing.pk and similar[0]["title"] == existing.title
+    assert similar[0]["id"] == existing.pk
+    assert similar[0]["title"] == existing.title
     # … so the citizen supports it instead of posting a duplicate.
     assert api_client.post(f"/api/v1/problems/{existing.pk}/support/").status_code == 201
     assert Problem.objects.get(pk=existing.pk).supports_count == 1

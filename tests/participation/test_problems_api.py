@@ -39,8 +39,10 @@ class TestSubmit:
         body = response.json()
         assert body["title"] == "چاله‌های خیابان شریعتی"
         assert body["body"] == "<p>خیابان پر از چاله است.</p><p>شب‌ها خطرناک است.</p>"
-        assert body["moderation_state"] == "pending" and body["triage_state"] == "new"
-        assert body["supports_count"] == 0 and body["comments_count"] == 0
+        assert body["moderation_state"] == "pending"
+        assert body["triage_state"] == "new"
+        assert body["supports_count"] == 0
+        assert body["comments_count"] == 0
         assert body["author"] == {"public_name": citizen.public_name, "is_expert": False}
         assert body["created_at_jalali"].startswith("14")
         assert citizen.phone not in str(body)
@@ -77,7 +79,7 @@ class TestSubmit:
         assert stored.title == "عنوان"
 
     @pytest.mark.parametrize(
-        "payload, field",
+        ("payload", "field"),
         [
             ({"title": "", "body": "شرح"}, "title"),
             ({"body": "شرح"}, "title"),
@@ -107,7 +109,8 @@ class TestSubmit:
             URL, {"plan": plan_value, "title": "عنوان", "body": "شرح"}, format="json"
         )
         assert response.status_code == 400
-        assert "plan" in response.json() and persian(response.json())
+        assert "plan" in response.json()
+        assert persian(response.json())
 
     def test_axis_and_district_of_another_city(self, as_user, citizen, plan, qom):
         for extra in (
@@ -117,7 +120,8 @@ class TestSubmit:
             response = as_user(citizen).post(
                 URL, {"plan": plan.pk, "title": "عنوان", "body": "شرح", **extra}, format="json"
             )
-            assert response.status_code == 400 and persian(response.json()["detail"])
+            assert response.status_code == 400
+            assert persian(response.json()["detail"])
 
     def test_anonymous_cannot_submit(self, api_client, plan):
         response = api_client.post(URL, {"plan": plan.pk, "title": "ع", "body": "ش"}, format="json")
@@ -125,7 +129,8 @@ class TestSubmit:
 
     def test_malformed_json(self, as_user, citizen):
         response = as_user(citizen).post(URL, "{bad", content_type="application/json")
-        assert response.status_code == 400 and persian(response.json()["detail"])
+        assert response.status_code == 400
+        assert persian(response.json()["detail"])
 
 
 @pytest.mark.django_db
@@ -200,7 +205,8 @@ class TestListAndFilters:
         supported = [
             r["id"] for r in api_client.get(URL, {"ordering": "most_supported"}).json()["results"]
         ]
-        assert newest == [b.pk, a.pk] and supported == [a.pk, b.pk]
+        assert newest == [b.pk, a.pk]
+        assert supported == [a.pk, b.pk]
 
     def test_comments_count_counts_published_only(self, api_client, plan):
         problem = ProblemFactory(plan=plan)

@@ -128,7 +128,8 @@ class TestEndorsements:
             endorse_url(ProposalFactory(plan=plan)),
             {"organisation": organisation.pk, "statement": "حمایت"},
         )
-        assert response.status_code == 403 and response.json()["code"] == "not_member"
+        assert response.status_code == 403
+        assert response.json()["code"] == "not_member"
 
     @pytest.mark.parametrize(
         "payload",
@@ -143,7 +144,8 @@ class TestEndorsements:
             endorse_url(ProposalFactory(plan=plan)),
             {"organisation": organisation.pk, "statement": " "},
         )
-        assert response.status_code == 400 and response.json()["code"] == "statement_required"
+        assert response.status_code == 400
+        assert response.json()["code"] == "statement_required"
 
     def test_withdraw(self, as_user, member, organisation, plan):
         proposal = ProposalFactory(plan=plan)

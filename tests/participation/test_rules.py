@@ -59,7 +59,7 @@ class TestSubmitProblem:
 
 @pytest.mark.django_db
 class TestPropose:
-    @pytest.mark.parametrize("role, expected", [("anonymous", False), ("citizen", True)])
+    @pytest.mark.parametrize(("role", "expected"), [("anonymous", False), ("citizen", True)])
     def test_matrix(self, plan, role, expected):
         assert allowed(person(role), "participation.propose", plan) is expected
 
@@ -78,7 +78,7 @@ class TestActingForOrganisation:
         assert allowed(user, name, organisation) is expected
 
     @pytest.mark.parametrize(
-        "role, status, code",
+        ("role", "status", "code"),
         [("citizen", "verified", "not_member"), ("member", "pending", "organisation_unverified")],
     )
     def test_reasons(self, arak, name, role, status, code):
@@ -213,7 +213,7 @@ class TestReply:
 @pytest.mark.django_db
 class TestViewTriageReason:
     @pytest.mark.parametrize(
-        "role, expected", [("anonymous", False), ("citizen", False), ("author", True)]
+        ("role", "expected"), [("anonymous", False), ("citizen", False), ("author", True)]
     )
     def test_matrix(self, plan, role, expected):
         problem = ProblemFactory(plan=plan)

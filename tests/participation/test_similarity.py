@@ -43,7 +43,7 @@ def test_each_encoding_variant_ranks_the_original_first(plan, variant):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(
-    "stored, typed",
+    ("stored", "typed"),
     [
         ("خرابی چراغ‌های راهنمایی تقاطع ۱۲ فروردین", "خرابی چراغ راهنمایی تقاطع 12 فروردین"),
         ("خرابی چراغ‌های راهنمایی تقاطع 12 فروردین", "خرابي چراغ راهنمايي تقاطع ١٢ فروردين"),
@@ -94,4 +94,5 @@ def test_exclude_and_limit(plan):
     for _ in range(7):
         ProblemFactory(plan=plan, title=ORIGINAL + " دوباره")
     found = similar_problems(plan_id=plan.pk, text=ORIGINAL, exclude_id=first.pk)
-    assert len(found) == 5 and first.pk not in [f.id for f in found]
+    assert len(found) == 5
+    assert first.pk not in [f.id for f in found]

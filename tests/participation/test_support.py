@@ -28,7 +28,8 @@ class TestSupportApi:
     def test_cannot_support_own_problem(self, as_user, citizen, plan):
         problem = ProblemFactory(plan=plan, author=citizen)
         response = as_user(citizen).post(url(problem))
-        assert response.status_code == 400 and response.json()["code"] == "own_problem"
+        assert response.status_code == 400
+        assert response.json()["code"] == "own_problem"
 
     def test_cannot_support_unpublished(self, as_user, citizen, citizen2, plan):
         mine = ProblemFactory(plan=plan, author=citizen2, moderation_state="pending")

@@ -34,7 +34,8 @@ class TestPlansApi:
         tree = api_client.get(f"/api/v1/plans/{plan.pk}/items/").json()
         assert [n["code"] for n in tree] == ["1", "2", "10"]
         node = tree[1]["children"][0]["children"][0]
-        assert node["code"] == "2.1.3" and node["kind"] == "policy"
+        assert node["code"] == "2.1.3"
+        assert node["kind"] == "policy"
         assert node["children"][0]["status"] == "draft"
         assert set(node) >= {"id", "kind", "code", "title", "status", "children"}
 
@@ -55,7 +56,8 @@ class TestPlansApi:
         item.save()
         CommentFactory(problem=None, plan_item=item)
         body = api_client.get(f"/api/v1/plan-items/{item.pk}/").json()
-        assert body["open_for_comment"] is True and body["comments_count"] == 1
+        assert body["open_for_comment"] is True
+        assert body["comments_count"] == 1
         assert body["comment_closes_at_jalali"].startswith("14")
 
     @pytest.mark.parametrize("path", ["/api/v1/plans/999999/", "/api/v1/plans/999999/items/"])
@@ -68,7 +70,7 @@ class TestPlansApi:
 @pytest.mark.django_db
 class TestTreeShape:
     @pytest.mark.parametrize(
-        "kind, code, parent_code",
+        ("kind", "code", "parent_code"),
         [
             ("goal", "3", "2"),  # a goal has no parent
             ("strategy", "3.1", None),  # a strategy needs a goal
@@ -89,7 +91,8 @@ class TestTreeShape:
 
     def test_persian_digit_code_is_normalised(self, plan):
         item = PlanItemFactory(plan=plan, kind="goal", code="۱۱")
-        assert item.code == "11" and item.sort_key == "0011"
+        assert item.code == "11"
+        assert item.sort_key == "0011"
 
 
 @pytest.mark.django_db

@@ -23,7 +23,8 @@ class TestReferenceApi:
         FACTORIES[path](city=arak)
         FACTORIES[path](city=qom)
         body = api_client.get(path, {"city": "arak"}).json()
-        assert body["count"] == 1 and body["results"][0]["city"] == "arak"
+        assert body["count"] == 1
+        assert body["results"][0]["city"] == "arak"
         assert api_client.get(path).json()["count"] == 2
 
     @pytest.mark.parametrize("path", ENDPOINTS)
@@ -71,7 +72,8 @@ class TestSchema:
         docs = client.get("/api/docs/")
         assert docs.status_code == 200
         # Swagger UI comes from the sidecar package: no CDN addresses in the page.
-        assert b"cdn." not in docs.content and b"unpkg" not in docs.content
+        assert b"cdn." not in docs.content
+        assert b"unpkg" not in docs.content
         assert b"swagger-ui" in docs.content
 
 

@@ -186,7 +186,7 @@ class Command(BaseCommand):
         return [ws, http]
 
     @staticmethod
-    def _notes(rows: list[Row]) -> str:
+    def _notes(rows: list[Row]) -> str:  # noqa: ARG004 — one signature for every note
         return (
             "\nQueries/request: counted over the warm-up requests (min–max). Throughput "
             "in-process = sequential requests in one process (1 / mean latency); over HTTP = "
