@@ -4,9 +4,10 @@ Every service that changes state records one of these through
 `accounts.services.activity_record`; a new action is added here first.
 """
 
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-ACTIONS: dict[str, str] = {
+ACTIONS: dict[str, str | Promise] = {
     # moderation
     "moderation.claim": _("برداشتن مورد صف نظارت"),
     "moderation.release": _("رها کردن مورد صف نظارت"),

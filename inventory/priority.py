@@ -44,7 +44,7 @@ FORMULA = (
 
 def priority(evidence: dict) -> tuple[float, list[dict]]:
     """The score and its breakdown: one row per term, whose points add up to the score."""
-    breakdown = []
+    breakdown: list[dict] = []
     for term in TERMS:
         value = int(evidence.get(term.key) or 0)
         basis = value if term.transform == "linear" else math.log2(1 + value)

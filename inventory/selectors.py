@@ -3,6 +3,7 @@ queue, suggestions, aggregates, the committee view and plan items with the entri
 address."""
 
 from collections.abc import Iterable
+from typing import Any
 
 from django.core.paginator import Paginator
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
@@ -106,14 +107,15 @@ def with_priority(entries: Iterable[InventoryEntry]) -> list[InventoryEntry]:
     """Attach `priority_score` and `score_breakdown` (inventory.priority) to each entry."""
     result = []
     for entry in entries:
-        entry.priority_score, entry.score_breakdown = priority(
+        e: Any = entry  # the counts are annotations of inventory_list()
+        e.priority_score, e.score_breakdown = priority(
             {
-                "severity": entry.severity,
-                "supporters_count": entry.supporters_count,
-                "problems_count": entry.problems_count,
-                "districts_count": entry.districts_count,
-                "endorsements_count": entry.endorsements_count,
-                "expert_comments_count": entry.expert_comments_count,
+                "severity": e.severity,
+                "supporters_count": e.supporters_count,
+                "problems_count": e.problems_count,
+                "districts_count": e.districts_count,
+                "endorsements_count": e.endorsements_count,
+                "expert_comments_count": e.expert_comments_count,
             }
         )
         result.append(entry)
@@ -121,7 +123,10 @@ def with_priority(entries: Iterable[InventoryEntry]) -> list[InventoryEntry]:
 
 
 def _by_priority(entries: list[InventoryEntry]) -> list[InventoryEntry]:
-    return sorted(entries, key=lambda e: (-e.priority_score, e.plan_id, e.code))
+    def key(entry: Any) -> tuple:
+        return (-entry.priority_score, entry.plan_id, entry.code)
+
+    return sorted(entries, key=key)
 
 
 def inventory_ordered(*, plan_id: int, ordering: str = "priority") -> list[InventoryEntry]:
@@ -180,7 +185,8 @@ def triage_queue_rows(*, plan_id: int) -> QuerySet[Problem]:
 def inventory_choices(*, plan_id: int) -> list[dict]:
     """The plan's entries for pickers: id, code, title only."""
     return list(
-        InventoryEntry.objects.filter(plan_id=plan_id)
+        dict(row)
+        for row in InventoryEntry.objects.filter(plan_id=plan_id)
         .order_by("code")
         .values("id", "code", "title", "title_key")
     )

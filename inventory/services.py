@@ -1,6 +1,7 @@
 """Planners' writes: triage of citizen problems into the plan's problem inventory, and the
 inventory entries themselves. Every triage action keeps its provenance."""
 
+from collections.abc import Callable
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -286,14 +287,15 @@ def triage_accept(
         if entry is not None and entry.plan_id != problem.plan_id:
             raise DomainError("این مسئله‌ی فهرست از برنامه‌ی دیگری است.", code="entry_other_plan")
         if entry is None:
+            spec = new_entry or {}
             entry = inventory_entry_create(
                 actor=actor,
                 plan=problem.plan,
-                title=new_entry.get("title", ""),
-                statement=new_entry.get("statement", ""),
+                title=spec.get("title", ""),
+                statement=spec.get("statement", ""),
                 axis=axis,
                 committee=committee,
-                severity=new_entry.get("severity", 3),
+                severity=spec.get("severity", 3),
             )
         before = _record(problem, actor, TriageRecord.Action.ACCEPT, entry=entry)
         problem.triage_state = Problem.Triage.ACCEPTED
@@ -363,7 +365,11 @@ def triage_out_of_scope(
     return problem
 
 
-ACTIONS = {"accept": triage_accept, "merge": triage_merge, "out_of_scope": triage_out_of_scope}
+ACTIONS: dict[str, Callable[..., Problem]] = {
+    "accept": triage_accept,
+    "merge": triage_merge,
+    "out_of_scope": triage_out_of_scope,
+}
 
 
 def triage(*, actor: Any, problem_id: int, action: str, **arguments: Any) -> Problem:

@@ -15,7 +15,7 @@ from django.db.models import Model, QuerySet
 
 from backend.errors import DomainError
 from backend.sanitise import html_to_text
-from moderation.models import CONTENT_FIELDS
+from moderation.models import CONTENT_FIELDS, ModeratedContent
 
 
 def _no_hints(_content: Any) -> dict:
@@ -31,7 +31,7 @@ class ContentKind:
     """How moderation handles one kind of content (one registered model)."""
 
     name: str
-    model: type[Model]
+    model: type[ModeratedContent]
     city_id: Callable[[Any], int]
     # Content-specific hints computed when the content is queued (e.g. a likely duplicate).
     hints: Callable[[Any], dict] = _no_hints
@@ -63,7 +63,7 @@ def kind_named(name: str) -> ContentKind:
 
 
 def kind_of(content: Model) -> ContentKind:
-    return kind_named(type(content)._meta.model_name)
+    return kind_named(type(content)._meta.model_name or "")
 
 
 def registered() -> list[ContentKind]:

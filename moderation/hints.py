@@ -17,7 +17,7 @@ def text_hints(text: str) -> dict:
     """Language, links and personal numbers in a post's words."""
     latin = to_latin_digits(text or "")
     share = persian_letter_share(text or "")
-    hints = {"persian_share": round(share, 2)}
+    hints: dict[str, object] = {"persian_share": round(share, 2)}
     if share < LOW_PERSIAN_SHARE:
         hints["likely_not_persian"] = True
     links = [m.group(0) for m in LINK.finditer(latin)][:5]

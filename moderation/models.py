@@ -14,7 +14,7 @@ class ModeratedContent(models.Model):
     """Base of every piece of user content: problems, proposals, comments.
 
     Content starts pending; only published content is public; its author always sees it
-    with its state. State changes go through `moderation.services.content_set_state`.
+    with its state. State changes go through `moderation.services.content_transition`.
     """
 
     author = models.ForeignKey(

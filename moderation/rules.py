@@ -58,9 +58,10 @@ def is_own_entry_content(user: Any, entry: QueueEntry) -> bool:
 @rules.predicate
 def made_the_appealed_decision(user: Any, entry: QueueEntry) -> bool:
     """The entry is an appeal against a decision this user made."""
-    if entry.appeal_id is None or not is_signed_in(user):
+    appeal = entry.appeal if entry.appeal_id is not None else None
+    if appeal is None or not is_signed_in(user):
         return False
-    return entry.appeal.decision.moderator_id == user.pk
+    return appeal.decision.moderator_id == user.pk
 
 
 @rules.predicate

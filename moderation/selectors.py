@@ -2,6 +2,7 @@
 
 import statistics
 from collections import defaultdict
+from typing import Any
 
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
@@ -61,11 +62,14 @@ def queue_list(*, city_id: int) -> QuerySet[QueueEntry]:
 def queue_entry_out(entry: QueueEntry, *, now=None) -> dict:
     """The shape moderators read, in the API and over the live socket."""
     now = now or timezone.now()
-    content = entry.content
+    content: Any = entry.content  # any registered kind
     author = content.author
     hints = dict(entry.hints or {})
     hints["author_rejections"] = getattr(entry, "author_rejections", 0)
-    claim_live = entry.claimed_by_id and entry.claimed_until and entry.claimed_until > now
+    claimed_by: Any = entry.claimed_by
+    claimed_until: Any = entry.claimed_until
+    appeal: Any = entry.appeal if entry.appeal_id else None
+    claim_live = claimed_by is not None and claimed_until and claimed_until > now
     return {
         "id": entry.pk,
         "content_type": entry.content_type,
@@ -87,18 +91,18 @@ def queue_entry_out(entry: QueueEntry, *, now=None) -> dict:
         "waiting_seconds": max(int((now - entry.created_at).total_seconds()), 0),
         "created_at": entry.created_at.isoformat(),
         "claimed_by": (
-            {"id": entry.claimed_by_id, "public_name": entry.claimed_by.public_name}
+            {"id": entry.claimed_by_id, "public_name": claimed_by.public_name}
             if claim_live
             else None
         ),
-        "claimed_until": entry.claimed_until.isoformat() if claim_live else None,
+        "claimed_until": claimed_until.isoformat() if claim_live else None,
         "appeal": (
             {
-                "id": entry.appeal.pk,
-                "message": entry.appeal.message,
-                "decision": entry.appeal.decision_id,
+                "id": appeal.pk,
+                "message": appeal.message,
+                "decision": appeal.decision_id,
             }
-            if entry.appeal_id
+            if appeal is not None
             else None
         ),
         "hints": hints,
@@ -131,7 +135,7 @@ def decisions_for_author(*, user) -> QuerySet[Decision]:
 
 def rejections_for_author(*, user, limit: int = 200) -> list[Decision]:
     """The latest decision on each of the user's posts that is rejected now (newest first)."""
-    latest: dict[tuple[str, int], Decision] = {}
+    latest: dict[tuple[str, int | None], Decision] = {}
     for decision in decisions_for_author(user=user)[:limit]:
         latest.setdefault((decision.content_type, decision.object_id), decision)
     return [d for d in latest.values() if d.content.moderation_state == ModerationState.REJECTED]

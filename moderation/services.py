@@ -94,14 +94,16 @@ def content_transition(
     writes nothing."""
     model = type(content)
     with transaction.atomic():
-        current = model.objects.select_for_update().only("moderation_state").get(pk=content.pk)
+        current = (
+            model._default_manager.select_for_update().only("moderation_state").get(pk=content.pk)
+        )
         before = current.moderation_state
         after = lifecycle_next(before, move)
         if after == before:
             content.moderation_state = before
             return before, after
         now = timezone.now()
-        model.objects.filter(pk=content.pk).update(
+        model._default_manager.filter(pk=content.pk).update(
             moderation_state=after, moderation_changed_at=now
         )
         content.moderation_state = after
@@ -115,19 +117,6 @@ def content_transition(
             after={"state": after, "move": str(move)},
         )
     return before, after
-
-
-def content_set_state(*, content: ModeratedContent, state: str) -> ModeratedContent:
-    """Deprecated (kept for tests outside moderation until they move to
-    `content_transition`): the move from the current state to `state`, by the table."""
-    current = type(content).objects.only("moderation_state").get(pk=content.pk).moderation_state
-    move = next(
-        (m for (start, m), end in LIFECYCLE.items() if start == current and end == state), None
-    )
-    if move is None:
-        raise Conflict("این نوشته به این وضعیت نمی‌رود.", code="invalid_transition")
-    content_transition(content=content, move=move, actor=None)
-    return content
 
 
 def author_is_trusted(author) -> bool:
@@ -345,7 +334,7 @@ def decision_check(
     _refuse_if_closed(entry)
     _refuse_if_claimed_by_another(entry, moderator, now)
     model = kind_named(entry.content_type).model
-    contents = model.objects.select_for_update() if lock else model.objects
+    contents = model._default_manager.select_for_update() if lock else model._default_manager
     content = contents.get(pk=entry.object_id)
     previous = content.moderation_state
     return DecisionPlan(
@@ -536,7 +525,7 @@ def appeal_submit(*, author: Any, decision: Decision, message: str) -> Appeal:
     kind = decision.content_type
     model = kind_named(kind).model
     with transaction.atomic():
-        content = model.objects.select_for_update().get(pk=decision.object_id)
+        content = model._default_manager.select_for_update().get(pk=decision.object_id)
         try:
             with transaction.atomic():
                 appeal = Appeal.objects.create(decision=decision, author=author, message=message)

@@ -86,7 +86,7 @@ class ProblemFilter(django_filters.FilterSet):
 
     class Meta:
         model = Problem
-        fields = []
+        fields: list[str] = []
 
     def search(self, queryset, name, value):
         words = [w for w in normalise(value).split() if w][:8]
@@ -122,7 +122,7 @@ class ProposalFilter(django_filters.FilterSet):
 
     class Meta:
         model = Proposal
-        fields = []
+        fields: list[str] = []
 
 
 class CommentFilter(django_filters.FilterSet):
@@ -134,7 +134,7 @@ class CommentFilter(django_filters.FilterSet):
 
     class Meta:
         model = Comment
-        fields = []
+        fields: list[str] = []
 
     def is_valid(self):
         valid = super().is_valid()

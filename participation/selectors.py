@@ -1,6 +1,8 @@
 """Reads of citizen input. Counts come from denormalised counters or one annotation, never
 a query per row."""
 
+from typing import Any
+
 from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
@@ -72,15 +74,17 @@ def comment_thread(*, user=None, **target) -> list[Comment]:
     by_id = {c.pk: c for c in rows}
     top = []
     (name, value), *_ = target.items()
-    for comment in rows:
+    for row in rows:
+        comment: Any = row
         comment.thread_replies = []
         if isinstance(value, PlanItem | Problem | Proposal):
             setattr(comment, name, value)
-    for comment in rows:
-        if comment.parent_id and comment.parent_id in by_id:
-            by_id[comment.parent_id].thread_replies.append(comment)
-        elif comment.parent_id is None:
-            top.append(comment)
+    for reply in rows:
+        if reply.parent_id and reply.parent_id in by_id:
+            parent: Any = by_id[reply.parent_id]
+            parent.thread_replies.append(reply)
+        elif reply.parent_id is None:
+            top.append(reply)
     return top
 
 
@@ -127,7 +131,7 @@ def organisations_to_endorse(*, user, proposal: Proposal) -> QuerySet[Organisati
     return (
         organisations_user_can_endorse_for(user=user)
         .exclude(pk__in=Endorsement.objects.filter(proposal=proposal).values("organisation_id"))
-        .exclude(pk=proposal.organisation_id)
+        .exclude(pk=proposal.organisation_id or 0)
     )
 
 

@@ -2,6 +2,7 @@
 proposals and endorsements. Text is sanitised here, on the way in."""
 
 from decimal import Decimal
+from typing import TypeVar
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -26,6 +27,9 @@ from participation.rules import enforce
 from planning.models import Axis, Plan, PlanItem
 
 STATEMENT_MAX = 2000
+
+
+ContentT = TypeVar("ContentT", bound=ModeratedContent)
 
 
 def _initial_state(plan: Plan, author: User) -> str:
@@ -63,7 +67,7 @@ def _same_city(plan: Plan, axis: Axis | None, district: District | None) -> None
         raise DomainError("این منطقه از شهر این برنامه نیست.", code="district_other_city")
 
 
-def _save_and_queue(content: ModeratedContent) -> ModeratedContent:
+def _save_and_queue(content: ContentT) -> ContentT:
     """Store new content and put it in its city's moderation queue, together."""
     with transaction.atomic():
         content.save()

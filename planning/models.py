@@ -113,7 +113,7 @@ class PlanItem(models.Model):
         ADOPTED = "adopted", _("مصوب")
 
     # The kind a child of each kind must have.
-    CHILD_KIND = {
+    CHILD_KIND: dict[str, str] = {
         Kind.GOAL: Kind.STRATEGY,
         Kind.STRATEGY: Kind.POLICY,
         Kind.POLICY: Kind.PROJECT,
@@ -204,7 +204,7 @@ class PlanItem(models.Model):
         return not (self.comment_closes_at and now >= self.comment_closes_at)
 
 
-PLAN_ITEM_DEPTH = {
+PLAN_ITEM_DEPTH: dict[str, int] = {
     PlanItem.Kind.GOAL: 1,
     PlanItem.Kind.STRATEGY: 2,
     PlanItem.Kind.POLICY: 3,

@@ -1,5 +1,7 @@
 """Reads in planning."""
 
+from typing import Any
+
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
@@ -60,7 +62,8 @@ def plan_items_tree(*, plan: Plan) -> list[dict]:
         )
     )
     now = timezone.now()
-    for item in items:
+    for row in items:
+        item: dict[str, Any] = dict(row)
         opens, closes = item.pop("comment_opens_at"), item.pop("comment_closes_at")
         item["open_for_comment"] = (
             item["status"] == PlanItem.Status.OPEN
@@ -69,9 +72,9 @@ def plan_items_tree(*, plan: Plan) -> list[dict]:
         )
         item["children"] = []
         nodes[item["id"]] = item
-    for item in nodes.values():
-        parent_id = item.pop("parent_id")
-        (nodes[parent_id]["children"] if parent_id in nodes else roots).append(item)
+    for node in nodes.values():
+        parent_id = node.pop("parent_id")
+        (nodes[parent_id]["children"] if parent_id in nodes else roots).append(node)
     return roots
 
 

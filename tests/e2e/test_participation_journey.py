@@ -15,7 +15,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from accounts.otp_senders import OutboxSender
-from moderation.services import content_set_state
+from moderation.services import content_transition
 from participation.models import Comment, Endorsement, Problem, Support
 from planning.models import Plan, PlanItem
 from tests.e2e.helpers import shot
@@ -239,7 +239,7 @@ def test_plans_and_citizen_input_journey(page, new_page, world):
     )
     expert_comment = Comment.objects.get(author=w.expert)
     assert expert_comment.is_expert
-    content_set_state(content=expert_comment, state="published")
+    content_transition(content=expert_comment, move="approve", actor=None)
 
     visitor = new_page()
     visitor.goto(f"/plan-items/{w.open_item.pk}/")

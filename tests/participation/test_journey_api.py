@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from moderation.services import content_set_state
+from moderation.services import content_transition
 from participation.models import Problem
 from tests.factories import (
     ExpertFactory,
@@ -84,7 +84,9 @@ def test_citizen_ngo_expert_journey(api_client, outbox, plan, axis, organisation
     ).json()
     from participation.models import Comment
 
-    content_set_state(content=Comment.objects.get(pk=expert_comment["id"]), state="published")
+    content_transition(
+        content=Comment.objects.get(pk=expert_comment["id"]), move="approve", actor=None
+    )
     api_client.force_authenticate(None)
     api_client.credentials()
     public = api_client.get("/api/v1/comments/", {"plan_item": item.pk}).json()["results"]
