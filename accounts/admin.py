@@ -26,10 +26,23 @@ class StaffRoleInline(admin.TabularInline):
 
 
 class MembershipInline(admin.TabularInline):
+    """Read-only: members join and leave through the membership services, which keep the
+    activity log and the one-admin rule."""
+
     model = Membership
     extra = 0
     fields = ["user", "role"]
-    autocomplete_fields = ["user"]
+    readonly_fields = ["user", "role"]
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 class ExpertiseForm(UserChangeForm):

@@ -111,3 +111,24 @@ def test_staff_role_added_in_the_admin_is_logged(client, root, arak):
     entry = Activity.objects.get(action="staff_role.grant")
     assert entry.actor == root
     assert entry.city == arak
+
+
+@pytest.mark.django_db
+def test_admin_cannot_add_or_remove_members_behind_the_services(rf, admin_user, organisation):
+    from django.contrib import admin
+
+    from accounts.models import Membership, Organisation
+    from tests.factories import MembershipFactory
+
+    MembershipFactory(organisation=organisation)
+    request = rf.get("/admin/")
+    request.user = admin_user
+    organisation_admin = admin.site._registry[Organisation]
+    (inline,) = [
+        i
+        for i in organisation_admin.get_inline_instances(request, organisation)
+        if i.model is Membership
+    ]
+    assert not inline.has_add_permission(request, organisation)
+    assert not inline.has_change_permission(request, organisation)
+    assert not inline.has_delete_permission(request, organisation)
