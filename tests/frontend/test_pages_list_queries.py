@@ -1,8 +1,8 @@
 """Every page that lists rows costs the same number of queries for 1 row as for 20.
 
 Pages already pinned elsewhere are not repeated here: /problems/
-(test_participation_pages.py), /moderation/<city>/ (test_moderation_pages.py), the triage
-board and /plans/<id>/inventory/ (test_inventory_pages.py).
+(test_pages_participation.py), /moderation/<city>/ (test_pages_moderation.py), the triage
+board and /plans/<id>/inventory/ (test_pages_inventory.py).
 
 Each case builds its rows with the factories and the services, as the user who may see them,
 inside a savepoint rolled back afterwards, and checks the page shows every row it built
