@@ -4,6 +4,7 @@ import datetime
 
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
+from knox.models import AuthToken
 
 from accounts.models import Activity, Membership, Notification, Organisation, StaffRole, User
 
@@ -100,3 +101,13 @@ def activity_list(
             end = _day_start(created_before + datetime.timedelta(days=1))
             queryset = queryset.filter(created_at__lt=end)
     return queryset.select_related("actor", "city").order_by("-created_at", "-id")
+
+
+def api_tokens(*, user: User):
+    """The user's live API tokens (one per signed-in client), newest first."""
+    now = timezone.now()
+    return (
+        AuthToken.objects.filter(user=user)
+        .filter(Q(expiry__isnull=True) | Q(expiry__gt=now))
+        .order_by("-created", "-digest")
+    )

@@ -72,8 +72,23 @@ class MeUpdateIn(serializers.Serializer):
 
 
 class TokenOut(serializers.Serializer):
-    token = serializers.CharField()
+    token = serializers.CharField(
+        help_text="A new token for this client; send it as "
+        "`Authorization: Token <token>`. It expires (see README)."
+    )
     user = MeOut()
+
+
+class ApiTokenRevokeIn(serializers.Serializer):
+    """«My sessions»: revoke one token (by its id, the stored digest) or all of them."""
+
+    token = serializers.RegexField(r"^[0-9a-f]{1,128}$", max_length=128, required=False)
+    all = serializers.BooleanField(required=False, default=False)
+
+    def validate(self, attrs):
+        if not attrs.get("all") and not attrs.get("token"):
+            raise serializers.ValidationError("نشستی را برای بستن انتخاب کنید.")
+        return attrs
 
 
 class PublicUserOut(serializers.Serializer):

@@ -11,9 +11,10 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
-from rest_framework.authtoken.models import Token
+from knox.models import AuthToken
 
 from accounts.activity import ACTIONS
+from accounts.lockout import LOCKED_CODE, cool_off_seconds, locked_message
 from accounts.models import (
     Activity,
     Membership,
@@ -23,11 +24,11 @@ from accounts.models import (
     StaffRole,
     User,
 )
-from accounts.otp_senders import OtpDeliveryError, get_sender
+from accounts.otp_senders import OtpDeliveryError, deliver_code
 from accounts.phone import InvalidPhone, normalise_phone
 from accounts.rules import forget_city_roles
 from backend.authz import authorise
-from backend.errors import Conflict, DomainError, Missing, Refused, TooMany
+from backend.errors import Conflict, DomainError, Missing, Refused, TooMany, Unavailable
 from backend.persian import to_latin_digits
 from backend.ratelimit import rate_limit_hit
 from backend.realtime import emit_on_commit, user_group
@@ -58,7 +59,9 @@ def otp_request(*, phone: str, ip: str | None) -> OtpIssued:
     """Store a fresh code for `phone` and send it.
 
     Guarantees: throttled per number and per IP address (429 with the wait); only a keyed
-    hash is stored; an earlier unused code for the number stops working.
+    hash is stored; an earlier unused code for the number stops working. `ip` comes from
+    `backend.clientip.client_address`. When the limits cannot be counted (the cache is
+    down) or the SMS cannot be sent, a Persian 503 — never a code sent uncounted.
     """
     phone = phone_clean(phone)
     checks = [(f"otp:phone:{phone}", settings.OTP_LIMIT_PER_PHONE)]
@@ -83,9 +86,9 @@ def otp_request(*, phone: str, ip: str | None) -> OtpIssued:
             requested_ip=ip,
         )
     try:
-        get_sender().send(phone=phone, code=code, expires_in=ttl)
+        deliver_code(phone=phone, code=code, expires_in=ttl)
     except OtpDeliveryError as error:
-        raise DomainError(
+        raise Unavailable(
             "ارسال پیامک ممکن نشد؛ چند لحظه بعد دوباره تلاش کنید.", code="otp_not_sent"
         ) from error
     return OtpIssued(phone=phone, expires_in=ttl, code=code)
@@ -158,21 +161,51 @@ def user_for_phone(*, phone: str) -> User:
     return user
 
 
-def password_login(*, username: str, password: str) -> User:
-    """Sign in with a password (staff and the demo accounts)."""
-    user = authenticate(username=(username or "").strip(), password=password or "")
+def password_login(*, request, username: str, password: str) -> User:
+    """Sign in with a password (staff and the demo accounts).
+
+    Guarantees: django-axes (the first authentication backend) refuses an account or a
+    client address with too many recent failures before the password hasher runs — a
+    Persian 429 — and counts every failure. `request` is the Django request (axes reads the
+    client address from it through `backend.clientip.client_address`).
+    """
+    user = authenticate(request, username=(username or "").strip(), password=password or "")
     if user is None:
+        if getattr(request, "axes_locked_out", False):
+            raise TooMany(locked_message(), retry_after=cool_off_seconds(), code=LOCKED_CODE)
         raise DomainError("نام کاربری یا رمز عبور نادرست است.", code="bad_credentials")
     return user
 
 
 def api_token_for(*, user: User) -> str:
-    token, _ = Token.objects.get_or_create(user=user)
-    return token.key
+    """A new API token for one client of `user` (one per sign-in), expiring after
+    REST_KNOX["TOKEN_TTL"]; beyond API_TOKENS_PER_USER live tokens the oldest are revoked.
+    Only a hash is stored; the key is returned once."""
+    now = timezone.now()
+    with transaction.atomic():
+        AuthToken.objects.filter(user=user, expiry__lte=now).delete()
+        _instance, key = AuthToken.objects.create(user=user)
+        keep = max(settings.API_TOKENS_PER_USER, 1)
+        stale = AuthToken.objects.filter(user=user).order_by("-created", "-digest")[keep:]
+        AuthToken.objects.filter(digest__in=[t.digest for t in stale]).delete()
+    return key
 
 
-def api_token_revoke(*, user: User) -> None:
-    Token.objects.filter(user=user).delete()
+def api_token_revoke(*, token: AuthToken) -> None:
+    """Revoke one client's token (the API's logout: the token it was called with)."""
+    AuthToken.objects.filter(digest=token.digest).delete()
+
+
+def api_token_revoke_for(*, user: User, digest: str | None = None) -> int:
+    """The «my sessions» page: revoke the user's token `digest`, or all of their tokens.
+    Another user's token is a 404, so nothing tells that it exists."""
+    tokens = AuthToken.objects.filter(user=user)
+    if digest is not None:
+        tokens = tokens.filter(digest=digest)
+        if not tokens.exists():
+            raise Missing("این نشست پیدا نشد.", code="token_not_found")
+    count, _ = tokens.delete()
+    return count
 
 
 def profile_update(*, user: User, display_name: str | None = None, show_name_publicly=None):

@@ -48,3 +48,10 @@ class TooMany(DomainError):
     def __init__(self, message: str, *, retry_after: int, code: str | None = None):
         super().__init__(message, code=code, extra={"retry_after": retry_after})
         self.retry_after = retry_after
+
+
+class Unavailable(DomainError):
+    """A service the request needs is down for now (503); the person may try again soon."""
+
+    status = 503
+    code = "unavailable"

@@ -1,8 +1,28 @@
-"""Fixed-window rate limits kept in the cache (local memory or Redis)."""
+"""Fixed-window rate limits kept in the cache (local memory or Redis).
 
+When the cache cannot be reached (Redis down) the limit cannot be counted: `rate_limit_hit`
+raises `Unavailable` (a Persian 503) instead of letting the connection error become a 500, so
+a limited action is refused cleanly rather than allowed uncounted.
+"""
+
+import logging
 import time
 
 from django.core.cache import cache
+
+from backend.errors import Unavailable
+
+try:
+    from redis.exceptions import RedisError
+except ImportError:  # pragma: no cover - redis is a requirement
+    RedisError = OSError
+
+# What a cache that is down raises (redis' errors; sockets' OSError and TimeoutError).
+STORE_ERRORS = (RedisError, OSError)
+
+logger = logging.getLogger("hamandishi.ratelimit")
+
+UNAVAILABLE_MESSAGE = "این بخش موقتاً در دسترس نیست؛ چند دقیقه‌ی دیگر دوباره تلاش کنید."
 
 
 def rate_limit_hit(checks: list[tuple[str, list[tuple[int, int]]]]) -> int | None:
@@ -10,8 +30,17 @@ def rate_limit_hit(checks: list[tuple[str, list[tuple[int, int]]]]) -> int | Non
 
     Returns None when the attempt is within every limit, else the seconds until the longest
     exceeded window ends. A refused attempt counts against none of the keys, so a refusal by
-    one limit (say, per IP address) never uses up another (say, per number).
+    one limit (say, per IP address) never uses up another (say, per number). Raises
+    `Unavailable` (503) when the cache does not answer.
     """
+    try:
+        return _hit(checks)
+    except STORE_ERRORS as error:
+        logger.warning("rate-limit store unavailable: %s", error.__class__.__name__)
+        raise Unavailable(UNAVAILABLE_MESSAGE, code="limits_unavailable") from error
+
+
+def _hit(checks: list[tuple[str, list[tuple[int, int]]]]) -> int | None:
     now = time.time()
     windows = []
     for key, limits in checks:

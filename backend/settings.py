@@ -244,3 +244,74 @@ LOGGING = {
         "hamandishi": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     },
 }
+
+# --- sign-in and tokens ---
+# Client addresses (backend/clientip.py): X-Forwarded-For is read only when the direct peer is
+# one of these proxies (comma-separated addresses or CIDR ranges; default none, so the header
+# is ignored). Every per-address limit uses backend.clientip.client_address.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")
+try:
+    import ipaddress as _ipaddress
+
+    for _proxy in TRUSTED_PROXIES:
+        _ipaddress.ip_network(_proxy, strict=False)
+except ValueError as _error:
+    raise ImproperlyConfigured(
+        f"TRUSTED_PROXIES must be comma-separated addresses or CIDR ranges: {_error}"
+    ) from _error
+
+# Sign-in codes: the log sender writes codes to the server log, which production must not
+# do. With DEBUG off the app refuses to start with it unless OTP_SENDER_ALLOW_LOG=1 is set
+# (a closed trial without SMS), and even then the log shows the code masked.
+OTP_SENDER_ALLOW_LOG = env_flag("OTP_SENDER_ALLOW_LOG", False)
+OTP_LOG_SENDERS = ("accounts.otp_senders.LogSender", "accounts.otp_senders.OutboxSender")
+if not DEBUG and OTP_SENDER in OTP_LOG_SENDERS and not OTP_SENDER_ALLOW_LOG:
+    raise ImproperlyConfigured(
+        f"Production mode (DEBUG off) with OTP_SENDER={OTP_SENDER} would write sign-in codes "
+        "to the log instead of sending them. Set OTP_SENDER to your SMS sender class "
+        "(a subclass of accounts.otp_senders.SmsSender), or set OTP_SENDER_ALLOW_LOG=1 for a "
+        "trial without SMS (codes are then masked in the log and nobody can sign in by code)."
+    )
+# Transient SMS failures are retried this many times, waiting OTP_SEND_BACKOFF_SECONDS,
+# doubled each time.
+OTP_SEND_RETRIES = int(os.environ.get("OTP_SEND_RETRIES", "2"))
+OTP_SEND_BACKOFF_SECONDS = float(os.environ.get("OTP_SEND_BACKOFF_SECONDS", "0.5"))
+
+# Password guessing (django-axes): every authenticate() call — the sign-in page's password
+# step, /admin/login/ and POST /api/v1/auth/login — is refused before the password hasher
+# runs once an account or a client address has AXES_FAILURE_LIMIT failures within the
+# cool-off; the lock lifts AXES_COOLOFF_MINUTES after the last counted failure. Staff unlock
+# with `manage.py axes_reset_username <username>` / `axes_reset_ip <address>` or by deleting
+# the "access attempt" rows in the admin. Sign-in by SMS code is not affected.
+from datetime import timedelta as _timedelta  # noqa: E402
+
+INSTALLED_APPS = [app for app in INSTALLED_APPS if app != "rest_framework.authtoken"]
+INSTALLED_APPS += ["axes", "knox"]
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", *AUTHENTICATION_BACKENDS]
+MIDDLEWARE += ["axes.middleware.AxesMiddleware"]  # last, as django-axes asks
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = _timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # either one locks
+AXES_CLIENT_IP_CALLABLE = "backend.clientip.client_address"
+AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False  # refused tries do not extend a lock
+AXES_RESET_ON_SUCCESS = False  # a success elsewhere must not reset an address's count
+AXES_DISABLE_ACCESS_LOG = True  # successful sign-ins are not stored with their address
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "password"]
+AXES_VERBOSE = False
+
+# API tokens (django-rest-knox): one new token per sign-in, per client, stored hashed,
+# expiring API_TOKEN_TTL_DAYS after creation; a user keeps at most API_TOKENS_PER_USER (the
+# oldest go first). `Authorization: Token <key>` as before.
+REST_FRAMEWORK["DEFAULT_AUTHENTICATION_CLASSES"] = [
+    "accounts.authentication.TokenAuthentication",
+    "rest_framework.authentication.SessionAuthentication",
+]
+REST_KNOX = {
+    "TOKEN_TTL": _timedelta(days=int(os.environ.get("API_TOKEN_TTL_DAYS", "30"))),
+    "AUTH_HEADER_PREFIX": "Token",
+    "TOKEN_LIMIT_PER_USER": None,  # enforced by accounts.services.api_token_for instead
+    "AUTO_REFRESH": False,
+}
+API_TOKENS_PER_USER = int(os.environ.get("API_TOKENS_PER_USER", "20"))

@@ -2,8 +2,9 @@
 
 Browsers always send an Origin header and carry the session cookie, so their origin must be
 one of ALLOWED_HOSTS (AllowedHostsOriginValidator). API clients send no Origin; they may
-only authenticate with `Authorization: Token <key>`, and any cookie they send is ignored,
-so a foreign page can never ride on a browser's session.
+only authenticate with `Authorization: Token <key>` (an API token from django-rest-knox:
+checked against its stored hash and its expiry), and any cookie they send is ignored, so a
+foreign page can never ride on a browser's session.
 """
 
 from channels.auth import AuthMiddlewareStack
@@ -21,12 +22,14 @@ def _header(scope, name: bytes) -> bytes | None:
 
 @database_sync_to_async
 def _user_for_token(key: str):
-    from rest_framework.authtoken.models import Token
+    from knox.auth import TokenAuthentication
+    from rest_framework.exceptions import AuthenticationFailed
 
-    token = Token.objects.select_related("user").filter(key=key).first()
-    if token is None or not token.user.is_active:
+    try:
+        user, _token = TokenAuthentication().authenticate_credentials(key.encode())
+    except (AuthenticationFailed, UnicodeError):  # unknown, expired, revoked or inactive
         return AnonymousUser()
-    return token.user
+    return user
 
 
 class TokenAuthMiddleware:

@@ -72,6 +72,7 @@ def worker_env() -> dict[str, str]:
         ALLOWED_HOSTS="127.0.0.1,localhost",
         DB_CONN_MAX_AGE=os.environ.get("DB_CONN_MAX_AGE", "60"),
         PYTHONUNBUFFERED="1",
+        OTP_SENDER_ALLOW_LOG="1",  # no codes are requested; the log sender is allowed
     )
 
 

@@ -12,6 +12,7 @@ urlpatterns = [
     path("signout/", views.signout, name="signout"),
     path("notifications/", views.notifications, name="notifications"),
     path("profile/", views.profile, name="profile"),
+    path("me/sessions/", views.sessions, name="sessions"),
     path("organisations/review/", views.organisations_review, name="organisations_review"),
     path("activity/<slug:city_slug>/", views.activity, name="activity"),
     # Plans and their items

@@ -18,6 +18,7 @@ from accounts import selectors as account_selectors
 from accounts import serializers as account_serializers
 from accounts import services as account_services
 from accounts.activity import ACTIONS
+from backend.clientip import client_address
 from backend.errors import DomainError
 from cities import selectors as city_selectors
 from frontend.web import allowed, authorise, parse, renders_errors_with
@@ -70,9 +71,7 @@ def signin(request: HttpRequest) -> HttpResponse:
         step = request.POST.get("step")
         if step == "request":
             data = parse(account_serializers.OtpRequestIn, request.POST)
-            issued = account_services.otp_request(
-                phone=data["phone"], ip=request.META.get("REMOTE_ADDR")
-            )
+            issued = account_services.otp_request(phone=data["phone"], ip=client_address(request))
             context.update(
                 step="code", phone=issued.phone, expires_minutes=max(issued.expires_in // 60, 1)
             )
@@ -84,13 +83,15 @@ def signin(request: HttpRequest) -> HttpResponse:
             return redirect(context["next"])
         elif step == "password":
             data = parse(account_serializers.PasswordLoginIn, request.POST)
-            _sign_in(request, account_services.password_login(**data))
+            _sign_in(request, account_services.password_login(request=request, **data))
             return redirect(context["next"])
     return render(request, "frontend/signin.html", context)
 
 
 @require_POST
 def signout(request: HttpRequest) -> HttpResponse:
+    """Ends this browser's session only; the user's API tokens (apps) are listed and revoked
+    on «my sessions»."""
     logout(request)
     return redirect("/")
 
@@ -134,6 +135,29 @@ def profile(request: HttpRequest) -> HttpResponse:
         context["saved"] = True
     context.update(_profile_context(request))
     return render(request, "frontend/profile.html", context)
+
+
+def _sessions_context(request: HttpRequest) -> dict:
+    return {"tokens": account_selectors.api_tokens(user=request.user)}
+
+
+def _sessions_again(request: HttpRequest, error: DomainError) -> HttpResponse:
+    context = {**_sessions_context(request), "error": error.message}
+    return render(request, "frontend/sessions.html", context)
+
+
+@login_required
+@renders_errors_with(_sessions_again)
+def sessions(request: HttpRequest) -> HttpResponse:
+    """The user's signed-in apps (API tokens): when each began and expires; revoke one or all."""
+    if request.method == "POST":
+        data = parse(account_serializers.ApiTokenRevokeIn, request.POST)
+        count = account_services.api_token_revoke_for(
+            user=request.user, digest=None if data["all"] else data["token"]
+        )
+        messages.success(request, _("%(count)s نشست بسته شد.") % {"count": count})
+        return redirect("frontend:sessions")
+    return render(request, "frontend/sessions.html", _sessions_context(request))
 
 
 # Organisations -----------------------------------------------------------------------

@@ -17,7 +17,7 @@ from django.shortcuts import render
 
 from backend.authz import allowed
 from backend.authz import authorise as _authorise
-from backend.errors import DomainError
+from backend.errors import DomainError, TooMany
 
 __all__ = ["DomainErrorMiddleware", "InvalidInput", "allowed", "authorise", "parse"]
 
@@ -65,6 +65,8 @@ def renders_errors_with(render_again: Callable[..., HttpResponse]):
             except DomainError as error:
                 response = render_again(request, error, *args, **kwargs)
                 response.status_code = error.status
+                if isinstance(error, TooMany):
+                    response["Retry-After"] = str(error.retry_after)
                 return response
 
         return wrapped

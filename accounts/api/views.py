@@ -1,9 +1,9 @@
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
+from knox.models import AuthToken
 from rest_framework import generics, permissions, status
 from rest_framework.response import Response
-from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
 from accounts import selectors, services
@@ -11,11 +11,8 @@ from accounts import serializers as s
 from accounts.models import Membership, StaffRole, User
 from backend.api import Pagination
 from backend.authz import authorise
+from backend.clientip import client_address
 from cities.filters import CityFilter
-
-
-def client_ip(request) -> str | None:
-    return request.META.get("REMOTE_ADDR") or None
 
 
 def me_payload(user: User) -> dict:
@@ -26,11 +23,6 @@ def me_payload(user: User) -> dict:
     return s.MeOut(user).data
 
 
-class LoginThrottle(AnonRateThrottle):
-    scope = "login"
-    rate = "30/hour"
-
-
 class OtpRequestView(APIView):
     permission_classes = [permissions.AllowAny]
     authentication_classes = []
@@ -39,7 +31,9 @@ class OtpRequestView(APIView):
     def post(self, request):
         data = s.OtpRequestIn(data=request.data)
         data.is_valid(raise_exception=True)
-        issued = services.otp_request(phone=data.validated_data["phone"], ip=client_ip(request))
+        issued = services.otp_request(
+            phone=data.validated_data["phone"], ip=client_address(request)
+        )
         body = {
             "detail": "کد ورود فرستاده شد.",
             "phone": issued.phone,
@@ -49,7 +43,8 @@ class OtpRequestView(APIView):
 
 
 class OtpVerifyView(APIView):
-    """Check the code; answers an API token (a new citizen account for a new number)."""
+    """Check the code; answers a new API token for this client (a new citizen account for a
+    new number)."""
 
     permission_classes = [permissions.AllowAny]
     authentication_classes = []
@@ -63,24 +58,30 @@ class OtpVerifyView(APIView):
 
 
 class PasswordLoginView(APIView):
+    """Password sign-in (staff); answers a new API token for this client. Repeated failures
+    lock the account and the client address for a while (django-axes, Persian 429)."""
+
     permission_classes = [permissions.AllowAny]
     authentication_classes = []
-    throttle_classes = [LoginThrottle]
 
     @extend_schema(request=s.PasswordLoginIn, responses={200: s.TokenOut})
     def post(self, request):
         data = s.PasswordLoginIn(data=request.data)
         data.is_valid(raise_exception=True)
-        user = services.password_login(**data.validated_data)
+        # axes marks the Django request; its middleware reads the mark on the way out.
+        user = services.password_login(request=request._request, **data.validated_data)
         return Response({"token": services.api_token_for(user=user), "user": me_payload(user)})
 
 
 class LogoutView(APIView):
+    """Revoke the token this request was made with; the user's other clients stay signed in."""
+
     permission_classes = [permissions.IsAuthenticated]
 
     @extend_schema(request=None, responses={204: None})
     def post(self, request):
-        services.api_token_revoke(user=request.user)
+        if isinstance(request.auth, AuthToken):
+            services.api_token_revoke(token=request.auth)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 

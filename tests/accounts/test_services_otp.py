@@ -136,19 +136,29 @@ class TestOtpVerify:
         assert error.value.status == 403
 
 
+@pytest.fixture
+def web_request(rf):
+    return rf.post("/signin/", REMOTE_ADDR="10.0.0.9")
+
+
 @pytest.mark.django_db
 class TestPasswordLogin:
-    def test_right_password(self, moderator):
-        assert services.password_login(username=moderator.username, password="demo") == moderator
+    def test_right_password(self, moderator, web_request):
+        user = services.password_login(
+            request=web_request, username=moderator.username, password="demo"
+        )
+        assert user == moderator
 
     @pytest.mark.parametrize("password", ["", "wrong", "demo "])
-    def test_wrong_password(self, moderator, password):
+    def test_wrong_password(self, moderator, password, web_request):
         with pytest.raises(DomainError) as error:
-            services.password_login(username=moderator.username, password=password)
+            services.password_login(
+                request=web_request, username=moderator.username, password=password
+            )
         assert error.value.code == "bad_credentials"
 
-    def test_account_made_by_code_has_no_password(self, outbox):
+    def test_account_made_by_code_has_no_password(self, outbox, web_request):
         code = request_code(outbox)
         user = services.otp_verify(phone=PHONE, code=code)
         with pytest.raises(DomainError):
-            services.password_login(username=user.username, password="")
+            services.password_login(request=web_request, username=user.username, password="")
