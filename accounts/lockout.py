@@ -8,7 +8,7 @@ keeps a response that already is the 429 and otherwise answers one in Persian â€
 """
 
 from django.conf import settings
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 
 from backend.persian import to_persian_digits
@@ -35,7 +35,7 @@ def lockout_response(request, original_response=None, _credentials=None):
     retry_after = cool_off_seconds()
     if request.path.startswith("/api/"):
         body = {"detail": locked_message(), "code": LOCKED_CODE, "retry_after": retry_after}
-        response = JsonResponse(body, status=429)
+        response: HttpResponse = JsonResponse(body, status=429)
     else:
         context = {"error": locked_message(), "status": 429, "code": LOCKED_CODE}
         response = render(request, "frontend/refused.html", context, status=429)

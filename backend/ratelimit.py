@@ -9,13 +9,9 @@ import logging
 import time
 
 from django.core.cache import cache
+from redis.exceptions import RedisError
 
 from backend.errors import Unavailable
-
-try:
-    from redis.exceptions import RedisError
-except ImportError:  # pragma: no cover - redis is a requirement
-    RedisError = OSError
 
 # What a cache that is down raises (redis' errors; sockets' OSError and TimeoutError).
 STORE_ERRORS = (RedisError, OSError)
