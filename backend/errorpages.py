@@ -93,7 +93,7 @@ class PoolTimeoutMiddleware:
         if not _is_pool_timeout(exception):
             return None
         logger.warning("database pool exhausted: %s %s", request.method, request.path)
-        detail = _("سرور اکنون سرش شلوغ است؛ چند ثانیه بعد دوباره بکوشید.")
+        detail = _("سرور اکنون پرکار است؛ چند ثانیه بعد دوباره بکوشید.")
         if is_api(request):
             return api_error(503, "busy", detail, Retry_After=self.retry_after)
         template = loader.get_template("503.html")

@@ -270,12 +270,16 @@ def test_api_errors_are_json(production, client, url, status, code):
 
 
 @pytest.mark.django_db
-def test_api_method_not_allowed_is_json(production, client):
-    response = client.delete("/api/v1/plans/")
-    assert response.status_code in {401, 403, 405}
+def test_api_method_not_allowed_is_persian_json(production, client):
+    from tests.factories import UserFactory
+
+    client.force_login(UserFactory())
     response = client.put("/api/v1/plans/")
+    assert response.status_code == 405
     assert response["Content-Type"] == "application/json"
-    assert "code" in response.json()
+    body = response.json()
+    assert body["code"] == "method_not_allowed"
+    assert any("\u0600" <= ch <= "\u06ff" for ch in body["detail"])
 
 
 @pytest.mark.django_db
