@@ -1,11 +1,13 @@
-# Two entry points: `make run` (the platform on the embedded default) and `make test`.
+# Two entry points: `make run` (the platform on the embedded default) and `make test`;
+# `make serve` runs it in production shape without Docker (docs/production.md).
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
+WORKERS ?= 2
 
-.PHONY: setup run test test-unit test-e2e lint demo migrations-check
+.PHONY: setup run serve test test-unit test-e2e lint demo migrations-check
 
 $(BIN)/.installed: requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -20,6 +22,10 @@ run: setup
 	$(BIN)/python manage.py load_demo
 	@echo "Hamandishi: http://$(HOST):$(PORT)/  (demo accounts in README.md; codes print below)"
 	$(BIN)/uvicorn backend.asgi:application --host $(HOST) --port $(PORT)
+
+# Production settings (DEBUG off by default): migrate, collectstatic, WORKERS uvicorn workers.
+serve: setup
+	PYTHON=$(BIN)/python HOST=$(HOST) PORT=$(PORT) WORKERS=$(WORKERS) scripts/serve
 
 lint: setup
 	$(BIN)/ruff check .

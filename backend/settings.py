@@ -315,3 +315,123 @@ REST_KNOX = {
     "AUTO_REFRESH": False,
 }
 API_TOKENS_PER_USER = int(os.environ.get("API_TOKENS_PER_USER", "20"))
+
+# --- infrastructure ---
+# Connection pool, security headers, static files, logging, error pages.
+# docs/production.md ("## infrastructure") lists every variable below with its default.
+
+
+def env_int(name: str, default: int) -> int:
+    value = os.environ.get(name, "").strip()
+    try:
+        return int(value) if value else default
+    except ValueError as error:
+        raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}.") from error
+
+
+# PostgreSQL: psycopg 3's pool per worker process (Django's OPTIONS["pool"]). A request in
+# flight waits up to DB_POOL_TIMEOUT seconds for one of DB_POOL_MAX connections instead of
+# opening its own; the budget is workers × DB_POOL_MAX ≤ max_connections − reserve.
+# The pool replaces persistent connections, so CONN_MAX_AGE must be 0 with it.
+DB_POOL = env_flag("DB_POOL", True)
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and DB_POOL:
+    DB_POOL_MIN = env_int("DB_POOL_MIN", 2)
+    DB_POOL_MAX = env_int("DB_POOL_MAX", 10)
+    if not 0 <= DB_POOL_MIN <= DB_POOL_MAX or DB_POOL_MAX < 1:
+        raise ImproperlyConfigured("Need 0 ≤ DB_POOL_MIN ≤ DB_POOL_MAX and DB_POOL_MAX ≥ 1.")
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": DB_POOL_MIN,
+        "max_size": DB_POOL_MAX,
+        "timeout": float(env_int("DB_POOL_TIMEOUT", 20)),
+    }
+
+# Security headers. Production (DEBUG off) is secure by default; each piece can be turned
+# off from the environment for a plain-HTTP trial (docs/production.md).
+SECURE_SSL_REDIRECT = env_flag("SECURE_SSL_REDIRECT", not DEBUG)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # load balancers and compose probe over plain HTTP
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 31536000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_flag("SECURE_HSTS_INCLUDE_SUBDOMAINS", not DEBUG)
+SECURE_HSTS_PRELOAD = env_flag("SECURE_HSTS_PRELOAD", not DEBUG)
+SESSION_COOKIE_SECURE = env_flag("SECURE_COOKIES", not DEBUG)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SECURE_REFERRER_POLICY = os.environ.get("REFERRER_POLICY", "same-origin")
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
+# Content-Security-Policy (django-csp): no inline script anywhere (page behaviour lives in
+# frontend/static/frontend/*.js; htmx's eval and indicator styles are off in base.html).
+# Inline style attributes stay allowed: the transparency bars' widths and Swagger UI.
+_socket_origins = [
+    f"{scheme}://{host}"
+    for host in ALLOWED_HOSTS
+    if host and not host.startswith(".") and host != "*"
+    for scheme in ("wss", "ws")
+]
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        # 'self' covers same-origin websockets in current browsers; the explicit ws/wss
+        # origins are for the ones that do not.
+        "connect-src": ["'self'", *_socket_origins],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+# Permissions-Policy (django-permissions-policy): the map asks for the visitor's location;
+# nothing uses camera, microphone or payment.
+PERMISSIONS_POLICY = {
+    "geolocation": ["self"],
+    "camera": [],
+    "microphone": [],
+    "payment": [],
+    "usb": [],
+}
+INSTALLED_APPS += ["csp"]
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
+    "django_permissions_policy.PermissionsPolicyMiddleware",
+)
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django_permissions_policy.PermissionsPolicyMiddleware") + 1,
+    "csp.middleware.CSPMiddleware",
+)
+# A PostgreSQL pool that stays exhausted for DB_POOL_TIMEOUT answers a Persian 503.
+MIDDLEWARE.append("backend.errorpages.PoolTimeoutMiddleware")
+# The OpenAPI generator's schema hints are not deploy checks; keep `check --deploy` about
+# deployment (the schema is still built and served at /api/schema/).
+SPECTACULAR_SETTINGS["ENABLE_DJANGO_DEPLOY_CHECK"] = False
+
+# Static files: hashed names (whitenoise's manifest storage) in production, so they can be
+# cached for a year; `collectstatic` must run before the server starts (make serve does).
+if not DEBUG:
+    STORAGES["staticfiles"] = {"BACKEND": "backend.staticstorage.HashedStaticStorage"}
+WHITENOISE_MAX_AGE = env_int("WHITENOISE_MAX_AGE", 0 if DEBUG else 3600)
+# Hashed files get `max-age=31536000, immutable` from whitenoise itself; WHITENOISE_MAX_AGE
+# is for the unhashed rest. A template naming a file that was not collected is a loud error
+# at collectstatic time, not at request time: keep the manifest strict.
+WHITENOISE_MANIFEST_STRICT = True
+
+# Errors: a 500's traceback goes to the console (the django.request logger), one formatted
+# record per failure; nothing else of Django's at INFO.
+LOGGING["formatters"] = {
+    "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(process)d] %(message)s"}
+}
+LOGGING["handlers"]["console"]["formatter"] = "plain"
+LOGGING["loggers"]["django.request"] = {
+    "handlers": ["console"],
+    "level": "ERROR",
+    "propagate": False,
+}
+CSRF_FAILURE_VIEW = "backend.errorpages.csrf_failure"
+
+# django-axes asks for its middleware to come last, after every block above.
+MIDDLEWARE = [m for m in MIDDLEWARE if m != "axes.middleware.AxesMiddleware"]
+MIDDLEWARE.append("axes.middleware.AxesMiddleware")

@@ -1,8 +1,14 @@
 from django.contrib import admin
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from backend.health import healthz
+
+# Persian pages, JSON under /api/ (backend/errorpages.py).
+handler400 = "backend.errorpages.bad_request"
+handler403 = "backend.errorpages.permission_denied"
+handler404 = "backend.errorpages.page_not_found"
+handler500 = "backend.errorpages.server_error"
 
 api_v1 = [
     path("", include("accounts.api.urls")),
@@ -16,7 +22,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="swagger-ui"),
     path("healthz", healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("frontend.urls_inventory")),

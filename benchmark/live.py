@@ -57,9 +57,10 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def worker_env() -> dict[str, str]:
-    """Production-like: DEBUG off, persistent connections as in docker-compose, and a
-    channel prefix of our own so no other process on this Redis hears our events."""
+def worker_env(**overrides: str) -> dict[str, str]:
+    """Production-like: DEBUG off, the connection pool as in docker-compose (its size from
+    DB_POOL_* here), plain HTTP on 127.0.0.1 (no HTTPS redirect), and a channel prefix of our
+    own so no other process on this Redis hears our events."""
     return dict(
         os.environ,
         DJANGO_SETTINGS_MODULE="benchmark.settings",
@@ -70,24 +71,41 @@ def worker_env() -> dict[str, str]:
         DEBUG="0",
         SECRET_KEY=os.environ.get("SECRET_KEY") or secrets.token_urlsafe(50),
         ALLOWED_HOSTS="127.0.0.1,localhost",
-        DB_CONN_MAX_AGE=os.environ.get("DB_CONN_MAX_AGE", "60"),
+        DB_CONN_MAX_AGE=os.environ.get("DB_CONN_MAX_AGE", "60"),  # only without the pool
+        SECURE_SSL_REDIRECT="0",
         PYTHONUNBUFFERED="1",
         OTP_SENDER_ALLOW_LOG="1",  # no codes are requested; the log sender is allowed
+
+        **overrides,
     )
 
 
 @contextmanager
-def workers(count: int = 2, say=print):
+def workers(count: int = 2, say=print, env: dict[str, str] | None = None):
     """`count` uvicorn processes on free ports; yields the ports, stops them after."""
     ports = [free_port() for _ in range(count)]
     command = [sys.executable, "-m", "uvicorn", "backend.asgi:application", "--host", "127.0.0.1"]
     options = ["--log-level", "warning", "--lifespan", "off"]
-    with tempfile.NamedTemporaryFile("w+", prefix="bench-workers-", suffix=".log") as log:
+    with (
+        tempfile.NamedTemporaryFile("w+", prefix="bench-workers-", suffix=".log") as log,
+        tempfile.TemporaryDirectory(prefix="bench-static-") as static_root,
+    ):
+        # As `make serve` does: hashed static files collected before the workers start
+        # (with DEBUG off every page names them through the manifest).
+        env = worker_env(**{"STATIC_ROOT": static_root, **(env or {})})
+        subprocess.run(
+            [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
+            cwd=ROOT,
+            env=env,
+            check=True,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
         processes = [
             subprocess.Popen(
                 [*command, "--port", str(port), *options],
                 cwd=ROOT,
-                env=worker_env(),
+                env=env,
                 stdout=log,
                 stderr=subprocess.STDOUT,
             )

@@ -18,3 +18,9 @@ urlpatterns = [
     path("bench/bare/", BareView.as_view(), name="bench-bare"),
     path("", include("backend.urls")),
 ]
+
+# The site's error answers (Persian pages, JSON under /api/) apply here too.
+handler400 = "backend.errorpages.bad_request"
+handler403 = "backend.errorpages.permission_denied"
+handler404 = "backend.errorpages.page_not_found"
+handler500 = "backend.errorpages.server_error"

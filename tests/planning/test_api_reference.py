@@ -81,4 +81,9 @@ class TestSchema:
 def test_healthz(client):
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.json() == {"database": "ok", "cache": "ok"}
+    assert response.json() == {
+        "database": "ok",
+        "cache": "ok",
+        "channel_layer": "ok",
+        "status": "ok",
+    }

@@ -58,3 +58,13 @@ document.addEventListener("htmx:beforeSwap", function (event) {
     event.detail.isError = false;
   }
 });
+
+// A select marked data-autosubmit sends its form on change (the language switch, the
+// transparency page's city): behaviour lives here, not in inline handlers, so the
+// Content-Security-Policy needs no 'unsafe-inline' for scripts.
+document.addEventListener("change", function (event) {
+  var field = event.target;
+  if (field instanceof HTMLSelectElement && field.hasAttribute("data-autosubmit") && field.form) {
+    field.form.submit();
+  }
+});
