@@ -75,7 +75,6 @@ def worker_env(**overrides: str) -> dict[str, str]:
         SECURE_SSL_REDIRECT="0",
         PYTHONUNBUFFERED="1",
         OTP_SENDER_ALLOW_LOG="1",  # no codes are requested; the log sender is allowed
-
         **overrides,
     )
 

@@ -74,6 +74,7 @@ def test_serve_script_starts_workers_that_serve_pages_and_hashed_static(tmp_path
     env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL"}}
     env.update(
         PYTHON=sys.executable,
+        OTP_SENDER_ALLOW_LOG="1",  # a local trial without SMS
         SECRET_KEY="s" * 50,
         ALLOWED_HOSTS="127.0.0.1",
         DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",

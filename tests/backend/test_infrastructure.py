@@ -25,11 +25,16 @@ PRODUCTION_ENV = {
     "CSRF_TRUSTED_ORIGINS": "https://shahr.example.ir",
     "DATABASE_URL": "postgres://hamandishi:secret@db:5432/hamandishi",
     "REDIS_URL": "redis://redis:6379/0",
+    "OTP_SENDER": "citysms.senders.KavenegarSender",  # the deployment's own SMS sender
+    "TRUSTED_PROXIES": "10.0.0.2",
 }
 
 
 def run_python(code: str, **env) -> subprocess.CompletedProcess:
     clean = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL"}}
+    # These runs are about other settings: production's refusal of the log sender is tested
+    # in tests/accounts; here the log sender is allowed unless a test names a sender.
+    clean.setdefault("OTP_SENDER_ALLOW_LOG", "1")
     clean.update(env, DJANGO_SETTINGS_MODULE="backend.settings")
     return subprocess.run(
         [sys.executable, "-c", code], cwd=ROOT, env=clean, capture_output=True, text=True
@@ -379,6 +384,7 @@ def test_healthz_with_redis_down(client):
 def test_production_static_files_are_hashed_and_cached_long(tmp_path):
     env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL"}}
     env.update(DEBUG="0", SECRET_KEY="s" * 50, ALLOWED_HOSTS="x", STATIC_ROOT=str(tmp_path))
+    env.setdefault("OTP_SENDER_ALLOW_LOG", "1")
     collected = subprocess.run(
         [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
         cwd=ROOT,
