@@ -255,7 +255,7 @@ def queue_claim(*, moderator: Any, entry_id: int) -> QueueEntry:
     now = timezone.now()
     with transaction.atomic():
         entry = _open_entry(entry_id)
-        authorise(moderator, CLAIM, entry)
+        enforce(moderator, CLAIM, entry)
         _refuse_if_closed(entry)
         _refuse_if_claimed_by_another(entry, moderator, now)
         before = _claim_state(entry)
