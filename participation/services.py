@@ -9,7 +9,7 @@ from django.db.models import F
 from accounts.models import Organisation, User
 from backend.errors import Conflict, DomainError, Missing
 from backend.persian import normalise
-from backend.sanitise import clean_html, html_to_text, plain_text
+from backend.sanitise import clean_html, html_to_text, plain_text, plain_title
 from cities.models import District
 from moderation.models import ModeratedContent, ModerationState
 from moderation.services import content_submitted, initial_state
@@ -37,7 +37,7 @@ def _initial_state(plan: Plan, author: User) -> str:
 
 
 def _title(raw: str) -> str:
-    title = plain_text(raw)
+    title = plain_title(raw)
     if not title:
         raise DomainError("عنوان را بنویسید.", code="title_required")
     if len(title) > TITLE_MAX:
