@@ -244,3 +244,10 @@ LOGGING = {
         "hamandishi": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     },
 }
+
+# --- content input and retries ---
+# A NUL character in any query parameter, form field or JSON body is a Persian 400 before a
+# view runs (PostgreSQL refuses NUL in text); after authentication, so pages can render.
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("frontend.web.DomainErrorMiddleware"), "backend.input.RejectNulMiddleware"
+)
