@@ -251,3 +251,13 @@ LOGGING = {
 MIDDLEWARE.insert(
     MIDDLEWARE.index("frontend.web.DomainErrorMiddleware"), "backend.input.RejectNulMiddleware"
 )
+
+# Per-author posting limits: at most this many rows of each kind in a rolling window
+# (POSTING_LIMIT_WINDOW_SECONDS, an hour); more is a Persian 429 with Retry-After. Counted
+# from the database, so they hold across workers. Override one with POSTING_LIMIT_<KIND>
+# (e.g. POSTING_LIMIT_PROBLEM=20); 0 turns that limit off.
+POSTING_LIMIT_WINDOW_SECONDS = int(os.environ.get("POSTING_LIMIT_WINDOW_SECONDS", "3600"))
+POSTING_LIMITS = {
+    kind: int(os.environ.get(f"POSTING_LIMIT_{kind.upper()}", default))
+    for kind, default in {"problem": 10, "comment": 30, "proposal": 5, "report": 20}.items()
+}

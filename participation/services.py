@@ -9,6 +9,7 @@ from django.db.models import F
 from accounts.models import Organisation, User
 from backend.errors import Conflict, DomainError, Missing
 from backend.persian import normalise
+from backend.ratelimit import posting_limit_check
 from backend.sanitise import clean_html, html_to_text, plain_text, plain_title
 from cities.models import District
 from moderation.models import ModeratedContent, ModerationState
@@ -63,9 +64,13 @@ def _same_city(plan: Plan, axis: Axis | None, district: District | None) -> None
         raise DomainError("این منطقه از شهر این برنامه نیست.", code="district_other_city")
 
 
-def _save_and_queue(content: ModeratedContent) -> ModeratedContent:
-    """Store new content and put it in its city's moderation queue, together."""
+def _save_and_queue(content: ModeratedContent, kind: str) -> ModeratedContent:
+    """Store new content and put it in its city's moderation queue, together — within the
+    author's posting limit for `kind` (429). The author's row is locked while counting, so
+    concurrent posts by one author cannot pass the limit together."""
     with transaction.atomic():
+        User.objects.select_for_update().only("pk").get(pk=content.author_id)
+        posting_limit_check(kind, type(content).objects.filter(author_id=content.author_id))
         content.save()
         content_submitted(content=content)
     return content
@@ -107,7 +112,7 @@ def problem_submit(
         search_text=normalise(f"{title} {html_to_text(body)}"),
         moderation_state=_initial_state(plan, author),
     )
-    return _save_and_queue(problem)
+    return _save_and_queue(problem, "problem")
 
 
 def problem_support(*, user: User, problem: Problem) -> bool:
@@ -180,7 +185,7 @@ def comment_post(
         is_expert=author.is_expert,
         moderation_state=_initial_state(plan, author),
     )
-    return _save_and_queue(comment)
+    return _save_and_queue(comment, "comment")
 
 
 # Proposals and endorsements ------------------------------------------------------------
@@ -220,7 +225,7 @@ def proposal_submit(
         plan_item=plan_item,
         moderation_state=_initial_state(plan, author),
     )
-    return _save_and_queue(proposal)
+    return _save_and_queue(proposal, "proposal")
 
 
 def proposal_endorse(
