@@ -55,10 +55,16 @@ class RejectNulMiddleware:
 
 
 def nul_refusal(request: HttpRequest) -> HttpResponse:
+    return refusal(request, NUL_MESSAGE, NUL_CODE, 400)
+
+
+def refusal(request: HttpRequest, message: str, code: str, status: int) -> HttpResponse:
+    """A refusal answered before any view runs (by a middleware): `{"detail", "code"}` under
+    /api/, the pages' refusal page (or fragment for htmx) elsewhere."""
     if request.path.startswith("/api/"):
-        return JsonResponse({"detail": NUL_MESSAGE, "code": NUL_CODE}, status=400)
-    context = {"error": NUL_MESSAGE, "status": 400, "code": NUL_CODE}
+        return JsonResponse({"detail": message, "code": code}, status=status)
+    context = {"error": message, "status": status, "code": code}
     htmx = bool(getattr(request, "htmx", False))
     # The pages' refusal templates (frontend/templates), named, not imported.
     template = "frontend/partials/refusal.html" if htmx else "frontend/refused.html"
-    return render(request, template, context, status=400)
+    return render(request, template, context, status=status)

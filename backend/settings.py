@@ -261,3 +261,13 @@ POSTING_LIMITS = {
     kind: int(os.environ.get(f"POSTING_LIMIT_{kind.upper()}", default))
     for kind, default in {"problem": 10, "comment": 30, "proposal": 5, "report": 20}.items()
 }
+
+# Creating POSTs run once per key (idempotency app): the API's `Idempotency-Key` header and
+# the pages' one-time form tokens. Keys are kept IDEMPOTENCY_TTL_SECONDS (24 h); delete
+# older ones with `manage.py idempotency_purge` (cron, hourly or daily).
+INSTALLED_APPS.append("idempotency")
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("frontend.web.DomainErrorMiddleware"),
+    "idempotency.middleware.IdempotencyMiddleware",
+)
+IDEMPOTENCY_TTL_SECONDS = int(os.environ.get("IDEMPOTENCY_TTL_SECONDS", str(24 * 3600)))
