@@ -282,3 +282,32 @@ def test_concurrent_duplicates_make_one_row(plan):
         assert len({pk for _, _, pk in mine}) == 1
     connections.close_all()
     Client()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_asgi_handler_runs_the_request_in_one_transaction(plan):
+    """Under ASGI (uvicorn) the middleware and the view share one thread and connection."""
+    from asgiref.sync import async_to_sync
+    from django.test import AsyncClient
+
+    author = UserFactory()
+    headers = {
+        "Authorization": f"Token {api_token_for(user=author)}",
+        "Idempotency-Key": "asgi",
+    }
+
+    async def twice():
+        client = AsyncClient()
+        answers = []
+        for _ in range(2):
+            response = await client.post(
+                URL, problem_data(plan), content_type="application/json", headers=headers
+            )
+            answers.append((response.status_code, response.json().get("id", response.json())))
+        return answers
+
+    first, again = async_to_sync(twice)()
+    assert first == again, (first, again)
+    assert first[0] == 201, first
+    assert Problem.objects.filter(author=author).count() == 1
+    assert IdempotencyKey.objects.get(key="api:asgi").status == 201
