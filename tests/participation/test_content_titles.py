@@ -65,3 +65,37 @@ def test_a_plan_in_drafting_takes_no_problem(as_user, citizen, arak):
     )
     assert response.status_code in (403, 409)
     assert response.json()["code"] in ("not_accepting_problems", "cannot_submit_problem")
+
+
+INVISIBLE = ["\u200b\u200c\u200d", "\ufeff\u2060", "\u3164\u115f\u1160\uffa0", "\u2800", "\u0301"]
+
+
+@pytest.mark.parametrize("title", INVISIBLE)
+def test_an_invisible_inventory_title_is_refused(planner, plan, title):
+    from backend.errors import DomainError
+    from inventory.services import inventory_entry_create
+
+    with pytest.raises(DomainError) as error:
+        inventory_entry_create(actor=planner, plan=plan, title=title)
+    assert error.value.code == "title_required"
+
+
+@pytest.mark.parametrize("name", INVISIBLE)
+def test_an_invisible_organisation_name_is_refused(citizen, arak, name):
+    from accounts import services
+    from backend.errors import DomainError
+
+    with pytest.raises(DomainError) as error:
+        services.organisation_register(
+            actor=citizen, city=arak, name=name, registration_number="1403-5"
+        )
+    assert error.value.code == "name_required"
+
+
+@pytest.mark.parametrize("name", INVISIBLE)
+def test_an_invisible_display_name_is_no_name(citizen, name):
+    from accounts import services
+
+    services.profile_update(user=citizen, display_name=f"{name}\u202e")
+    assert citizen.display_name == ""
+    assert citizen.public_name.strip()
