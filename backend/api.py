@@ -49,6 +49,9 @@ def exception_handler(exc, context):
         headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, TooMany) else None
         body = {"detail": exc.message, "code": exc.code, **exc.extra}
         return Response(body, status=exc.status, headers=headers)
+    if isinstance(exc, RecursionError):  # JSON nested ~1,000 deep overflows the parser
+        body = {"detail": "بدنه‌ی درخواست بیش از اندازه تودرتو است.", "code": "too_deep"}
+        return Response(body, status=status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, SuspiciousOperation):  # too many fields, an oversize body, …
         body = {"detail": "درخواست نامعتبر یا بیش از اندازه بزرگ است.", "code": "bad_request"}
         return Response(body, status=status.HTTP_400_BAD_REQUEST)

@@ -45,6 +45,11 @@ MONTHS_FA = (
 # Below this a four-digit year cannot be a Gregorian date anyone types today,
 # while every Jalali year in use (14xx) stays well under it.
 _JALALI_YEAR_LIMIT = 1700
+# Dates a filter may name: one day inside date.min/date.max either side, so that «the day
+# after» and the move from Tehran time to UTC never overflow (9999-12-31 was a 500).
+DATE_MIN = datetime.date(1, 1, 2)
+DATE_MAX = datetime.date(9998, 12, 31)
+OUT_OF_RANGE_MESSAGE = "تاریخ خارج از بازه‌ی پذیرفتنی است."
 
 # The project's TIME_ZONE; used only when Django settings are not configured.
 _FALLBACK_TZ = "Asia/Tehran"
@@ -132,10 +137,14 @@ def parse_date(text: str) -> datetime.date:
     year, month, day = int(match[1]), int(match[3]), int(match[4])
     try:
         if year < _JALALI_YEAR_LIMIT:
-            return jdatetime.date(year, month, day).togregorian()
-        return datetime.date(year, month, day)
-    except ValueError:
+            found = jdatetime.date(year, month, day).togregorian()
+        else:
+            found = datetime.date(year, month, day)
+    except (ValueError, OverflowError):
         raise ValueError(INVALID_DATE_MESSAGE) from None
+    if not DATE_MIN <= found <= DATE_MAX:
+        raise ValueError(OUT_OF_RANGE_MESSAGE)
+    return found
 
 
 def jalali_year_bounds(year: int) -> tuple[datetime.date, datetime.date]:

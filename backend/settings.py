@@ -7,6 +7,7 @@ cache). With DEBUG off the app refuses to start without SECRET_KEY and ALLOWED_H
 
 import os
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -236,7 +237,7 @@ OTP_LIMIT_PER_IP = [(20, 3600)]
 MODERATION_CLAIM_SECONDS = int(os.environ.get("MODERATION_CLAIM_SECONDS", "300"))
 MODERATION_REPORT_THRESHOLD = int(os.environ.get("MODERATION_REPORT_THRESHOLD", "3"))
 
-LOGGING = {
+LOGGING: dict[str, Any] = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
@@ -431,6 +432,34 @@ LOGGING["loggers"]["django.request"] = {
     "propagate": False,
 }
 CSRF_FAILURE_VIEW = "backend.errorpages.csrf_failure"
+
+
+# --- content input and retries ---
+# A NUL character in any query parameter, form field or JSON body is a Persian 400 before a
+# view runs (PostgreSQL refuses NUL in text); after authentication, so pages can render.
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("frontend.web.DomainErrorMiddleware"), "backend.input.RejectNulMiddleware"
+)
+
+# Per-author posting limits: at most this many rows of each kind in a rolling window
+# (POSTING_LIMIT_WINDOW_SECONDS, an hour); more is a Persian 429 with Retry-After. Counted
+# from the database, so they hold across workers. Override one with POSTING_LIMIT_<KIND>
+# (e.g. POSTING_LIMIT_PROBLEM=20); 0 turns that limit off.
+POSTING_LIMIT_WINDOW_SECONDS = int(os.environ.get("POSTING_LIMIT_WINDOW_SECONDS", "3600"))
+POSTING_LIMITS = {
+    kind: int(os.environ.get(f"POSTING_LIMIT_{kind.upper()}", default))
+    for kind, default in {"problem": 10, "comment": 30, "proposal": 5, "report": 20}.items()
+}
+
+# Creating POSTs run once per key (idempotency app): the API's `Idempotency-Key` header and
+# the pages' one-time form tokens. Keys are kept IDEMPOTENCY_TTL_SECONDS (24 h); delete
+# older ones with `manage.py idempotency_purge` (cron, hourly or daily).
+INSTALLED_APPS.append("idempotency")
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("frontend.web.DomainErrorMiddleware"),
+    "idempotency.middleware.IdempotencyMiddleware",
+)
+IDEMPOTENCY_TTL_SECONDS = int(os.environ.get("IDEMPOTENCY_TTL_SECONDS", str(24 * 3600)))
 
 # django-axes asks for its middleware to come last, after every block above.
 MIDDLEWARE = [m for m in MIDDLEWARE if m != "axes.middleware.AxesMiddleware"]

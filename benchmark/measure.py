@@ -201,7 +201,10 @@ class InProcess:
         plan = self.plan.pk
         problems = "/api/v1/problems/"
         rows: list[Row] = []
-        with override_settings(ROOT_URLCONF="benchmark.urls"):
+        # One account submits every timed problem: the posting limit stays checked (its
+        # count query is part of the cost) but high enough never to refuse.
+        unlimited = {kind: 10**9 for kind in settings.POSTING_LIMITS}
+        with override_settings(ROOT_URLCONF="benchmark.urls", POSTING_LIMITS=unlimited):
             rows.append(
                 self._series(
                     Row("list", f"GET {problems}?plan= (newest, page 1)", "p95 < 30 ms", 30),

@@ -52,6 +52,13 @@ def authorise(request: HttpRequest, name: str, obj: Any = None) -> None:
     _authorise(request.user, name, obj)
 
 
+def _retry_after(response: HttpResponse, error: DomainError) -> HttpResponse:
+    """A limit reached (429) says when to try again, as the API does."""
+    if isinstance(error, TooMany):
+        response["Retry-After"] = str(error.retry_after)
+    return response
+
+
 def renders_errors_with(render_again: Callable[..., HttpResponse]):
     """A DomainError raised by the view is answered by
     `render_again(request, error, *args, **kwargs)` — typically the form again with the
@@ -65,8 +72,7 @@ def renders_errors_with(render_again: Callable[..., HttpResponse]):
             except DomainError as error:
                 response = render_again(request, error, *args, **kwargs)
                 response.status_code = error.status
-                if isinstance(error, TooMany):
-                    response["Retry-After"] = str(error.retry_after)
+                _retry_after(response, error)
                 return response
 
         return wrapped
@@ -88,4 +94,4 @@ class DomainErrorMiddleware:
             return None
         context = {"error": exception.message, "status": exception.status, "code": exception.code}
         template = "frontend/partials/refusal.html" if request.htmx else "frontend/refused.html"
-        return render(request, template, context, status=exception.status)
+        return _retry_after(render(request, template, context, status=exception.status), exception)

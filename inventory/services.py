@@ -10,7 +10,7 @@ from accounts.services import activity_record, notification_send
 from backend.authz import authorise
 from backend.errors import Conflict, DomainError, Missing
 from backend.persian import normalise
-from backend.sanitise import plain_text
+from backend.sanitise import plain_text, plain_title
 from inventory.models import InventoryEntry, TriageRecord
 from moderation.models import ModerationState
 from participation.models import Problem
@@ -76,7 +76,7 @@ def inventory_entry_create(
 ) -> InventoryEntry:
     """A new entry in the plan's problem inventory, numbered 001, 002, … per plan."""
     authorise(actor, "inventory.manage", plan)
-    title = plain_text(title)
+    title = plain_title(title)
     if not title:
         raise DomainError("عنوان مسئله‌ی فهرست را بنویسید.", code="title_required")
     if len(title) > TITLE_MAX:
@@ -114,7 +114,7 @@ def inventory_entry_create(
 def _apply_entry_changes(entry: InventoryEntry, changes: dict[str, Any]) -> None:
     """Clean and set the changed wording, tags, severity and status (unsaved)."""
     if "title" in changes:
-        title = plain_text(changes["title"])
+        title = plain_title(changes["title"])
         if not title or len(title) > TITLE_MAX:
             raise DomainError("عنوان خالی یا بیش از اندازه است.", code="title_invalid")
         entry.title, entry.title_key = title, normalise(title)

@@ -239,6 +239,8 @@ class Report(ContentReference):
     class Meta:
         verbose_name = _("گزارش")
         verbose_name_plural = _("گزارش‌ها")
+        # The posting limit counts a reporter's reports of the last hour.
+        indexes = [models.Index(fields=["reporter", "created_at"], name="report_reporter_recent")]
         constraints = [
             exactly_one_content("report_exactly_one_content"),
             *[

@@ -94,7 +94,13 @@ def is_appealed(user: Any, decision: Decision) -> bool:
 permission(
     MODERATE_CITY, is_city_moderator, message=NOT_MODERATOR, code="not_city_moderator"
 )  # obj: a City or a city id
-permission(CLAIM, is_city_moderator, message=NOT_MODERATOR, code="not_city_moderator")
+# A moderator neither claims nor decides on what they wrote themselves.
+permission(
+    CLAIM,
+    is_city_moderator & ~is_own_entry_content,
+    message=NOT_MODERATOR,
+    code="not_city_moderator",
+)
 permission(RELEASE, is_city_moderator, message=NOT_MODERATOR, code="not_city_moderator")
 permission(
     DECIDE,
@@ -134,6 +140,13 @@ permission(
 Reason = tuple[Callable[[Any, Any], bool], Callable[[], DomainError]]
 
 _REASONS: dict[str, list[Reason]] = {
+    CLAIM: [
+        (~is_city_moderator, lambda: Refused(NOT_MODERATOR, code="not_city_moderator")),
+        (
+            is_own_entry_content,
+            lambda: Refused("ناظر نوشته‌ی خودش را برنمی‌دارد.", code="own_content"),
+        ),
+    ],
     DECIDE: [
         (~is_city_moderator, lambda: Refused(NOT_MODERATOR, code="not_city_moderator")),
         (

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import IntegrityError, models, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -16,6 +17,7 @@ from accounts.models import Membership, Organisation
 from accounts.services import activity_record, notification_send
 from backend.authz import authorise
 from backend.errors import Conflict, DomainError, Missing
+from backend.ratelimit import posting_limit_check
 from backend.realtime import city_moderation_group, emit_on_commit
 from backend.sanitise import plain_text
 from moderation.content import content_summary, content_text, kind_named, kind_of
@@ -244,7 +246,7 @@ def queue_claim(*, moderator: Any, entry_id: int) -> QueueEntry:
     now = timezone.now()
     with transaction.atomic():
         entry = _open_entry(entry_id)
-        authorise(moderator, CLAIM, entry)
+        enforce(moderator, CLAIM, entry)
         _refuse_if_closed(entry)
         _refuse_if_claimed_by_another(entry, moderator, now)
         before = _claim_state(entry)
@@ -451,6 +453,8 @@ def report_submit(
     city_id = kind_of(content).city_id(content)
     try:
         with transaction.atomic():
+            get_user_model().objects.select_for_update().only("pk").get(pk=reporter.pk)
+            posting_limit_check("report", Report.objects.filter(reporter_id=reporter.pk))
             report = Report.objects.create(
                 **{kind: content},
                 reporter=reporter,

@@ -75,6 +75,8 @@ class Problem(ModeratedContent):
         ordering = ["-created_at", "-id"]
         indexes = [
             models.Index(fields=["plan", "moderation_state", "-created_at"], name="problem_list"),
+            # The posting limit counts an author's rows of the last hour.
+            models.Index(fields=["author", "created_at"], name="problem_author_recent"),
         ]
 
     def __str__(self) -> str:
@@ -131,6 +133,7 @@ class Proposal(ModeratedContent):
         verbose_name = _("پیشنهاد")
         verbose_name_plural = _("پیشنهادها")
         ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["author", "created_at"], name="proposal_author_recent")]
 
     def __str__(self) -> str:
         return self.title
@@ -201,6 +204,7 @@ class Comment(ModeratedContent):
         verbose_name = _("نظر")
         verbose_name_plural = _("نظرها")
         ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["author", "created_at"], name="comment_author_recent")]
         constraints = [
             models.CheckConstraint(
                 condition=(

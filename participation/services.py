@@ -10,7 +10,8 @@ from django.db.models import F
 from accounts.models import Organisation, User
 from backend.errors import Conflict, DomainError, Missing
 from backend.persian import normalise
-from backend.sanitise import clean_html, html_to_text, plain_text
+from backend.ratelimit import posting_limit_check
+from backend.sanitise import clean_html, html_to_text, plain_text, plain_title
 from cities.models import District
 from moderation.models import ModeratedContent, ModerationState
 from moderation.services import content_submitted, initial_state
@@ -41,7 +42,7 @@ def _initial_state(plan: Plan, author: User) -> str:
 
 
 def _title(raw: str) -> str:
-    title = plain_text(raw)
+    title = plain_title(raw)
     if not title:
         raise DomainError("عنوان را بنویسید.", code="title_required")
     if len(title) > TITLE_MAX:
@@ -67,9 +68,15 @@ def _same_city(plan: Plan, axis: Axis | None, district: District | None) -> None
         raise DomainError("این منطقه از شهر این برنامه نیست.", code="district_other_city")
 
 
-def _save_and_queue(content: ContentT) -> ContentT:
-    """Store new content and put it in its city's moderation queue, together."""
+def _save_and_queue(content: ContentT, kind: str) -> ContentT:
+    """Store new content and put it in its city's moderation queue, together — within the
+    author's posting limit for `kind` (429). The author's row is locked while counting, so
+    concurrent posts by one author cannot pass the limit together."""
     with transaction.atomic():
+        User.objects.select_for_update().only("pk").get(pk=content.author_id)
+        posting_limit_check(
+            kind, type(content)._default_manager.filter(author_id=content.author_id)
+        )
         content.save()
         content_submitted(content=content)
     return content
@@ -111,7 +118,7 @@ def problem_submit(
         search_text=normalise(f"{title} {html_to_text(body)}"),
         moderation_state=_initial_state(plan, author),
     )
-    return _save_and_queue(problem)
+    return _save_and_queue(problem, "problem")
 
 
 def problem_support(*, user: User, problem: Problem) -> bool:
@@ -184,7 +191,7 @@ def comment_post(
         is_expert=author.is_expert,
         moderation_state=_initial_state(plan, author),
     )
-    return _save_and_queue(comment)
+    return _save_and_queue(comment, "comment")
 
 
 # Proposals and endorsements ------------------------------------------------------------
@@ -224,7 +231,7 @@ def proposal_submit(
         plan_item=plan_item,
         moderation_state=_initial_state(plan, author),
     )
-    return _save_and_queue(proposal)
+    return _save_and_queue(proposal, "proposal")
 
 
 def proposal_endorse(

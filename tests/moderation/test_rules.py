@@ -94,7 +94,18 @@ def test_a_moderator_never_decides_on_own_content(people, plan, state):
     moderator = people["moderator"]
     own = ProblemFactory(plan=plan, author=moderator, moderation_state=state)
     check(moderator, "moderation.decide", entry_for(own), False)
-    assert allowed(moderator, "moderation.claim", entry_for(own))  # claiming is fine
+    check(moderator, "moderation.claim", entry_for(own), False)  # nor claims it
+
+
+@pytest.mark.django_db
+def test_claiming_own_content_is_refused_by_the_service(people, plan):
+    from moderation.services import queue_claim
+
+    moderator = people["moderator"]
+    entry = entry_for(ProblemFactory(plan=plan, author=moderator, moderation_state="pending"))
+    with pytest.raises(Refused) as error:
+        queue_claim(moderator=moderator, entry_id=entry.pk)
+    assert error.value.code == "own_content"
 
 
 @pytest.mark.django_db
