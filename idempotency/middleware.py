@@ -30,13 +30,33 @@ _NOT_FINGERPRINTED = {"csrfmiddlewaretoken", FORM_FIELD}
 FORM_SENT = "این فرم پیش‌تر با متن دیگری فرستاده شده است؛ صفحه را تازه کنید و دوباره بفرستید."
 
 
+def _api_user(request: HttpRequest):
+    """The user an API request's credentials name, through the API's own authentication
+    classes (so a client that signed in twice is still one owner); None when they name
+    nobody or are refused (the view then answers the refusal itself)."""
+    from rest_framework.exceptions import APIException
+    from rest_framework.request import Request
+    from rest_framework.settings import api_settings
+
+    wrapped = Request(
+        request, authenticators=[cls() for cls in api_settings.DEFAULT_AUTHENTICATION_CLASSES]
+    )
+    try:
+        user = wrapped.user
+    except APIException:
+        return None
+    return user if user is not None and user.is_authenticated else None
+
+
 def owner_of(request: HttpRequest) -> str:
+    """Whose key this is: the signed-in user (by token or session), else the client address.
+    An unknown token is kept apart by its hash, so it never shares a key with anyone."""
     authorization = request.META.get("HTTP_AUTHORIZATION")
-    if authorization:
-        return "token:" + hashlib.sha256(authorization.encode()).hexdigest()[:40]
-    user = getattr(request, "user", None)
+    user = _api_user(request) if authorization else getattr(request, "user", None)
     if user is not None and user.is_authenticated:
         return f"user:{user.pk}"
+    if authorization:
+        return "token:" + hashlib.sha256(authorization.encode()).hexdigest()[:40]
     return "addr:" + (client_address(request) or "")[:60]
 
 
