@@ -173,6 +173,35 @@ def organisation_new(request: HttpRequest) -> HttpResponse:
     return render(request, "frontend/organisation_new.html", context)
 
 
+def _invitations_again(request: HttpRequest, error: DomainError) -> HttpResponse:
+    context = {
+        "invitations": account_selectors.pending_invitations(user=request.user),
+        "error": error.message,
+    }
+    return render(request, "frontend/invitations.html", context)
+
+
+@login_required
+@renders_errors_with(_invitations_again)
+def invitations(request: HttpRequest) -> HttpResponse:
+    """The signed-in person's pending invitations to organisations: accept or decline."""
+    if request.method == "POST":
+        data = parse(account_serializers.InvitationAnswerIn, request.POST)
+        invitation = get_object_or_404(
+            account_selectors.invitations_for(user=request.user), pk=data["invitation"]
+        )
+        if data["answer"] == "accept":
+            account_services.invitation_accept(actor=request.user, invitation=invitation)
+            note = _("اکنون عضو «%(name)s» هستید.")
+        else:
+            account_services.invitation_decline(actor=request.user, invitation=invitation)
+            note = _("دعوت «%(name)s» را نپذیرفتید.")
+        messages.success(request, note % {"name": invitation.organisation.name})
+        return redirect("frontend:invitations")
+    context = {"invitations": account_selectors.pending_invitations(user=request.user)}
+    return render(request, "frontend/invitations.html", context)
+
+
 def _review_again(request: HttpRequest, error: DomainError) -> HttpResponse:
     context = {"error": error.message}
     if allowed(request.user, "accounts.review_organisations"):
