@@ -31,7 +31,7 @@ from backend.authz import authorise
 from backend.errors import Conflict, DomainError, Missing, Refused, TooMany
 from backend.persian import to_latin_digits
 from backend.ratelimit import rate_limit_hit
-from backend.realtime import emit_on_commit, user_group
+from backend.realtime import emit_access_changed, emit_on_commit, user_group
 from backend.sanitise import plain_text
 
 
@@ -176,6 +176,16 @@ def api_token_revoke(*, user: User) -> None:
     Token.objects.filter(user=user).delete()
 
 
+def session_ended(*, user, reason: str = "logout") -> None:
+    """A sign-in of `user` ended: a web sign-out, an API logout or a revoked token. Call it
+    after the session is flushed or the token deleted: every open socket of the user checks
+    its own credential again and the ones opened with the ended sign-in close (4401);
+    sockets of the user's other, still valid sign-ins stay open. Token code (any token
+    backend) calls this after revoking a token."""
+    if getattr(user, "pk", None) is not None:
+        emit_access_changed(user.pk, reason)
+
+
 def profile_update(*, user: User, display_name: str | None = None, show_name_publicly=None):
     """Change what others see of the user. Names are plain text, trimmed."""
     fields = []
@@ -279,6 +289,9 @@ def staff_role_revoke(*, actor: User, staff_role: StaffRole) -> None:
             before={"user": staff_role.user_id, "role": staff_role.role},
         )
         staff_role.delete()
+        # Open sockets re-check their permission once this commits (a moderation queue
+        # socket of the city closes with 4403).
+        emit_access_changed(staff_role.user_id, "staff_role.revoke")
     forget_city_roles(staff_role.user)
 
 

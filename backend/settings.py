@@ -244,3 +244,9 @@ LOGGING = {
         "hamandishi": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     },
 }
+
+# --- organisations and live sockets ---
+# How long an open websocket trusts its last access check (sign-in still valid, permission
+# still held) before it reads them again on the next event; sign-out, token revocation and
+# role changes force the check at once (backend/consumers.py).
+WS_ACCESS_RECHECK_SECONDS = int(os.environ.get("WS_ACCESS_RECHECK_SECONDS", "5"))

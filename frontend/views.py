@@ -91,7 +91,9 @@ def signin(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def signout(request: HttpRequest) -> HttpResponse:
-    logout(request)
+    user = request.user
+    logout(request)  # flushes the session: its sockets fail their next check …
+    account_services.session_ended(user=user, reason="signout")  # … which this forces now
     return redirect("/")
 
 

@@ -81,6 +81,7 @@ class LogoutView(APIView):
     @extend_schema(request=None, responses={204: None})
     def post(self, request):
         services.api_token_revoke(user=request.user)
+        services.session_ended(user=request.user, reason="api_logout")
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
