@@ -43,3 +43,15 @@ class TestInvitationsPage:
 
     def test_needs_sign_in(self, client):
         assert client.get("/me/invitations/").status_code == 302
+
+
+@pytest.mark.django_db
+def test_invitations_page_in_english(client, organisation, ngo_admin, citizen):
+    services.membership_invite(actor=ngo_admin, organisation=organisation, phone=citizen.phone)
+    client.force_login(citizen)
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    html = client.get("/me/invitations/").content.decode()
+    assert "Membership invitations" in html
+    assert ">Accept<" in html
+    assert ">Decline<" in html
+    assert "Live connection lost; reconnecting…" in html
