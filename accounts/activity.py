@@ -26,7 +26,11 @@ ACTIONS: dict[str, str | Promise] = {
     # accounts
     "organisation.register": _("ثبت سمن"),
     "organisation.status": _("تغییر وضعیت سمن"),
-    "membership.add": _("افزودن عضو سمن"),
+    "membership.add": _("افزودن عضو سمن"),  # entries written before invitations
+    "membership.invite": _("دعوت به عضویت سمن"),
+    "membership.accept": _("پذیرفتن دعوت عضویت سمن"),
+    "membership.decline": _("نپذیرفتن دعوت عضویت سمن"),
+    "membership.role": _("تغییر نقش عضو سمن"),
     "membership.remove": _("برداشتن عضو سمن"),
     "staff_role.grant": _("دادن نقش کارکنان"),
     "staff_role.revoke": _("گرفتن نقش کارکنان"),

@@ -5,7 +5,15 @@ from django.contrib.auth.forms import UserChangeForm
 
 from accounts import services
 from accounts.activity import ACTIONS
-from accounts.models import Activity, Membership, Notification, Organisation, StaffRole, User
+from accounts.models import (
+    Activity,
+    Invitation,
+    Membership,
+    Notification,
+    Organisation,
+    StaffRole,
+    User,
+)
 from backend.admin_jalali import JalaliAdmin, jalali_column
 from backend.errors import DomainError
 
@@ -42,6 +50,19 @@ class MembershipInline(admin.TabularInline):
         return False
 
     def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class InvitationInline(admin.TabularInline):
+    """Invitations are read here; only their invitee answers them (on the site)."""
+
+    model = Invitation
+    extra = 0
+    can_delete = False
+    fields = ["role", "status", "invited_by", "created_at", "answered_at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
         return False
 
 
@@ -160,7 +181,7 @@ class OrganisationAdmin(JalaliAdmin):
     list_filter = ["status", "city"]
     search_fields = ["name", "registration_number"]
     readonly_fields = ["status", "status_changed_by", "status_changed_at", "created_by"]
-    inlines = [MembershipInline]
+    inlines = [MembershipInline, InvitationInline]
     actions = ["verify", "suspend"]
     changed = jalali_column("status_changed_at", "تغییر وضعیت")
 

@@ -1,13 +1,11 @@
-from channels.generic.websocket import AsyncJsonWebsocketConsumer
-
+from backend.consumers import CLOSE_UNAUTHENTICATED, AccessCheckedConsumer
 from backend.realtime import user_group
 
-# Close codes in the application range: the handshake was refused for this reason.
-CLOSE_UNAUTHENTICATED = 4401
 
-
-class NotificationConsumer(AsyncJsonWebsocketConsumer):
-    """Pushes the signed-in user's new notifications; anonymous handshakes are refused."""
+class NotificationConsumer(AccessCheckedConsumer):
+    """Pushes the signed-in user's new notifications; anonymous handshakes are refused.
+    The socket closes (4401) once its sign-in ends: sign-out, a revoked token, or an
+    account made inactive (checked again per event and on every access change)."""
 
     async def connect(self):
         user = self.scope.get("user")
@@ -16,11 +14,13 @@ class NotificationConsumer(AsyncJsonWebsocketConsumer):
             return
         self.group = user_group(user.pk)
         await self.channel_layer.group_add(self.group, self.channel_name)
+        await self.access_begin()
         await self.accept()
 
     async def disconnect(self, code):
         if hasattr(self, "group"):
             await self.channel_layer.group_discard(self.group, self.channel_name)
+        await self.access_end()
 
     async def receive_json(self, content, **kwargs):
         # The socket is one-way; clients use the REST API to change anything.
@@ -28,7 +28,9 @@ class NotificationConsumer(AsyncJsonWebsocketConsumer):
             await self.send_json({"type": "pong"})
 
     async def notification_created(self, event):
-        await self.send_json({"type": "notification.created", "notification": event["data"]})
+        if await self.access_ok():
+            await self.send_json({"type": "notification.created", "notification": event["data"]})
 
     async def notification_read(self, event):
-        await self.send_json({"type": "notification.read", **event["data"]})
+        if await self.access_ok():
+            await self.send_json({"type": "notification.read", **event["data"]})

@@ -156,6 +156,55 @@ class Membership(models.Model):
         return f"{self.user} @ {self.organisation}"
 
 
+class Invitation(models.Model):
+    """An organisation admin's invitation to a mobile number. Nobody becomes a member
+    without consent: only the person signed in with that number accepts it. An invitation to
+    a number nobody has registered yet waits for them to sign up with it."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("در انتظار پاسخ")
+        ACCEPTED = "accepted", _("پذیرفته")
+        DECLINED = "declined", _("نپذیرفته")
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="invitations"
+    )
+    # The normalised number (09XXXXXXXXX); matched against User.phone, never a user key, so
+    # the invitation says nothing about whether the number is registered.
+    phone = models.CharField(_("شماره همراه"), max_length=11, db_index=True)
+    role = models.CharField(
+        _("نقش"), max_length=10, choices=Membership.Role.choices, default=Membership.Role.MEMBER
+    )
+    status = models.CharField(
+        _("وضعیت"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("دعوت‌کننده"),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("دعوت عضویت")
+        verbose_name_plural = _("دعوت‌های عضویت")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "phone"],
+                condition=Q(status="pending"),
+                name="invitation_one_pending",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} → {self.get_role_display()}"
+
+
 class OneTimeCode(models.Model):
     """A sign-in code sent to a mobile number. Only a keyed hash of the code is kept."""
 

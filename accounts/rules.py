@@ -93,7 +93,17 @@ def is_organisation_admin(user: Any, organisation: Any) -> bool:
     ).exists()
 
 
-# A city admin of the organisation's city decides its status, never for their own NGO.
+@rules.predicate
+def is_invitee(user: Any, invitation: Any) -> bool:
+    """The person signed in with the invited mobile number (obj: an Invitation)."""
+    if not getattr(user, "is_authenticated", False) or invitation is None:
+        return False
+    return bool(user.phone) and user.phone == invitation.phone
+
+
+# A city admin of the organisation's city decides its status, never for an NGO they joined.
+# Membership needs their own consent (an invitation they accepted), so nobody can block a
+# city admin by inviting them: a pending or declined invitation is not a membership.
 permission(
     "accounts.verify_organisation",
     is_city_admin & ~is_organisation_member,
@@ -105,6 +115,27 @@ permission(
     is_organisation_admin,
     message="فقط مدیر سازمان اعضا را مدیریت می‌کند.",
     code="not_organisation_admin",
+)
+# Invitations are sent by the organisation's admins (obj: the organisation) …
+permission(
+    "accounts.invite_member",
+    is_organisation_admin,
+    message="فقط مدیر سازمان عضو دعوت می‌کند.",
+    code="not_organisation_admin",
+)
+# … and answered only by the person with the invited number (obj: the invitation).
+permission(
+    "accounts.answer_invitation",
+    is_invitee,
+    message="این دعوت برای شماره‌ی شما نیست.",
+    code="not_invitee",
+)
+# A member may leave an organisation on their own (obj: the organisation).
+permission(
+    "accounts.leave_organisation",
+    is_organisation_member,
+    message="شما عضو این سازمان نیستید.",
+    code="not_member",
 )
 # The review page and its header link: a city admin of any city.
 permission(

@@ -6,7 +6,15 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from knox.models import AuthToken
 
-from accounts.models import Activity, Membership, Notification, Organisation, StaffRole, User
+from accounts.models import (
+    Activity,
+    Invitation,
+    Membership,
+    Notification,
+    Organisation,
+    StaffRole,
+    User,
+)
 
 
 def notification_list(*, user: User) -> QuerySet[Notification]:
@@ -51,6 +59,22 @@ def organisation_members(*, organisation: Organisation, viewer) -> QuerySet[Memb
         .select_related("user")
         .order_by("role", "joined_at")
     )
+
+
+def invitations_for(*, user) -> QuerySet[Invitation]:
+    """Every invitation to the user's mobile number (matched on the normalised number, so an
+    invitation sent before they signed up is theirs too)."""
+    if user is None or not user.is_authenticated or not user.phone:
+        return Invitation.objects.none()
+    return (
+        Invitation.objects.filter(phone=user.phone)
+        .select_related("organisation", "organisation__city")
+        .order_by("-created_at", "-id")
+    )
+
+
+def pending_invitations(*, user) -> QuerySet[Invitation]:
+    return invitations_for(user=user).filter(status=Invitation.Status.PENDING)
 
 
 def organisation_review_list(*, user) -> QuerySet[Organisation]:

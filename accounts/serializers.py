@@ -1,7 +1,7 @@
 from rest_framework import serializers
 
 from accounts.activity import ACTIONS
-from accounts.models import Activity, Membership, Notification, Organisation, User
+from accounts.models import Activity, Invitation, Membership, Notification, Organisation, User
 from backend.api import IdField
 from backend.jalali import jalali_datetime_str, parse_date
 from cities.models import City
@@ -169,6 +169,55 @@ class MemberOut(serializers.Serializer):
 class MemberIn(serializers.Serializer):
     phone = serializers.CharField(max_length=40)
     role = serializers.ChoiceField(choices=Membership.Role.choices, default="member")
+
+
+class MemberRoleIn(serializers.Serializer):
+    role = serializers.ChoiceField(choices=Membership.Role.choices)
+
+
+class InvitationSentOut(serializers.Serializer):
+    """The answer to an invitation: the same for a registered and an unregistered number."""
+
+    id = serializers.IntegerField()
+    phone = serializers.CharField()
+    role = serializers.CharField()
+    status = serializers.CharField()
+    detail = serializers.SerializerMethodField()
+
+    def get_detail(self, obj) -> str:
+        return "دعوت ثبت شد؛ صاحب این شماره با پذیرفتن آن عضو می‌شود."
+
+
+class InvitationOut(serializers.ModelSerializer):
+    """An invitation as its invitee sees it."""
+
+    organisation = serializers.IntegerField(source="organisation_id", read_only=True)
+    organisation_name = serializers.CharField(source="organisation.name", read_only=True)
+    city = serializers.SlugField(source="organisation.city.slug", read_only=True)
+
+    class Meta:
+        model = Invitation
+        fields = [
+            "id",
+            "organisation",
+            "organisation_name",
+            "city",
+            "role",
+            "status",
+            "created_at",
+            "answered_at",
+        ]
+        read_only_fields = fields
+
+
+class InvitationAnswerIn(serializers.Serializer):
+    """The invitations page's form: which invitation, and the answer."""
+
+    invitation = IdField()
+    answer = serializers.ChoiceField(
+        choices=[("accept", "accept"), ("decline", "decline")],
+        error_messages={"invalid_choice": "پاسخ نامعتبر است."},
+    )
 
 
 class OrganisationStatusIn(serializers.Serializer):

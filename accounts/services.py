@@ -17,6 +17,7 @@ from accounts.activity import ACTIONS
 from accounts.lockout import LOCKED_CODE, cool_off_seconds, locked_message
 from accounts.models import (
     Activity,
+    Invitation,
     Membership,
     Notification,
     OneTimeCode,
@@ -31,7 +32,7 @@ from backend.authz import authorise
 from backend.errors import Conflict, DomainError, Missing, Refused, TooMany, Unavailable
 from backend.persian import to_latin_digits
 from backend.ratelimit import rate_limit_hit
-from backend.realtime import emit_on_commit, user_group
+from backend.realtime import emit_access_changed, emit_on_commit, user_group
 from backend.sanitise import plain_text
 
 
@@ -192,8 +193,10 @@ def api_token_for(*, user: User) -> str:
 
 
 def api_token_revoke(*, token: AuthToken) -> None:
-    """Revoke one client's token (the API's logout: the token it was called with)."""
+    """Revoke one client's token (the API's logout: the token it was called with); sockets
+    opened with it close."""
     AuthToken.objects.filter(digest=token.digest).delete()
+    session_ended(user=token.user, reason="token_revoked")
 
 
 def api_token_revoke_for(*, user: User, digest: str | None = None) -> int:
@@ -205,7 +208,19 @@ def api_token_revoke_for(*, user: User, digest: str | None = None) -> int:
         if not tokens.exists():
             raise Missing("این نشست پیدا نشد.", code="token_not_found")
     count, _ = tokens.delete()
+    if count:
+        session_ended(user=user, reason="token_revoked")
     return count
+
+
+def session_ended(*, user, reason: str = "logout") -> None:
+    """A sign-in of `user` ended: a web sign-out, an API logout or a revoked token. Call it
+    after the session is flushed or the token deleted: every open socket of the user checks
+    its own credential again and the ones opened with the ended sign-in close (4401);
+    sockets of the user's other, still valid sign-ins stay open. Token code (any token
+    backend) calls this after revoking a token."""
+    if getattr(user, "pk", None) is not None:
+        emit_access_changed(user.pk, reason)
 
 
 def profile_update(*, user: User, display_name: str | None = None, show_name_publicly=None):
@@ -311,6 +326,9 @@ def staff_role_revoke(*, actor: User, staff_role: StaffRole) -> None:
             before={"user": staff_role.user_id, "role": staff_role.role},
         )
         staff_role.delete()
+        # Open sockets re-check their permission once this commits (a moderation queue
+        # socket of the city closes with 4403).
+        emit_access_changed(staff_role.user_id, "staff_role.revoke")
     forget_city_roles(staff_role.user)
 
 
@@ -334,42 +352,56 @@ def registration_number_clean(raw: str) -> str:
 def organisation_register(
     *, actor: User, city, name: str, registration_number: str, description: str = ""
 ) -> Organisation:
-    """Register an NGO: it starts pending and its registrant becomes its admin."""
+    """Register an NGO: it starts pending and its registrant becomes its admin.
+
+    Guarantees: a registration number is registered once; two registrations of the same
+    number at the same moment give one organisation and one Persian 409, never a 500 (the
+    unique index decides, and its IntegrityError becomes the Conflict).
+    """
     name = plain_text(name)
     if not name:
         raise DomainError("نام سازمان را بنویسید.", code="name_required")
     number = registration_number_clean(registration_number)
-    with transaction.atomic():
-        if Organisation.objects.filter(registration_number=number).exists():
-            raise Conflict(
-                "سازمانی با این شماره ثبت پیش‌تر ثبت شده است.", code="duplicate_registration"
+    duplicate = Conflict(
+        "سازمانی با این شماره ثبت پیش‌تر ثبت شده است.", code="duplicate_registration"
+    )
+    if Organisation.objects.filter(registration_number=number).exists():
+        raise duplicate
+    try:
+        with transaction.atomic():
+            organisation = Organisation.objects.create(
+                name=name[:160],
+                registration_number=number,
+                city=city,
+                description="\n".join(
+                    plain_text(line) for line in description.splitlines()
+                ).strip(),
+                created_by=actor,
             )
-        organisation = Organisation.objects.create(
-            name=name[:160],
-            registration_number=number,
-            city=city,
-            description="\n".join(plain_text(line) for line in description.splitlines()).strip(),
-            created_by=actor,
-        )
-        Membership.objects.create(user=actor, organisation=organisation, role=Membership.Role.ADMIN)
-        activity_record(
-            actor=actor,
-            action="organisation.register",
-            obj=organisation,
-            city_id=organisation.city_id,
-            after={
-                "name": organisation.name,
-                "registration_number": organisation.registration_number,
-                "status": organisation.status,
-            },
-        )
+            Membership.objects.create(
+                user=actor, organisation=organisation, role=Membership.Role.ADMIN
+            )
+            activity_record(
+                actor=actor,
+                action="organisation.register",
+                obj=organisation,
+                city_id=organisation.city_id,
+                after={
+                    "name": organisation.name,
+                    "registration_number": organisation.registration_number,
+                    "status": organisation.status,
+                },
+            )
+    except IntegrityError as error:  # a concurrent registration of the same number won
+        raise duplicate from error
     return organisation
 
 
 def organisation_set_status(
     *, actor: User, organisation: Organisation, status: str
 ) -> Organisation:
-    """Verify or suspend an NGO. Only a city admin of its city, never one of its members."""
+    """Verify or suspend an NGO. Only a city admin of its city, never one of its members
+    (membership needs their consent, so an invitation never blocks them)."""
     if status not in Organisation.Status.values:
         raise DomainError("وضعیت نامعتبر است.", code="invalid_status")
     authorise(actor, "accounts.verify_organisation", organisation)
@@ -395,28 +427,135 @@ def organisation_set_status(
     return organisation
 
 
-def membership_add(
-    *, actor: User, organisation: Organisation, user: User, role: str = Membership.Role.MEMBER
-) -> Membership:
-    """Add `user` to the organisation (or change their role). Only its admins do."""
-    authorise(actor, "accounts.manage_members", organisation)
+LAST_ADMIN = "سازمان بدون مدیر نمی‌ماند؛ نخست مدیر دیگری تعیین کنید."
+
+
+def _lock_organisation(organisation: Organisation) -> Organisation:
+    """Lock the organisation's row: every change to its admins runs one at a time, so two
+    admins removing or demoting each other cannot leave it with none."""
+    return Organisation.objects.select_for_update().get(pk=organisation.pk)
+
+
+def _admins_count(organisation: Organisation) -> int:
+    return organisation.memberships.filter(role=Membership.Role.ADMIN).count()
+
+
+def membership_invite(
+    *, actor: User, organisation: Organisation, phone: str, role: str = Membership.Role.MEMBER
+) -> Invitation:
+    """Invite the person with this mobile number; only accepting makes them a member.
+
+    Guarantees: only the organisation's admins invite; the answer is the same whether or
+    not the number is registered (an unregistered number's invitation waits for its owner
+    to sign up with it); one pending invitation per organisation and number (inviting again
+    updates its role); a registered invitee is told in their inbox.
+    """
+    authorise(actor, "accounts.invite_member", organisation)
+    phone = phone_clean(phone)
     if role not in Membership.Role.values:
         raise DomainError("نقش نامعتبر است.", code="invalid_role")
     with transaction.atomic():
-        membership, created = Membership.objects.get_or_create(
-            user=user, organisation=organisation, defaults={"role": role}
+        # get_or_create retries the read when a concurrent invitation of the number wins
+        # the partial unique index, so a double tap makes one invitation.
+        invitation, created = Invitation.objects.get_or_create(
+            organisation=organisation,
+            phone=phone,
+            status=Invitation.Status.PENDING,
+            defaults={"role": role, "invited_by": actor},
         )
-        if created:
-            before = {}
-        elif membership.role != role:
-            before = {"role": membership.role}
-            membership.role = role
-            membership.save(update_fields=["role"])
-        else:
-            return membership  # nothing changed, nothing to record
+        if not created and invitation.role == role:
+            return invitation  # nothing changed, nothing to record or send again
+        before = {} if created else {"role": invitation.role}
+        if not created:
+            invitation.role = role
+            invitation.invited_by = actor
+            invitation.save(update_fields=["role", "invited_by"])
         activity_record(
             actor=actor,
-            action="membership.add",
+            action="membership.invite",
+            obj=invitation,
+            city_id=organisation.city_id,
+            before=before,
+            after={"organisation": organisation.pk, "role": role},
+        )
+        invitee = User.objects.filter(phone=phone, is_active=True).values_list("pk", flat=True)
+        notification_send(
+            user_ids=list(invitee),
+            kind="organisation.invitation",
+            payload={
+                "invitation": invitation.pk,
+                "organisation": organisation.pk,
+                "name": organisation.name,
+                "role": role,
+            },
+        )
+    return invitation
+
+
+def _invitation_answer(*, actor: User, invitation: Invitation, accept: bool) -> Invitation:
+    authorise(actor, "accounts.answer_invitation", invitation)
+    with transaction.atomic():
+        organisation = _lock_organisation(invitation.organisation)
+        invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+        if invitation.status != Invitation.Status.PENDING:
+            raise Conflict("به این دعوت پیش‌تر پاسخ داده شده است.", code="invitation_answered")
+        invitation.status = Invitation.Status.ACCEPTED if accept else Invitation.Status.DECLINED
+        invitation.answered_at = timezone.now()
+        invitation.save(update_fields=["status", "answered_at"])
+        after = {"organisation": organisation.pk, "user": actor.pk, "status": invitation.status}
+        if accept:
+            membership, _ = Membership.objects.get_or_create(
+                user=actor, organisation=organisation, defaults={"role": invitation.role}
+            )
+            after["role"] = membership.role
+        activity_record(
+            actor=actor,
+            action="membership.accept" if accept else "membership.decline",
+            obj=invitation,
+            city_id=organisation.city_id,
+            before={"status": Invitation.Status.PENDING},
+            after=after,
+        )
+    return invitation
+
+
+def invitation_accept(*, actor: User, invitation: Invitation) -> Invitation:
+    """The invited person accepts: they become a member with the invited role."""
+    return _invitation_answer(actor=actor, invitation=invitation, accept=True)
+
+
+def invitation_decline(*, actor: User, invitation: Invitation) -> Invitation:
+    """The invited person declines: nothing changes in the organisation."""
+    return _invitation_answer(actor=actor, invitation=invitation, accept=False)
+
+
+def membership_set_role(
+    *, actor: User, organisation: Organisation, user: User, role: str
+) -> Membership:
+    """Change a member's role. Only the organisation's admins do; demoting the last admin
+    is refused (409), also when two admins demote each other at the same moment."""
+    if role not in Membership.Role.values:
+        raise DomainError("نقش نامعتبر است.", code="invalid_role")
+    with transaction.atomic():
+        organisation = _lock_organisation(organisation)
+        authorise(actor, "accounts.manage_members", organisation)
+        membership = (
+            Membership.objects.select_for_update()
+            .filter(user=user, organisation=organisation)
+            .first()
+        )
+        if membership is None:
+            raise Missing("این کاربر عضو سازمان نیست.")
+        if membership.role == role:
+            return membership
+        if membership.role == Membership.Role.ADMIN and _admins_count(organisation) <= 1:
+            raise Conflict(LAST_ADMIN, code="last_admin")
+        before = {"role": membership.role}
+        membership.role = role
+        membership.save(update_fields=["role"])
+        activity_record(
+            actor=actor,
+            action="membership.role",
             obj=membership,
             city_id=organisation.city_id,
             before=before,
@@ -426,9 +565,14 @@ def membership_add(
 
 
 def membership_remove(*, actor: User, organisation: Organisation, user: User) -> None:
-    """Remove a member. Only the organisation's admins do; it never loses its last admin."""
-    authorise(actor, "accounts.manage_members", organisation)
+    """Remove a member (an admin does), or leave (a member removes themself). The
+    organisation never loses its last admin: its row is locked before admins are counted."""
     with transaction.atomic():
+        organisation = _lock_organisation(organisation)
+        if actor.pk == getattr(user, "pk", None):
+            authorise(actor, "accounts.leave_organisation", organisation)
+        else:
+            authorise(actor, "accounts.manage_members", organisation)
         membership = (
             Membership.objects.select_for_update()
             .filter(user=user, organisation=organisation)
@@ -436,11 +580,8 @@ def membership_remove(*, actor: User, organisation: Organisation, user: User) ->
         )
         if membership is None:
             raise Missing("این کاربر عضو سازمان نیست.")
-        admins = organisation.memberships.filter(role=Membership.Role.ADMIN).count()
-        if membership.role == Membership.Role.ADMIN and admins <= 1:
-            raise Conflict(
-                "سازمان بدون مدیر نمی‌ماند؛ نخست مدیر دیگری تعیین کنید.", code="last_admin"
-            )
+        if membership.role == Membership.Role.ADMIN and _admins_count(organisation) <= 1:
+            raise Conflict(LAST_ADMIN, code="last_admin")
         activity_record(
             actor=actor,
             action="membership.remove",
@@ -487,17 +628,6 @@ def notifications_mark_read(*, user: User, ids: list[int] | None = None) -> int:
     if count:
         emit_on_commit(user_group(user.pk), "notification.read", {"ids": ids, "count": count})
     return count
-
-
-def membership_add_by_phone(
-    *, actor: User, organisation: Organisation, phone: str, role: str = Membership.Role.MEMBER
-) -> Membership:
-    """Add the person with this mobile number; they must have signed in once already."""
-    authorise(actor, "accounts.manage_members", organisation)
-    user = User.objects.filter(phone=phone_clean(phone)).first()
-    if user is None:
-        raise Missing("کاربری با این شماره نیست؛ نخست باید یک بار وارد سامانه شود.")
-    return membership_add(actor=actor, organisation=organisation, user=user, role=role)
 
 
 # The activity log --------------------------------------------------------------------

@@ -21,6 +21,12 @@ def city_moderation_group(city_slug: str) -> str:
     return f"moderation.{city_slug}"
 
 
+def access_group(user_id: int) -> str:
+    """Every open socket of one user: told when their sign-in or roles change, so each
+    socket checks again whether it may stay open."""
+    return f"access.{user_id}"
+
+
 def _send(group: str, event_type: str, data: dict) -> None:
     layer = get_channel_layer()
     if layer is None:
@@ -34,3 +40,9 @@ def _send(group: str, event_type: str, data: dict) -> None:
 def emit_on_commit(group: str, event_type: str, data: dict) -> None:
     """Send `data` to `group` once the surrounding transaction has committed."""
     transaction.on_commit(lambda: _send(group, event_type, data))
+
+
+def emit_access_changed(user_id: int, reason: str) -> None:
+    """Once committed, every socket of the user re-checks its credential and permission and
+    closes if it no longer holds (sign-out, a revoked token, a role taken away)."""
+    emit_on_commit(access_group(user_id), "access.changed", {"reason": reason})

@@ -461,6 +461,13 @@ MIDDLEWARE.insert(
 )
 IDEMPOTENCY_TTL_SECONDS = int(os.environ.get("IDEMPOTENCY_TTL_SECONDS", str(24 * 3600)))
 
+
+# --- organisations and live sockets ---
+# How long an open websocket trusts its last access check (sign-in still valid, permission
+# still held) before it reads them again on the next event; sign-out, token revocation and
+# role changes force the check at once (backend/consumers.py).
+WS_ACCESS_RECHECK_SECONDS = int(os.environ.get("WS_ACCESS_RECHECK_SECONDS", "5"))
+
 # django-axes asks for its middleware to come last, after every block above.
 MIDDLEWARE = [m for m in MIDDLEWARE if m != "axes.middleware.AxesMiddleware"]
 MIDDLEWARE.append("axes.middleware.AxesMiddleware")

@@ -56,6 +56,7 @@ urlpatterns = [
     path("organisations/", views.organisations, name="organisations"),
     path("organisations/new/", views.organisation_new, name="organisation_new"),
     path("me/posts/", participation.my_posts, name="my_posts"),
+    path("me/invitations/", views.invitations, name="invitations"),
     # Moderation: the live queue and the audit (city staff), rules and figures (public),
     # reports and appeals (signed-in citizens)
     path("moderation/<slug:city_slug>/", moderation.moderation_queue, name="moderation_queue"),

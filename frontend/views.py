@@ -91,8 +91,10 @@ def signin(request: HttpRequest) -> HttpResponse:
 @require_POST
 def signout(request: HttpRequest) -> HttpResponse:
     """Ends this browser's session only; the user's API tokens (apps) are listed and revoked
-    on «my sessions»."""
-    logout(request)
+    on «my sessions». Its live sockets close now, not at their next event."""
+    user = request.user
+    logout(request)  # flushes the session: its sockets fail their next check …
+    account_services.session_ended(user=user, reason="signout")  # … which this forces now
     return redirect("/")
 
 
@@ -195,6 +197,35 @@ def organisation_new(request: HttpRequest) -> HttpResponse:
         return redirect("frontend:organisations")
     context = {"cities": city_selectors.city_list(), "values": {}}
     return render(request, "frontend/organisation_new.html", context)
+
+
+def _invitations_again(request: HttpRequest, error: DomainError) -> HttpResponse:
+    context = {
+        "invitations": account_selectors.pending_invitations(user=request.user),
+        "error": error.message,
+    }
+    return render(request, "frontend/invitations.html", context)
+
+
+@login_required
+@renders_errors_with(_invitations_again)
+def invitations(request: HttpRequest) -> HttpResponse:
+    """The signed-in person's pending invitations to organisations: accept or decline."""
+    if request.method == "POST":
+        data = parse(account_serializers.InvitationAnswerIn, request.POST)
+        invitation = get_object_or_404(
+            account_selectors.invitations_for(user=request.user), pk=data["invitation"]
+        )
+        if data["answer"] == "accept":
+            account_services.invitation_accept(actor=request.user, invitation=invitation)
+            note = _("اکنون عضو «%(name)s» هستید.")
+        else:
+            account_services.invitation_decline(actor=request.user, invitation=invitation)
+            note = _("دعوت «%(name)s» را نپذیرفتید.")
+        messages.success(request, note % {"name": invitation.organisation.name})
+        return redirect("frontend:invitations")
+    context = {"invitations": account_selectors.pending_invitations(user=request.user)}
+    return render(request, "frontend/invitations.html", context)
 
 
 def _review_again(request: HttpRequest, error: DomainError) -> HttpResponse:

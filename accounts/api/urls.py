@@ -9,6 +9,17 @@ urlpatterns = [
     path("auth/login", views.PasswordLoginView.as_view(), name="auth-login"),
     path("auth/logout", views.LogoutView.as_view(), name="auth-logout"),
     path("me", views.MeView.as_view(), name="me"),
+    path("invitations/", views.InvitationList.as_view(), name="invitation-list"),
+    path(
+        "invitations/<int:pk>/accept",
+        views.InvitationAnswer.as_view(answer="accept"),
+        name="invitation-accept",
+    ),
+    path(
+        "invitations/<int:pk>/decline",
+        views.InvitationAnswer.as_view(answer="decline"),
+        name="invitation-decline",
+    ),
     path("notifications/", views.NotificationListView.as_view(), name="notification-list"),
     path("notifications/read/", views.NotificationsReadView.as_view(), name="notifications-read"),
     path("organisations/", views.OrganisationListCreate.as_view(), name="organisation-list"),

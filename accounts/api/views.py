@@ -81,7 +81,9 @@ class LogoutView(APIView):
     @extend_schema(request=None, responses={204: None})
     def post(self, request):
         if isinstance(request.auth, AuthToken):
-            services.api_token_revoke(token=request.auth)
+            services.api_token_revoke(token=request.auth)  # its sockets close too
+        else:
+            services.session_ended(user=request.user, reason="api_logout")
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -172,26 +174,68 @@ class OrganisationMembers(APIView):
         members = selectors.organisation_members(organisation=organisation, viewer=request.user)
         return Response(s.MemberOut(members, many=True).data)
 
-    @extend_schema(request=s.MemberIn, responses={201: s.MemberOut})
+    @extend_schema(request=s.MemberIn, responses={201: s.InvitationSentOut})
     def post(self, request, pk):
+        """Invite a person by mobile number (this path used to add them directly; now only
+        their acceptance makes them a member). The answer is the same for any number."""
         organisation = self._organisation(request, pk)
         data = s.MemberIn(data=request.data)
         data.is_valid(raise_exception=True)
-        membership = services.membership_add_by_phone(
+        invitation = services.membership_invite(
             actor=request.user, organisation=organisation, **data.validated_data
         )
-        return Response(s.MemberOut(membership).data, status=status.HTTP_201_CREATED)
+        return Response(s.InvitationSentOut(invitation).data, status=status.HTTP_201_CREATED)
 
 
 class OrganisationMember(APIView):
     permission_classes = [permissions.IsAuthenticated]
 
+    def _target(self, request, pk, user_id):
+        organisation = get_object_or_404(selectors.organisation_list(user=request.user), pk=pk)
+        return organisation, get_object_or_404(User, pk=user_id)
+
+    @extend_schema(request=s.MemberRoleIn, responses=s.MemberOut)
+    def patch(self, request, pk, user_id):
+        organisation, member = self._target(request, pk, user_id)
+        data = s.MemberRoleIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        membership = services.membership_set_role(
+            actor=request.user, organisation=organisation, user=member, **data.validated_data
+        )
+        return Response(s.MemberOut(membership).data)
+
     @extend_schema(request=None, responses={204: None})
     def delete(self, request, pk, user_id):
-        organisation = get_object_or_404(selectors.organisation_list(user=request.user), pk=pk)
-        member = get_object_or_404(User, pk=user_id)
+        organisation, member = self._target(request, pk, user_id)
         services.membership_remove(actor=request.user, organisation=organisation, user=member)
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class InvitationList(generics.ListAPIView):
+    """The signed-in person's pending invitations to organisations."""
+
+    permission_classes = [permissions.IsAuthenticated]
+    serializer_class = s.InvitationOut
+    filter_backends = []
+
+    def get_queryset(self):
+        return selectors.pending_invitations(user=self.request.user)
+
+
+class InvitationAnswer(APIView):
+    """`POST invitations/{id}/accept` or `…/decline`: only the invitee answers, once."""
+
+    permission_classes = [permissions.IsAuthenticated]
+    answer = "accept"
+
+    @extend_schema(request=None, responses=s.InvitationOut)
+    def post(self, request, pk):
+        invitation = get_object_or_404(selectors.invitations_for(user=request.user), pk=pk)
+        answer = (
+            services.invitation_accept if self.answer == "accept" else (services.invitation_decline)
+        )
+        invitation = answer(actor=request.user, invitation=invitation)
+        return Response(s.InvitationOut(invitation).data)
 
 
 class OrganisationStatus(APIView):

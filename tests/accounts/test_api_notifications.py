@@ -62,7 +62,7 @@ class TestNotificationSocket:
         client = Client()
         await database_sync_to_async(client.force_login)(user)
         cookie = f"sessionid={client.cookies['sessionid'].value}".encode()
-        headers = [(b"cookie", cookie), (b"origin", b"http://testserver")]
+        headers = [(b"cookie", cookie), (b"origin", b"http://testserver"), (b"host", b"testserver")]
         communicator = WebsocketCommunicator(application, WS, headers=headers)
         connected, _ = await communicator.connect()
         assert connected

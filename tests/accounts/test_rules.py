@@ -99,6 +99,44 @@ def test_manage_members_matrix(arak, qom, role, membership):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("membership", [None, "member", "admin"])
+def test_invite_and_leave_matrix(arak, qom, role, membership):
+    from backend.authz import allowed
+    from tests.factories import MembershipFactory, OrganisationFactory
+
+    organisation = OrganisationFactory(city=arak)
+    user = _user(role, arak, qom)
+    if membership and role != "anonymous":
+        MembershipFactory(organisation=organisation, user=user, role=membership)
+    signed_in = role != "anonymous"
+    invite = membership == "admin" and signed_in
+    assert allowed(user, "accounts.invite_member", organisation) is invite
+    leave = membership is not None and signed_in
+    assert allowed(user, "accounts.leave_organisation", organisation) is leave
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("invited", [True, False])
+def test_answer_invitation_matrix(arak, qom, role, invited):
+    from accounts.models import Invitation
+    from backend.authz import allowed
+    from tests.factories import OrganisationFactory
+
+    user = _user(role, arak, qom)
+    if role != "anonymous":
+        user.phone = "09125550000"
+        user.save()
+    invitation = Invitation.objects.create(
+        organisation=OrganisationFactory(city=arak),
+        phone="09125550000" if invited else "09125550001",
+    )
+    expected = invited and role != "anonymous"
+    assert allowed(user, "accounts.answer_invitation", invitation) is expected
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ROLES)
 def test_review_organisations_matrix(arak, qom, role):
     from backend.authz import allowed
 
@@ -151,6 +189,9 @@ def test_refusals_are_persian():
     for name in (
         "accounts.verify_organisation",
         "accounts.manage_members",
+        "accounts.invite_member",
+        "accounts.answer_invitation",
+        "accounts.leave_organisation",
         "accounts.review_organisations",
         "accounts.read_activity",
         "accounts.verify_expertise",

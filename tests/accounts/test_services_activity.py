@@ -59,23 +59,27 @@ class TestWrites:
             services.organisation_set_status(actor=citizen, organisation=org, status="verified")
         assert not Activity.objects.exists()
 
-    def test_membership_add_and_role_change(self, organisation, ngo_admin, citizen):
-        membership = services.membership_add(
-            actor=ngo_admin, organisation=organisation, user=citizen
+    def test_membership_invite_accept_and_role_change(self, organisation, ngo_admin, citizen):
+        invitation = services.membership_invite(
+            actor=ngo_admin, organisation=organisation, phone=citizen.phone
         )
-        entry = only_entry(action="membership.add")
+        entry = only_entry(action="membership.invite")
         assert entry.actor == ngo_admin
         assert entry.city_id == organisation.city_id
-        assert (entry.object_type, entry.object_id) == ("membership", membership.pk)
+        assert (entry.object_type, entry.object_id) == ("invitation", invitation.pk)
         assert entry.before == {}
         assert entry.after["role"] == "member"
-        assert entry.after["user"] == citizen.pk
-        services.membership_add(actor=ngo_admin, organisation=organisation, user=citizen)
-        assert Activity.objects.filter(action="membership.add").count() == 1  # no change
-        services.membership_add(
+        services.membership_invite(actor=ngo_admin, organisation=organisation, phone=citizen.phone)
+        assert Activity.objects.filter(action="membership.invite").count() == 1  # no change
+        services.invitation_accept(actor=citizen, invitation=invitation)
+        accepted = only_entry(action="membership.accept")
+        assert accepted.actor == citizen
+        assert accepted.after["user"] == citizen.pk
+        assert accepted.after["role"] == "member"
+        services.membership_set_role(
             actor=ngo_admin, organisation=organisation, user=citizen, role="admin"
         )
-        latest = Activity.objects.filter(action="membership.add").first()
+        latest = only_entry(action="membership.role")
         assert latest.before == {"role": "member"}
         assert latest.after["role"] == "admin"
 

@@ -2,8 +2,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from accounts import services
-from accounts.models import Membership, Notification, Organisation
+from accounts import selectors, services
+from accounts.models import Activity, Invitation, Membership, Notification, Organisation
 from backend.errors import Conflict, DomainError, Missing, Refused
 from tests.factories import MembershipFactory, OrganisationFactory, StaffRoleFactory, UserFactory
 
@@ -103,12 +103,24 @@ class TestSetStatus:
         assert not organisation.is_verified
 
 
+def invite_and_accept(organisation, admin, user, role="member"):
+    invitation = services.membership_invite(
+        actor=admin, organisation=organisation, phone=user.phone, role=role
+    )
+    return services.invitation_accept(actor=user, invitation=invitation)
+
+
 @pytest.mark.django_db
 class TestMembers:
-    def test_admin_adds_and_removes_members(self, organisation, ngo_admin, citizen):
-        services.membership_add(actor=ngo_admin, organisation=organisation, user=citizen)
+    def test_admin_invites_promotes_and_removes_members(self, organisation, ngo_admin, citizen):
+        invitation = services.membership_invite(
+            actor=ngo_admin, organisation=organisation, phone="۰۹۱۲۰۰۰۰۰۰۱"
+        )
+        assert not organisation.memberships.filter(user=citizen).exists()  # not without consent
+        assert invitation.phone == citizen.phone
+        services.invitation_accept(actor=citizen, invitation=invitation)
         assert organisation.memberships.filter(user=citizen, role="member").exists()
-        services.membership_add(
+        services.membership_set_role(
             actor=ngo_admin, organisation=organisation, user=citizen, role="admin"
         )
         assert organisation.memberships.get(user=citizen).role == "admin"
@@ -118,20 +130,40 @@ class TestMembers:
     def test_plain_member_cannot_manage(self, organisation, citizen, citizen2):
         MembershipFactory(organisation=organisation, user=citizen)
         with pytest.raises(Refused):
-            services.membership_add(actor=citizen, organisation=organisation, user=citizen2)
+            services.membership_invite(
+                actor=citizen, organisation=organisation, phone=citizen2.phone
+            )
+        with pytest.raises(Refused):
+            services.membership_set_role(
+                actor=citizen, organisation=organisation, user=citizen, role="admin"
+            )
 
     def test_outsider_cannot_manage(self, organisation, ngo_admin, citizen):
         with pytest.raises(Refused):
             services.membership_remove(actor=citizen, organisation=organisation, user=ngo_admin)
 
-    def test_admin_of_another_organisation_cannot_manage(self, arak, organisation, citizen):
+    def test_admin_of_another_organisation_cannot_invite(self, arak, organisation, citizen):
         other_admin = MembershipFactory(organisation=OrganisationFactory(city=arak), role="admin")
         with pytest.raises(Refused):
-            services.membership_add(actor=other_admin.user, organisation=organisation, user=citizen)
+            services.membership_invite(
+                actor=other_admin.user, organisation=organisation, phone=citizen.phone
+            )
 
-    def test_last_admin_cannot_leave(self, organisation, ngo_admin):
-        with pytest.raises(Conflict):
+    def test_last_admin_cannot_leave_or_step_down(self, organisation, ngo_admin):
+        with pytest.raises(Conflict) as leaving:
             services.membership_remove(actor=ngo_admin, organisation=organisation, user=ngo_admin)
+        assert leaving.value.status == 409
+        assert any("\u0600" <= c <= "\u06ff" for c in leaving.value.message)
+        with pytest.raises(Conflict):
+            services.membership_set_role(
+                actor=ngo_admin, organisation=organisation, user=ngo_admin, role="member"
+            )
+        assert organisation.memberships.get(user=ngo_admin).role == "admin"
+
+    def test_member_may_leave(self, organisation, citizen):
+        MembershipFactory(organisation=organisation, user=citizen)
+        services.membership_remove(actor=citizen, organisation=organisation, user=citizen)
+        assert not organisation.memberships.filter(user=citizen).exists()
 
     def test_removing_a_non_member(self, organisation, ngo_admin, citizen):
         with pytest.raises(Missing):
@@ -139,9 +171,84 @@ class TestMembers:
 
     def test_bad_role(self, organisation, ngo_admin, citizen):
         with pytest.raises(DomainError):
-            services.membership_add(
-                actor=ngo_admin, organisation=organisation, user=citizen, role="owner"
+            services.membership_invite(
+                actor=ngo_admin, organisation=organisation, phone=citizen.phone, role="owner"
             )
+
+
+@pytest.mark.django_db
+class TestInvitations:
+    def test_invitee_is_told_and_declining_changes_nothing(self, organisation, ngo_admin, citizen):
+        invitation = services.membership_invite(
+            actor=ngo_admin, organisation=organisation, phone=citizen.phone
+        )
+        note = Notification.objects.get(user=citizen)
+        assert note.kind == "organisation.invitation"
+        assert note.payload["invitation"] == invitation.pk
+        services.invitation_decline(actor=citizen, invitation=invitation)
+        invitation.refresh_from_db()
+        assert invitation.status == "declined"
+        assert not organisation.memberships.filter(user=citizen).exists()
+        with pytest.raises(Conflict):  # answered once
+            services.invitation_accept(actor=citizen, invitation=invitation)
+
+    def test_only_the_invitee_answers(self, organisation, ngo_admin, citizen, citizen2):
+        invitation = services.membership_invite(
+            actor=ngo_admin, organisation=organisation, phone=citizen.phone
+        )
+        for someone in (citizen2, ngo_admin):
+            with pytest.raises(Refused):
+                services.invitation_accept(actor=someone, invitation=invitation)
+        assert not organisation.memberships.filter(user__in=[citizen, citizen2]).exists()
+
+    def test_unregistered_number_waits_for_its_owner(self, organisation, ngo_admin):
+        invitation = services.membership_invite(
+            actor=ngo_admin, organisation=organisation, phone="09351112233", role="admin"
+        )
+        assert not Notification.objects.exists()
+        newcomer = services.user_for_phone(phone="09351112233")  # signs up later
+        assert [i.pk for i in selectors.pending_invitations(user=newcomer)] == [invitation.pk]
+        services.invitation_accept(actor=newcomer, invitation=invitation)
+        assert organisation.memberships.get(user=newcomer).role == "admin"
+
+    def test_inviting_again_keeps_one_pending_invitation(self, organisation, ngo_admin, citizen):
+        first = services.membership_invite(
+            actor=ngo_admin, organisation=organisation, phone=citizen.phone
+        )
+        again = services.membership_invite(
+            actor=ngo_admin, organisation=organisation, phone=citizen.phone, role="admin"
+        )
+        assert first.pk == again.pk
+        assert Invitation.objects.get().role == "admin"
+
+    def test_an_invitation_never_blocks_the_city_admin(self, arak, city_admin):
+        org = OrganisationFactory(city=arak, status="pending")
+        ngo_admin = MembershipFactory(organisation=org, role="admin").user
+        city_admin.phone = "09127770000"
+        city_admin.save()
+        services.membership_invite(actor=ngo_admin, organisation=org, phone=city_admin.phone)
+        services.organisation_set_status(actor=city_admin, organisation=org, status="verified")
+        org.refresh_from_db()
+        assert org.status == "verified"
+
+    def test_activity_of_invite_accept_decline(self, organisation, ngo_admin, citizen, citizen2):
+        invite_and_accept(organisation, ngo_admin, citizen)
+        declined = services.membership_invite(
+            actor=ngo_admin, organisation=organisation, phone=citizen2.phone
+        )
+        services.invitation_decline(actor=citizen2, invitation=declined)
+        actions = list(
+            Activity.objects.filter(action__startswith="membership.")
+            .order_by("id")
+            .values_list("action", "actor_id")
+        )
+        assert actions == [
+            ("membership.invite", ngo_admin.pk),
+            ("membership.accept", citizen.pk),
+            ("membership.invite", ngo_admin.pk),
+            ("membership.decline", citizen2.pk),
+        ]
+        assert all(a.city_id == organisation.city_id for a in Activity.objects.all())
 
 
 @pytest.mark.django_db
@@ -174,18 +281,62 @@ class TestOrganisationApi:
         response = as_user(citizen).post(self.URL, payload)
         assert response.status_code == 400
 
-    def test_members_managed_by_admin(self, as_user, organisation, ngo_admin, citizen, citizen2):
+    def test_members_invited_by_admin(self, as_user, organisation, ngo_admin, citizen, citizen2):
         url = f"{self.URL}{organisation.pk}/members/"
         response = as_user(ngo_admin).post(url, {"phone": "۰۹۱۲۰۰۰۰۰۰۱"})
         assert response.status_code == 201
-        assert response.json()["user"] == citizen.pk
+        assert response.json()["status"] == "pending"
+        assert not organisation.memberships.filter(user=citizen).exists()
         assert as_user(citizen).post(url, {"phone": citizen2.phone}).status_code == 403
-        assert as_user(ngo_admin).post(url, {"phone": "09359999999"}).status_code == 404
         assert as_user(ngo_admin).post(url, {"phone": "123"}).status_code == 400
+        assert as_user(citizen).get(url).json() == []  # not a member before accepting
+
+        invitations = as_user(citizen).get("/api/v1/invitations/").json()["results"]
+        assert [i["organisation"] for i in invitations] == [organisation.pk]
+        accept = f"/api/v1/invitations/{invitations[0]['id']}/accept"
+        assert as_user(citizen2).post(accept).status_code == 404  # not theirs
+        answered = as_user(citizen).post(accept)
+        assert answered.status_code == 200, answered.json()
+        assert answered.json()["status"] == "accepted"
+        assert as_user(citizen).post(accept).status_code == 409
         assert len(as_user(citizen).get(url).json()) == 2
-        assert as_user(citizen2).get(url).json() == []
-        delete = as_user(ngo_admin).delete(f"{url}{citizen.pk}/")
-        assert delete.status_code == 204
+        assert as_user(citizen).get("/api/v1/invitations/").json()["results"] == []
+
+        member = f"{url}{citizen.pk}/"
+        promoted = as_user(ngo_admin).patch(member, {"role": "admin"}, format="json")
+        assert promoted.status_code == 200
+        assert promoted.json()["role"] == "admin"
+        assert as_user(ngo_admin).delete(member).status_code == 204
+        last = as_user(ngo_admin).delete(f"{url}{ngo_admin.pk}/")
+        assert last.status_code == 409
+        assert last.json()["code"] == "last_admin"
+
+    def test_invite_answer_tells_nothing_about_registration(
+        self, as_user, organisation, ngo_admin, citizen
+    ):
+        url = f"{self.URL}{organisation.pk}/members/"
+        known = as_user(ngo_admin).post(url, {"phone": citizen.phone})
+        unknown = as_user(ngo_admin).post(url, {"phone": "09359999999"})
+        assert known.status_code == unknown.status_code == 201
+        shape = {k: v for k, v in known.json().items() if k not in ("id", "phone")}
+        assert shape == {k: v for k, v in unknown.json().items() if k not in ("id", "phone")}
+        assert known.json().keys() == unknown.json().keys()
+
+    def test_decline_by_api(self, as_user, organisation, ngo_admin, citizen):
+        invitation = services.membership_invite(
+            actor=ngo_admin, organisation=organisation, phone=citizen.phone
+        )
+        response = as_user(citizen).post(f"/api/v1/invitations/{invitation.pk}/decline")
+        assert response.status_code == 200
+        assert response.json()["status"] == "declined"
+        assert not organisation.memberships.filter(user=citizen).exists()
+
+    def test_duplicate_registration_is_a_persian_409(self, as_user, citizen, citizen2, arak):
+        payload = {"name": "الف", "registration_number": "77", "city": "arak"}
+        assert as_user(citizen).post(self.URL, payload).status_code == 201
+        again = as_user(citizen2).post(self.URL, {**payload, "registration_number": "۷۷"})
+        assert again.status_code == 409
+        assert again.json()["code"] == "duplicate_registration"
 
     def test_list_query_count_constant(self, api_client, arak):
         counts = []

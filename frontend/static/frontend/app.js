@@ -17,7 +17,21 @@
     return el && el.dataset.count ? parseInt(el.dataset.count, 10) : 0;
   }
 
-  function connect(path, delay) {
+  // Reconnect delay: exponential from 1 s to 30 s, each wait drawn at random from its upper
+  // half so that many pages dropped by one restart do not all come back at the same moment.
+  function reconnectDelay(attempt) {
+    var ceiling = Math.min(1000 * Math.pow(2, attempt), 30000);
+    return Math.round(ceiling / 2 + Math.random() * ceiling / 2);
+  }
+
+  // «Live connection lost; reconnecting…» while a dropped socket waits to come back.
+  function showDropped(dropped) {
+    document.querySelectorAll("[data-live-connection]").forEach(function (el) {
+      el.hidden = !dropped;
+    });
+  }
+
+  function connect(path, attempt) {
     var scheme = location.protocol === "https:" ? "wss://" : "ws://";
     var socket = new WebSocket(scheme + location.host + path);
     socket.onmessage = function (message) {
@@ -29,11 +43,17 @@
         setBadge(Math.max(currentCount() - (event.count || 0), 0));
       }
     };
-    socket.onopen = function () { delay = 1000; document.body.dataset.liveConnected = "1"; };
+    socket.onopen = function () {
+      attempt = 0;  // a connection that opened starts the backoff again from 1 s
+      document.body.dataset.liveConnected = "1";
+      showDropped(false);
+    };
     socket.onclose = function (closing) {
       delete document.body.dataset.liveConnected;
-      if (closing.code === 4401) { return; }  // not signed in: do not retry
-      setTimeout(function () { connect(path, Math.min(delay * 2, 30000)); }, delay);
+      // 4401 signed out, 4403 not allowed: retrying cannot help.
+      if (closing.code === 4401 || closing.code === 4403) { showDropped(false); return; }
+      showDropped(true);
+      setTimeout(function () { connect(path, attempt + 1); }, reconnectDelay(attempt));
     };
   }
 
@@ -44,7 +64,7 @@
       badge.dataset.count = String(parseInt(digits, 10) || 0);
     }
     var path = document.body.dataset.liveNotifications;
-    if (path && "WebSocket" in window) { connect(path, 1000); }
+    if (path && "WebSocket" in window) { connect(path, 0); }
   });
 })();
 

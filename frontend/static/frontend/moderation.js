@@ -189,13 +189,19 @@
         .catch(function () {});
     }
 
-    function connect(delay) {
+    // Exponential 1 s → 30 s with jitter (the upper half of each step), reset on open.
+    function reconnectDelay(attempt) {
+      var ceiling = Math.min(1000 * Math.pow(2, attempt), 30000);
+      return Math.round(ceiling / 2 + Math.random() * ceiling / 2);
+    }
+
+    function connect(attempt) {
       var scheme = location.protocol === "https:" ? "wss://" : "ws://";
       var socket = new WebSocket(scheme + location.host + data.socket);
       var pinger = null;
       setStatus("connecting");
       socket.onopen = function () {
-        delay = 1000;
+        attempt = 0;
         setStatus("live");
         resync();
         pinger = setInterval(function () { socket.send(JSON.stringify({ type: "ping" })); }, 30000);
@@ -212,10 +218,10 @@
       };
       socket.onclose = function (closing) {
         clearInterval(pinger);
-        setStatus("offline");
         // Signed out or no longer a moderator of this city: retrying cannot help.
-        if (closing.code === 4401 || closing.code === 4403) { return; }
-        setTimeout(function () { connect(Math.min(delay * 2, 30000)); }, delay);
+        if (closing.code === 4401 || closing.code === 4403) { setStatus("closed"); return; }
+        setStatus("offline");
+        setTimeout(function () { connect(attempt + 1); }, reconnectDelay(attempt));
       };
     }
 
@@ -233,7 +239,7 @@
 
     startClock(queue);
     setInterval(tick, 60000);
-    if ("WebSocket" in window) { connect(1000); } else { setStatus("offline"); }
+    if ("WebSocket" in window) { connect(0); } else { setStatus("offline"); }
   }
 
   document.addEventListener("DOMContentLoaded", function () {
