@@ -57,7 +57,6 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.postgres",
     "rest_framework",
-    "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -286,7 +285,7 @@ OTP_SEND_BACKOFF_SECONDS = float(os.environ.get("OTP_SEND_BACKOFF_SECONDS", "0.5
 # the "access attempt" rows in the admin. Sign-in by SMS code is not affected.
 from datetime import timedelta as _timedelta  # noqa: E402
 
-INSTALLED_APPS = [app for app in INSTALLED_APPS if app != "rest_framework.authtoken"]
+# (DRF's plain authtoken app is no longer installed; its old table is left unused.)
 INSTALLED_APPS += ["axes", "knox"]
 AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", *AUTHENTICATION_BACKENDS]
 MIDDLEWARE += ["axes.middleware.AxesMiddleware"]  # last, as django-axes asks

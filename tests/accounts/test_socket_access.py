@@ -5,7 +5,7 @@ import pytest
 from channels.db import database_sync_to_async
 from channels.testing import WebsocketCommunicator
 from django.test import Client
-from rest_framework.authtoken.models import Token
+from knox.models import AuthToken
 
 from accounts.services import api_token_for, notification_send
 from backend.asgi import application
@@ -76,7 +76,7 @@ class TestSignOutClosesSockets:
         user = await database_sync_to_async(UserFactory)()
         token = await database_sync_to_async(api_token_for)(user=user)
         socket = await open_socket(WS, token_headers(token))
-        await database_sync_to_async(Token.objects.filter(user=user).delete)()
+        await database_sync_to_async(AuthToken.objects.filter(user=user).delete)()
         await notify(user)  # not delivered: the socket closes instead
         await closed_with(socket, 4401)
 
