@@ -318,7 +318,7 @@ API_TOKENS_PER_USER = int(os.environ.get("API_TOKENS_PER_USER", "20"))
 
 # --- infrastructure ---
 # Connection pool, security headers, static files, logging, error pages.
-# docs/production.md ("## infrastructure") lists every variable below with its default.
+# docs/production.md («Infrastructure») lists every variable below with its default.
 
 
 def env_int(name: str, default: int) -> int:
