@@ -33,7 +33,7 @@ from backend.errors import Conflict, DomainError, Missing, Refused, TooMany, Una
 from backend.persian import to_latin_digits
 from backend.ratelimit import rate_limit_hit
 from backend.realtime import emit_access_changed, emit_on_commit, user_group
-from backend.sanitise import plain_text
+from backend.sanitise import plain_text, plain_title
 
 
 def phone_clean(raw) -> str:
@@ -227,7 +227,7 @@ def profile_update(*, user: User, display_name: str | None = None, show_name_pub
     """Change what others see of the user. Names are plain text, trimmed."""
     fields = []
     if display_name is not None:
-        user.display_name = plain_text(display_name)[:80]
+        user.display_name = plain_title(display_name)[:80]  # blank-looking → no name
         fields.append("display_name")
     if show_name_publicly is not None:
         user.show_name_publicly = bool(show_name_publicly)
@@ -358,7 +358,7 @@ def organisation_register(
     number at the same moment give one organisation and one Persian 409, never a 500 (the
     unique index decides, and its IntegrityError becomes the Conflict).
     """
-    name = plain_text(name)
+    name = plain_title(name)
     if not name:
         raise DomainError("نام سازمان را بنویسید.", code="name_required")
     number = registration_number_clean(registration_number)

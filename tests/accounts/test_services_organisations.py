@@ -362,3 +362,23 @@ def test_names_and_descriptions_are_stored_as_plain_text(arak, citizen):
     assert org.description == "خط اول\nخط دوم"
     services.profile_update(user=citizen, display_name="<i>مریم</i>  احمدی")
     assert citizen.display_name == "مریم احمدی"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", ["...", "\u200b\u200b", "\u3164", "\u2800", "\u202e!!"])
+def test_organisation_name_must_show_letters(citizen, arak, name):
+    from accounts.services import organisation_register
+
+    with pytest.raises(DomainError, match="نام سازمان"):
+        organisation_register(
+            actor=citizen, city=arak, name=name, registration_number="1403-991", description=""
+        )
+
+
+@pytest.mark.django_db
+def test_display_name_of_punctuation_only_falls_back_to_none(citizen):
+    from accounts.services import profile_update
+
+    profile_update(user=citizen, display_name="؟؟!!")
+    citizen.refresh_from_db()
+    assert citizen.display_name == ""
