@@ -322,3 +322,51 @@ class Activity(models.Model):
         from accounts.activity import ACTIONS
 
         return str(ACTIONS.get(self.action, self.action))
+
+    @property
+    def recorded_model(self):
+        """The model class of the recorded object (found by name in the app registry)."""
+        return _models_by_name().get(self.object_type)
+
+    def get_object_type_label(self) -> str:
+        model = self.recorded_model
+        return str(model._meta.verbose_name) if model is not None else self.object_type
+
+    def changes(self) -> list[dict]:
+        """Each recorded field with its Persian name and its values before and after, choice
+        values shown by their labels (what a city admin reads)."""
+        model = self.recorded_model
+        rows = []
+        for name in dict.fromkeys([*(self.before or {}), *(self.after or {})]):
+            field = None
+            if model is not None:
+                try:
+                    field = model._meta.get_field(name)
+                except Exception:  # noqa: BLE001 — a recorded name that is not a field
+                    field = None
+            label = str(getattr(field, "verbose_name", "") or name)
+            rows.append(
+                {
+                    "name": name,
+                    "label": label,
+                    "before": _shown(field, (self.before or {}).get(name)),
+                    "after": _shown(field, (self.after or {}).get(name)),
+                }
+            )
+        return rows
+
+
+def _models_by_name() -> dict:
+    from django.apps import apps
+
+    return {model._meta.model_name: model for model in apps.get_models()}
+
+
+def _shown(field, value):
+    """A recorded value as a person reads it: a choice by its label, lists joined."""
+    if value is None:
+        return None
+    choices = dict(getattr(field, "flatchoices", None) or [])
+    if isinstance(value, list):
+        return "، ".join(str(choices.get(item, item)) for item in value)
+    return str(choices.get(value, value))

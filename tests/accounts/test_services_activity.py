@@ -422,3 +422,25 @@ class TestPage:
         assert response["Location"].startswith("/signin/")
         client.force_login(city_admin)
         assert client.get("/activity/nowhere/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_page_shows_field_names_and_choice_labels_in_persian(client, city_admin, arak):
+    from accounts.services import activity_record
+    from tests.factories import OrganisationFactory
+
+    organisation = OrganisationFactory(city=arak)
+    activity_record(
+        actor=city_admin,
+        action="organisation.status",
+        obj=organisation,
+        city_id=arak.pk,
+        before={"status": "pending"},
+        after={"status": "verified"},
+    )
+    client.force_login(city_admin)
+    html = client.get("/activity/arak/").content.decode()
+    assert "وضعیت" in html  # the field's name, not "status"
+    assert "تأییدشده" in html or "تأیید شده" in html  # the choice's label, not "verified"
+    assert "status:" not in html
+    assert "organisation " not in html
