@@ -2,6 +2,7 @@ from typing import ClassVar, Self
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -342,7 +343,7 @@ class Activity(models.Model):
             if model is not None:
                 try:
                     field = model._meta.get_field(name)
-                except Exception:  # noqa: BLE001 — a recorded name that is not a field
+                except FieldDoesNotExist:  # a recorded name that is not a field
                     field = None
             label = str(getattr(field, "verbose_name", "") or name)
             rows.append(
