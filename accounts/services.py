@@ -529,6 +529,21 @@ def invitation_decline(*, actor: User, invitation: Invitation) -> Invitation:
     return _invitation_answer(actor=actor, invitation=invitation, accept=False)
 
 
+def _locked_membership(organisation: Organisation, user: User) -> Membership:
+    """The user's membership of the (already locked) organisation, locked; 404 if none."""
+    membership = (
+        Membership.objects.select_for_update().filter(user=user, organisation=organisation).first()
+    )
+    if membership is None:
+        raise Missing("این کاربر عضو سازمان نیست.")
+    return membership
+
+
+def _refuse_to_lose_the_last_admin(membership: Membership, organisation: Organisation) -> None:
+    if membership.role == Membership.Role.ADMIN and _admins_count(organisation) <= 1:
+        raise Conflict(LAST_ADMIN, code="last_admin")
+
+
 def membership_set_role(
     *, actor: User, organisation: Organisation, user: User, role: str
 ) -> Membership:
@@ -539,17 +554,10 @@ def membership_set_role(
     with transaction.atomic():
         organisation = _lock_organisation(organisation)
         authorise(actor, "accounts.manage_members", organisation)
-        membership = (
-            Membership.objects.select_for_update()
-            .filter(user=user, organisation=organisation)
-            .first()
-        )
-        if membership is None:
-            raise Missing("این کاربر عضو سازمان نیست.")
+        membership = _locked_membership(organisation, user)
         if membership.role == role:
             return membership
-        if membership.role == Membership.Role.ADMIN and _admins_count(organisation) <= 1:
-            raise Conflict(LAST_ADMIN, code="last_admin")
+        _refuse_to_lose_the_last_admin(membership, organisation)
         before = {"role": membership.role}
         membership.role = role
         membership.save(update_fields=["role"])
@@ -573,15 +581,8 @@ def membership_remove(*, actor: User, organisation: Organisation, user: User) ->
             authorise(actor, "accounts.leave_organisation", organisation)
         else:
             authorise(actor, "accounts.manage_members", organisation)
-        membership = (
-            Membership.objects.select_for_update()
-            .filter(user=user, organisation=organisation)
-            .first()
-        )
-        if membership is None:
-            raise Missing("این کاربر عضو سازمان نیست.")
-        if membership.role == Membership.Role.ADMIN and _admins_count(organisation) <= 1:
-            raise Conflict(LAST_ADMIN, code="last_admin")
+        membership = _locked_membership(organisation, user)
+        _refuse_to_lose_the_last_admin(membership, organisation)
         activity_record(
             actor=actor,
             action="membership.remove",
