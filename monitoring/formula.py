@@ -674,7 +674,7 @@ class _Evaluator:
 
     def eval(self, node: Node) -> Decimal:
         if isinstance(node, Num):
-            return node.value
+            return _bounded(node.value)
         if isinstance(node, Ref):
             return self._reference(node)
         if isinstance(node, Unary):
