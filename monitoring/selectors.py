@@ -34,6 +34,7 @@ from monitoring.realisation import Figure, Node, aggregate, indicator_realisatio
 from planning.models import Plan, PlanItem
 
 DEFAULT_DUE_DAY = 10
+SHARE_PLACES = Decimal("0.0001")
 
 
 def _text(value: Decimal | None) -> str | None:
@@ -117,7 +118,7 @@ def _indicator_figures(
             "actual": _text(actual),
             "baseline": _text(baseline),
             "target": _text(target),
-            "value": _text(value),
+            "value": None if value is None else str(value.quantize(SHARE_PLACES)),
             "periods": len(periods),
         }
     return figures
