@@ -51,15 +51,22 @@ def test_over_achievement_is_shown_unclipped_and_capped_in_the_roll_up():
 
 @pytest.mark.parametrize(
     ("actual", "direction", "expected"),
-    [("10", "higher", 1), ("11", "higher", 1), ("9", "higher", 0), ("9", "lower", 1),
-     ("10", "lower", 1), ("11", "lower", 0)],
+    [
+        ("10", "higher", 1),
+        ("11", "higher", 1),
+        ("9", "higher", 0),
+        ("9", "lower", 1),
+        ("10", "lower", 1),
+        ("11", "lower", 0),
+    ],
 )
 def test_target_equal_to_baseline(actual, direction, expected):
     assert real(actual, "10", "10", direction) == D(expected)
 
 
-@pytest.mark.parametrize(("actual", "baseline", "target"), [(None, "1", "2"), ("1", None, "2"),
-                                                             ("1", "1", None)])
+@pytest.mark.parametrize(
+    ("actual", "baseline", "target"), [(None, "1", "2"), ("1", None, "2"), ("1", "1", None)]
+)
 def test_missing_is_unknown_not_zero(actual, baseline, target):
     assert real(actual, baseline, target) is None
 
@@ -110,7 +117,9 @@ def test_cancelled_and_not_applicable_items_drop_out_with_their_subtree():
     ]
     figures, plan = roll_up(nodes)
     assert figures[1] == Figure(D(1), D(1))
-    assert 2 not in figures and 3 not in figures and 4 not in figures
+    assert 2 not in figures
+    assert 3 not in figures
+    assert 4 not in figures
     assert plan == Figure(D(1), D(1))
 
 

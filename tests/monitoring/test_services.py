@@ -40,7 +40,8 @@ def actions():
 def test_a_published_version_is_immutable(make_indicator):
     indicator = make_indicator("e_services")
     version = indicator.current_version
-    assert version.number == 1 and version.published_at is not None
+    assert version.number == 1
+    assert version.published_at is not None
     version.title = "دیگر"
     with pytest.raises(PermissionError):
         version.save()
@@ -55,7 +56,9 @@ def test_a_published_version_is_immutable(make_indicator):
 def test_a_change_is_a_new_version_and_periodicity_is_frozen(planner, make_indicator):
     indicator = make_indicator("e_services", unit="درصد")
     draft = indicator_version_draft(actor=planner, indicator=indicator, title="خدمات الکترونیک")
-    assert draft.number == 2 and draft.unit == "درصد" and draft.published_at is None
+    assert draft.number == 2
+    assert draft.unit == "درصد"
+    assert draft.published_at is None
     assert indicator.current_version.number == 1
     indicator_version_publish(actor=planner, version=draft)
     assert indicator.current_version.number == 2
@@ -88,14 +91,17 @@ def test_enter_submit_verify_records_the_version_and_the_activity(
     row = measurement_enter(
         actor=planner, indicator=indicator, year=1404, period=3, value="۱۲٫۵", source="سامانه"
     )
-    assert row.state == "draft" and row.value == D("12.5") and row.version.number == 1
+    assert row.state == "draft"
+    assert row.value == D("12.5")
+    assert row.version.number == 1
     with pytest.raises(Conflict):
         measurement_enter(actor=planner, indicator=indicator, year=1404, period=3, value=1)
     measurement_submit(actor=planner, measurement=row)
     with pytest.raises(Refused):  # a second pair of eyes verifies
         measurement_verify(actor=planner, measurement=row)
     row = measurement_verify(actor=planner2, measurement=row)
-    assert row.state == "verified" and row.verified_by == planner2
+    assert row.state == "verified"
+    assert row.verified_by == planner2
     assert actions()[-3:] == [
         "monitoring.measurement_enter",
         "monitoring.measurement_submit",
@@ -141,7 +147,9 @@ def test_a_verified_value_is_immutable_and_corrected_by_a_new_row_with_a_reason(
     new = measurement_correct(
         actor=planner, measurement=old, value=12, reason="خطای ورود داده در سامانه"
     )
-    assert new.pk != old.pk and new.supersedes_id == old.pk and new.state == "verified"
+    assert new.pk != old.pk
+    assert new.supersedes_id == old.pk
+    assert new.state == "verified"
     old.refresh_from_db()
     assert old.value == D(10)
     assert list(Measurement.objects.current().values_list("value", flat=True)) == [D(12)]
@@ -152,7 +160,8 @@ def test_a_verified_value_is_immutable_and_corrected_by_a_new_row_with_a_reason(
     assert entry.after["reason"] == "خطای ورود داده در سامانه"
     detail = indicator_detail(indicator)
     (period,) = detail["periods"]
-    assert period["current"] == new and len(period["history"]) == 2
+    assert period["current"] == new
+    assert len(period["history"]) == 2
 
 
 # Permissions -----------------------------------------------------------------------------
@@ -205,14 +214,17 @@ def _goals(plan):
 
 def test_dashboard_realisation_per_goal_with_coverage(plan, monitored, verified):
     goals = _goals(plan)
-    assert goals["1"]["value"] is None and goals["1"]["coverage"] == "0.0000"
+    assert goals["1"]["value"] is None
+    assert goals["1"]["coverage"] == "0.0000"
     verified(monitored["a"], 1404, 1, 150)  # a: 50%
     goals = _goals(plan)
     # goal 1: a (weight 3) 50%; strategy 1.1 has no data → coverage 3/4
-    assert goals["1"]["value"] == "0.5000" and goals["1"]["coverage"] == "0.7500"
+    assert goals["1"]["value"] == "0.5000"
+    assert goals["1"]["coverage"] == "0.7500"
     verified(monitored["b"], 1404, 1, 25)  # lower is better: 150% (over-achieved)
     goals = _goals(plan)
-    assert goals["1"]["value"] == "0.7500" and goals["1"]["coverage"] == "1.0000"
+    assert goals["1"]["value"] == "0.7500"
+    assert goals["1"]["coverage"] == "1.0000"
     dashboard = plan_dashboard(plan, 1404)
     assert dashboard["indicators"][str(monitored["b"].pk)]["value"] == "1.5000"
     assert dashboard["realisation"] == {"value": "0.7500", "coverage": "0.5000"}
@@ -231,13 +243,17 @@ def test_over_achievement_is_shown_and_capped_for_the_roll_up(plan, monitored, v
 
 def test_cancelled_items_drop_out(planner, plan, strategy, monitored, verified):
     verified(monitored["a"], 1404, 1, 150)
-    item_monitoring_set(actor=planner, plan_item=strategy, state="cancelled", reason="حذف از برنامه")
+    item_monitoring_set(
+        actor=planner, plan_item=strategy, state="cancelled", reason="حذف از برنامه"
+    )
     goals = _goals(plan)
-    assert goals["1"]["value"] == "0.5000" and goals["1"]["coverage"] == "1.0000"
+    assert goals["1"]["value"] == "0.5000"
+    assert goals["1"]["coverage"] == "1.0000"
     with pytest.raises(DomainError):
         item_monitoring_set(actor=planner, plan_item=strategy, state="not_applicable")
     entry = Activity.objects.get(action="monitoring.item_state")
-    assert entry.before == {"state": "active"} and entry.after["state"] == "cancelled"
+    assert entry.before == {"state": "active"}
+    assert entry.after["state"] == "cancelled"
 
 
 def test_weights_are_public_and_change_the_figure(planner, plan, goal, monitored, verified):
@@ -247,7 +263,8 @@ def test_weights_are_public_and_change_the_figure(planner, plan, goal, monitored
     indicator_link_set(actor=planner, indicator=monitored["a"], plan_item=goal, weight=1)
     assert _goals(plan)["1"]["value"] == "0.5000"
     entry = Activity.objects.filter(action="monitoring.link_set").order_by("id").last()
-    assert entry.before["weight"] == "3" and entry.after["weight"] == "1"
+    assert entry.before["weight"] == "3"
+    assert entry.after["weight"] == "1"
     with pytest.raises(DomainError):
         indicator_link_set(actor=planner, indicator=monitored["a"], plan_item=goal, weight=0)
 
@@ -279,7 +296,8 @@ def test_a_snapshot_is_frozen_and_a_later_correction_shows_beside_it(
     with pytest.raises(Refused):
         snapshot_close(actor=citizen, plan=plan, year=1404, period="H1")
     snapshot = snapshot_close(actor=city_admin, plan=plan, year=1404, period="H1")
-    assert snapshot.through_month == 6 and snapshot.label == "1404-H1"
+    assert snapshot.through_month == 6
+    assert snapshot.label == "1404-H1"
     frozen = snapshot.data["plan"]
     assert frozen["value"] == "0.5000"
     with pytest.raises(Conflict):
