@@ -8,6 +8,9 @@ date inside the same transaction, so pages never compute the roll-up per request
 """
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -587,7 +590,7 @@ def measurement_enter(
 
 def _locked(measurement: Measurement) -> Measurement:
     return (
-        Measurement.objects.select_for_update()
+        Measurement.objects.select_for_update(of=("self",))
         .select_related("indicator__plan", "version")
         .get(pk=measurement.pk)
     )
@@ -861,9 +864,33 @@ def _recompute_all(plan: Plan, periodicity: str, actor: Any) -> None:
         recompute_period(plan=plan, year=year, period=period, periodicity=periodicity, actor=actor)
 
 
+_DEFERRED: ContextVar[dict[int, tuple[Plan, set[int]]] | None] = ContextVar(
+    "monitoring_rollups_deferred", default=None
+)
+
+
+@contextmanager
+def rollups_deferred() -> Iterator[None]:
+    """Within this block the services note which roll-ups to refresh instead of refreshing
+    them after every write; each plan and year is refreshed once when the block ends
+    without an error. For bulk writers: imports, the demo, the benchmark's seeding."""
+    pending: dict[int, tuple[Plan, set[int]]] = {}
+    token = _DEFERRED.set(pending)
+    try:
+        yield
+    finally:
+        _DEFERRED.reset(token)
+    for plan, years in pending.values():
+        rollup_refresh(plan=plan, years=sorted(years))
+
+
 def rollup_refresh(*, plan: Plan, years: list[int] | None = None) -> None:
     """Recompute and store the plan's realisation figures for the given years (all the
     plan's years by default). Called by every service whose change moves a figure."""
+    pending = _DEFERRED.get()
+    if pending is not None:
+        pending.setdefault(plan.pk, (plan, set()))[1].update(years or _years_of(plan))
+        return
     for year in years or _years_of(plan):
         Rollup.objects.update_or_create(
             plan=plan, year=year, defaults={"data": plan_figures(plan, year)}

@@ -316,6 +316,9 @@ def test_a_snapshot_is_frozen_and_a_later_correction_shows_beside_it(
     assert shown["corrections"] == [correction]
     assert shown["now"]["plan"]["value"] == "1.0000"
     assert "monitoring.snapshot_close" in actions()
+    (listed,) = plan_dashboard(plan, 1404)["snapshots"]
+    assert listed["period"] == "H1"
+    assert listed["data__plan"] == frozen
 
 
 def test_an_open_period_cannot_be_closed(planner, plan):
@@ -324,3 +327,15 @@ def test_an_open_period_cannot_be_closed(planner, plan):
     assert error.value.code == "period_not_ended"
     with pytest.raises(DomainError):
         snapshot_close(actor=planner, plan=plan, year=1404, period="H3")
+
+
+def test_bulk_writers_defer_the_roll_up_to_one_refresh(planner, plan, goal, make_indicator):
+    from monitoring.services import rollups_deferred
+
+    indicator = make_indicator("e_services")
+    Rollup.objects.all().delete()
+    with rollups_deferred():
+        indicator_link_set(actor=planner, indicator=indicator, plan_item=goal, weight=1)
+        baseline_set(actor=planner, indicator=indicator, value=0, year=1403)
+        assert not Rollup.objects.exists()
+    assert Rollup.objects.filter(plan=plan).count() == 5
