@@ -36,4 +36,18 @@ ACTIONS: dict[str, str | Promise] = {
     "staff_role.revoke": _("گرفتن نقش کارکنان"),
     "expertise.verify": _("تأیید نشان کارشناس"),
     "expertise.revoke": _("برداشتن نشان کارشناس"),
+    # monitoring
+    "monitoring.indicator_create": _("افزودن شاخص"),
+    "monitoring.version_draft": _("ویرایش پیش‌نویس شاخص"),
+    "monitoring.version_publish": _("انتشار نسخه‌ی شاخص"),
+    "monitoring.link_set": _("پیوند و وزن شاخص و بند"),
+    "monitoring.baseline_set": _("ثبت مقدار پایه"),
+    "monitoring.target_set": _("ثبت هدف کمّی"),
+    "monitoring.item_state": _("تغییر وضعیت پایش بند"),
+    "monitoring.measurement_enter": _("ثبت مقدار شاخص"),
+    "monitoring.measurement_submit": _("فرستادن مقدار شاخص برای تأیید"),
+    "monitoring.measurement_verify": _("تأیید مقدار شاخص"),
+    "monitoring.measurement_correct": _("اصلاح مقدار تأییدشده"),
+    "monitoring.measurement_compute": _("محاسبه‌ی مقدار شاخص با فرمول"),
+    "monitoring.snapshot_close": _("بستن دوره و ثبت تصویر ارقام"),
 }

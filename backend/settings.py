@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "moderation",
     "participation",
     "inventory",
+    "monitoring",
     "frontend",
     "demo",
     "benchmark",
