@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-APPS = ["accounts", "cities", "planning", "moderation", "participation", "inventory"]
+APPS = ["accounts", "cities", "planning", "moderation", "participation", "inventory", "monitoring"]
 
 # Where permission logic must not be typed.
 SOURCES = sorted(
