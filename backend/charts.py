@@ -49,3 +49,105 @@ def bar_chart_svg(
         )
     parts.append("</svg>")
     return "".join(parts)
+
+
+def _fmt(value: float) -> str:
+    """A value for a label: whole numbers as they are, else one decimal, Persian digits."""
+    text = f"{value:,.0f}" if abs(value) >= 100 or value == int(value) else f"{value:,.1f}"
+    return to_persian_digits(text.replace(",", "٬").replace(".", "٫"))
+
+
+def _polyline(points: list[tuple[float, float] | None]) -> list[list[tuple[float, float]]]:
+    """Runs of consecutive known points (a missing value breaks the line: missing ≠ zero)."""
+    runs: list[list[tuple[float, float]]] = [[]]
+    for point in points:
+        if point is None:
+            if runs[-1]:
+                runs.append([])
+            continue
+        runs[-1].append(point)
+    return [run for run in runs if run]
+
+
+def line_chart_svg(
+    labels: list[str],
+    series: list[tuple[str, str, list[float | None]]],
+    *,
+    title: str,
+    width: int = 400,
+    height: int = 240,
+    empty: str = "داده‌ای نیست",
+) -> str:
+    """A line per series over the periods in `labels`, the first period on the right (the
+    chart reads right to left like the page). `series` is [(name, colour, values)], a
+    value None is a gap. Labels are ≥ 12 px at a 400-unit-wide viewBox, so they stay
+    readable on a 390 px phone; digits are Persian; every text is escaped."""
+    known = [value for _name, _colour, values in series for value in values if value is not None]
+    font = "Vazirmatn, Vazir, Sahel, Nazli, 'Noto Sans Arabic', Tahoma, sans-serif"
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
+        f'width="100%" role="img" aria-label="{escape(title)}" direction="rtl" '
+        f'font-family="{font}" class="line-chart">',
+        f"<title>{escape(title)}</title>",
+    ]
+    if not known or not labels:
+        parts.append(
+            f'<text x="{width - 8}" y="{height / 2:.0f}" text-anchor="start" font-size="14" '
+            f'fill="#5b6576">{escape(empty)}</text></svg>'
+        )
+        return "".join(parts)
+    low, high = min(known), max(known)
+    if low == high:
+        low, high = low - 1, high + 1
+    pad = (high - low) * 0.1
+    low, high = low - pad, high + pad
+    left, right, top, bottom = 10, width - 62, 14, height - 56
+    count = len(labels)
+    step = (right - left) / max(count - 1, 1)
+
+    def x_at(index: int) -> float:
+        return right - index * step if count > 1 else (left + right) / 2
+
+    def y_at(value: float) -> float:
+        return bottom - (value - low) / (high - low) * (bottom - top)
+
+    for tick in range(4):  # the value axis: four levels, labelled on the right
+        value = low + (high - low) * tick / 3
+        y = y_at(value)
+        parts.append(
+            f'<line x1="{left}" x2="{right}" y1="{y:.1f}" y2="{y:.1f}" stroke="#e3e7ee"/>'
+            f'<text x="{width - 4}" y="{y + 4:.1f}" text-anchor="start" font-size="12" '
+            f'fill="#5b6576">{_fmt(value)}</text>'
+        )
+    every = max(1, -(-count // 6))  # at most six period labels
+    for index, label in enumerate(labels):
+        if index % every == 0 or index == count - 1:
+            parts.append(
+                f'<text x="{x_at(index):.1f}" y="{bottom + 18}" text-anchor="middle" '
+                f'font-size="12" fill="#1d2430">{escape(to_persian_digits(label))}</text>'
+            )
+    legend_x = width - 4
+    for name, colour, values in series:
+        for run in _polyline(
+            [None if v is None else (x_at(i), y_at(v)) for i, v in enumerate(values)]
+        ):
+            coords = " ".join(f"{x:.1f},{y:.1f}" for x, y in run)
+            parts.append(
+                f'<polyline points="{coords}" fill="none" stroke="{colour}" stroke-width="2.5"/>'
+            )
+        for index, value in enumerate(values):
+            if value is None:
+                continue
+            parts.append(
+                f'<circle cx="{x_at(index):.1f}" cy="{y_at(value):.1f}" r="3.5" '
+                f'fill="{colour}"><title>{escape(name)}، {escape(to_persian_digits(labels[index]))}: '
+                f"{_fmt(value)}</title></circle>"
+            )
+        parts.append(
+            f'<rect x="{legend_x - 14}" y="{height - 22}" width="14" height="4" '
+            f'fill="{colour}"/><text x="{legend_x - 20}" y="{height - 15}" '
+            f'text-anchor="start" font-size="13" fill="#1d2430">{escape(name)}</text>'
+        )
+        legend_x -= 30 + 9 * len(name)
+    parts.append("</svg>")
+    return "".join(parts)

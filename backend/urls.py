@@ -26,5 +26,6 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("frontend.urls_inventory")),
+    path("", include("frontend.urls_monitoring")),
     path("", include("frontend.urls")),
 ]

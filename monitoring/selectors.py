@@ -546,3 +546,112 @@ def snapshot_with_corrections(snapshot: Snapshot) -> dict[str, Any]:
         "corrections": corrections,
         "now": now,
     }
+
+
+# Pages: small reads for the monitoring pages ---------------------------------------------
+
+
+def indicator_get(pk: int) -> Indicator | None:
+    """One indicator with its plan, city and owner (None when there is none)."""
+    return Indicator.objects.select_related("plan__city", "owner").filter(pk=pk).first()
+
+
+def measurement_of(indicator: Indicator, pk: int) -> Measurement | None:
+    """One measurement of the indicator (None when it belongs to another)."""
+    return (
+        Measurement.objects.select_related("indicator__plan", "version")
+        .filter(pk=pk, indicator=indicator)
+        .first()
+    )
+
+
+def latest_values(plan: Plan, codes: list[str] | frozenset[str]) -> dict[str, Decimal]:
+    """code → the latest current (verified, not superseded) value of each indicator of the
+    plan named in `codes`. One query."""
+    rows = (
+        Measurement.objects.current()
+        .filter(indicator__plan=plan, indicator__code__in=list(codes))
+        .order_by("year", "period", "id")
+        .values_list("indicator__code", "value")
+    )
+    return dict(rows)
+
+
+def snapshot_corrections(plan: Plan) -> dict[int, int]:
+    """snapshot id → how many corrections verified after it was taken touch its periods.
+    Two queries, whatever the number of snapshots."""
+    snapshots = list(Snapshot.objects.filter(plan=plan).values("id", "year", "through_month"))
+    if not snapshots:
+        return {}
+    created = dict(Snapshot.objects.filter(plan=plan).values_list("id", "created_at"))
+    rows = list(
+        Measurement.objects.filter(indicator__plan=plan, supersedes__isnull=False).values_list(
+            "year", "period", "version__periodicity", "created_at"
+        )
+    )
+    found: dict[int, int] = {}
+    for snapshot in snapshots:
+        count = sum(
+            1
+            for year, period, periodicity, at in rows
+            if year == snapshot["year"]
+            and at > created[snapshot["id"]]
+            and period_end_month(periodicity, period) <= snapshot["through_month"]
+        )
+        if count:
+            found[snapshot["id"]] = count
+    return found
+
+
+def problem_chain(problem: Any) -> dict[str, Any] | None:
+    """A problem's chain: its inventory entry → the plan items that address it → their
+    indicators with public weights, and each item's and indicator's realisation (from the
+    stored roll-up). None when the problem is not in the inventory. Constant queries."""
+    entry = getattr(problem, "inventory_entry", None)
+    if entry is None:
+        return None
+    plan = problem.plan
+    items = list(PlanItem.objects.filter(addresses=entry).order_by("sort_key"))
+    if not items:
+        return {"entry": entry, "items": [], "year": None}
+    year = jalali_year(plan)
+    data = stored_figures(plan, year)
+    links = (
+        IndicatorLink.objects.filter(plan_item__in=items)
+        .select_related("indicator")
+        .prefetch_related(
+            Prefetch(
+                "indicator__versions",
+                queryset=IndicatorVersion.objects.filter(published_at__isnull=False).order_by(
+                    "-number"
+                ),
+                to_attr="published_versions",
+            )
+        )
+        .order_by("indicator__code")
+    )
+    by_item: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    for link in links:
+        version = link.indicator.current_version
+        if version is None:
+            continue
+        by_item[link.plan_item_id].append(
+            {
+                "indicator": link.indicator,
+                "version": version,
+                "weight": link.weight,
+                "figure": data["indicators"].get(str(link.indicator_id)),
+            }
+        )
+    return {
+        "entry": entry,
+        "year": year,
+        "items": [
+            {
+                "item": item,
+                "figure": data["items"].get(str(item.pk)),
+                "indicators": by_item.get(item.pk, []),
+            }
+            for item in items
+        ],
+    }
