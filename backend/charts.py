@@ -138,9 +138,10 @@ def line_chart_svg(
         for index, value in enumerate(values):
             if value is None:
                 continue
+            label = escape(to_persian_digits(labels[index]))
             parts.append(
                 f'<circle cx="{x_at(index):.1f}" cy="{y_at(value):.1f}" r="3.5" '
-                f'fill="{colour}"><title>{escape(name)}، {escape(to_persian_digits(labels[index]))}: '
+                f'fill="{colour}"><title>{escape(name)}، {label}: '
                 f"{_fmt(value)}</title></circle>"
             )
         parts.append(
