@@ -400,8 +400,8 @@ def import_apply(
                 services.measurement_enter(
                     actor=actor,
                     indicator=indicators[row.code],
-                    year=row.year,
-                    period=row.period,
+                    year=int(row.year or 0),  # set on every valid row
+                    period=int(row.period or 0),
                     value=row.value,
                     source=row.source,
                     evidence_url=row.evidence_url,
