@@ -49,8 +49,10 @@ COLUMNS: list[tuple[str, str]] = [
 REQUIRED = ("code", "year", "period", "value")
 MAX_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 5000
+UNPACKED_FACTOR = 25  # an XLSX may unpack to at most this many times the size limit
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
+GREGORIAN_FROM = 1700
 OK = "ok"
 ERROR = "error"
 
@@ -187,6 +189,21 @@ def _csv_rows(data: bytes) -> list[list[str]]:
     return found
 
 
+def _check_archive(data: bytes) -> None:
+    """A workbook is a zip archive: refuse one that is not, or that unpacks to far more
+    than its size allows (a zip bomb)."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+            names = set(archive.namelist())
+    except (zipfile.BadZipFile, ValueError, OSError):
+        raise DomainError(NOT_A_TABLE, code="import_not_a_table") from None
+    if "[Content_Types].xml" not in names:
+        raise DomainError(NOT_A_TABLE, code="import_not_a_table")
+    if unpacked > UNPACKED_FACTOR * max_bytes():
+        raise _too_large()
+
+
 def _xlsx_rows(data: bytes) -> list[list[str]]:
     from openpyxl import load_workbook
 
@@ -217,8 +234,7 @@ def read_table(file: Any) -> list[dict[str, Any]]:
     Refuses (400, Persian) files too large, too long, unreadable or without the columns."""
     name, data = _read_bytes(file)
     if data[:4] == b"PK\x03\x04":
-        if not zipfile.is_zipfile(io.BytesIO(data)):
-            raise DomainError(NOT_A_TABLE, code="import_not_a_table")
+        _check_archive(data)
         table = _xlsx_rows(data)
     elif name.lower().endswith((".xlsx", ".xls", ".xlsm")):
         raise DomainError(NOT_A_TABLE, code="import_not_a_table")
@@ -333,6 +349,8 @@ def _check(row: dict[str, Any], context: _Context) -> RowReport:  # noqa: C901 -
         return fail("دوره باید عدد باشد.")
     report.year, report.period = year, period
     plan = context.plan
+    if year > GREGORIAN_FROM:
+        return fail("سال باید شمسی باشد (مانند ۱۴۰۴)، نه میلادی.")
     if not plan.start_year <= year <= plan.end_year:
         return fail(f"سال بیرون از سال‌های برنامه ({plan.start_year} تا {plan.end_year}) است.")
     if period not in PERIODS[version.periodicity]:

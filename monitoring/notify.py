@@ -14,6 +14,9 @@
 
 import datetime
 from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from django.conf import settings
@@ -210,10 +213,24 @@ def _send_grouped(
     return sent
 
 
+_MUTED: ContextVar[bool] = ContextVar("monitoring_progress_muted", default=False)
+
+
+@contextmanager
+def progress_muted() -> Iterator[None]:
+    """No progress notifications for what is committed inside this block: for bulk
+    writers that replay history (the demo, the benchmark's seeding), not for real work."""
+    token = _MUTED.set(True)
+    try:
+        yield
+    finally:
+        _MUTED.reset(token)
+
+
 def progress_on_measurement(measurement: Measurement) -> list[Notification]:
     """After a verified value is published: notify the people behind the problems that the
     indicator's linked plan items address. Returns the notifications sent."""
-    if measurement.state != Measurement.State.VERIFIED:
+    if _MUTED.get() or measurement.state != Measurement.State.VERIFIED:
         return []
     links = list(
         IndicatorLink.objects.filter(indicator_id=measurement.indicator_id).select_related(
@@ -255,6 +272,8 @@ def progress_on_measurement(measurement: Measurement) -> list[Notification]:
 def progress_on_item_state(*, row: ItemMonitoring, before: str) -> list[Notification]:
     """After a plan item's monitoring state changes (cancelled, not applicable, active
     again): notify the people behind the problems the item addresses."""
+    if _MUTED.get():
+        return []
     item = row.plan_item
     people = _people([item.pk])
     if not people:

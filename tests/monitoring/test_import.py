@@ -111,6 +111,7 @@ def test_a_bad_row_stores_nothing_and_every_row_gets_a_persian_report(
             "e_services,1404,5,11,,,",  # 11 already verified
             "e_services,1404,6,11,,javascript:alert(1),",  # 12 bad link
             "e_services,۱۴۰۴,۷,۹,,,",  # 13 ok
+            "e_services,2025,1,9,,,",  # 14 a Gregorian year
         ]
     )
     report = import_preview(actor=planner, plan=plan, file=upload)
@@ -127,13 +128,14 @@ def test_a_bad_row_stores_nothing_and_every_row_gets_a_persian_report(
     assert "تکرار سطر 2" in messages[10]
     assert "تأیید شده" in messages[11]
     assert "پیوند" in messages[12]
+    assert "شمسی" in messages[14]
     assert all(row.code for row in report.rows)
-    assert report.as_json()["errors"] == 10
+    assert report.as_json()["errors"] == 11
 
     with pytest.raises(DomainError) as refused:
         import_apply(actor=planner, plan=plan, file=upload)
     assert refused.value.code == "import_invalid"
-    assert len(refused.value.extra["report"]["rows"]) == 12
+    assert len(refused.value.extra["report"]["rows"]) == 13
     assert Measurement.objects.count() == before
     assert not Activity.objects.filter(action="monitoring.import").exists()
 
@@ -141,7 +143,7 @@ def test_a_bad_row_stores_nothing_and_every_row_gets_a_persian_report(
     assert accepted.stored == 2
     assert Measurement.objects.count() == before + 2
     entry = Activity.objects.get(action="monitoring.import")
-    assert entry.after["skipped"] == [3, 4, 5, 6, 7, 8, 9, 10, 11, 12]
+    assert entry.after["skipped"] == [3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 14]
 
 
 def test_permission_is_checked_per_row(owner, qom_planner, citizen, plan, indicators):
@@ -247,6 +249,22 @@ def test_a_zip_that_is_not_a_workbook_is_refused(planner, plan, indicators):
             actor=planner, plan=plan, file=SimpleUploadedFile("a.xlsx", handle.getvalue())
         )
     assert refused.value.code == "import_not_a_table"
+
+
+def test_a_zip_bomb_is_refused(planner, plan, indicators, settings):
+    import zipfile
+
+    settings.MONITORING_IMPORT_MAX_BYTES = 10_000
+    handle = io.BytesIO()
+    with zipfile.ZipFile(handle, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("xl/sharedStrings.xml", "a" * 1_000_000)
+    assert len(handle.getvalue()) < 10_000
+    with pytest.raises(DomainError) as refused:
+        import_preview(
+            actor=planner, plan=plan, file=SimpleUploadedFile("a.xlsx", handle.getvalue())
+        )
+    assert refused.value.code == "import_too_large"
 
 
 def test_missing_columns_and_empty_files_are_refused(planner, plan, indicators):

@@ -171,3 +171,14 @@ def test_a_state_change_of_the_item_notifies_its_people(
     with django_capture_on_commit_callbacks(execute=True):
         item_monitoring_set(actor=planner, plan_item=goal, state="cancelled", reason="بودجه نیست")
     assert progress().count() == 2
+
+
+def test_progress_can_be_muted_for_bulk_writers(
+    django_capture_on_commit_callbacks, planner, goal, linked, problem, verified
+):
+    from monitoring.notify import progress_muted
+
+    with progress_muted(), django_capture_on_commit_callbacks(execute=True):
+        verified(linked, 1404, 3, 40)
+        item_monitoring_set(actor=planner, plan_item=goal, state="cancelled", reason="بودجه نیست")
+    assert not progress().exists()
