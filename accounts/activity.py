@@ -50,4 +50,5 @@ ACTIONS: dict[str, str | Promise] = {
     "monitoring.measurement_correct": _("اصلاح مقدار تأییدشده"),
     "monitoring.measurement_compute": _("محاسبه‌ی مقدار شاخص با فرمول"),
     "monitoring.snapshot_close": _("بستن دوره و ثبت تصویر ارقام"),
+    "monitoring.import": _("ورود گروهی مقدارهای شاخص از پرونده"),
 }

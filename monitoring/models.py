@@ -461,3 +461,30 @@ class Snapshot(models.Model):
     @property
     def label(self) -> str:
         return f"{self.year}-{self.period}"
+
+
+class ReminderSent(models.Model):
+    """That a reminder of one kind (due soon, overdue) was sent for an indicator's period:
+    the marker that keeps `monitoring_reminders` to at most one reminder each."""
+
+    class Kind(models.TextChoices):
+        DUE = "due", _("نزدیک به موعد")
+        OVERDUE = "overdue", _("گذشته از موعد")
+
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="reminders")
+    year = models.PositiveSmallIntegerField()
+    period = models.PositiveSmallIntegerField()
+    kind = models.CharField(max_length=8, choices=Kind.choices)
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("یادآوری فرستاده‌شده")
+        verbose_name_plural = _("یادآوری‌های فرستاده‌شده")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "year", "period", "kind"], name="remindersent_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator_id} {self.year}/{self.period} {self.kind}"

@@ -500,6 +500,10 @@ def item_monitoring_set(
                 before=before,
                 after={"state": state, "reason": reason},
             )
+            changed = row
+            transaction.on_commit(
+                lambda: item_monitoring_changed(row=changed, before=before["state"])
+            )
         rollup_refresh(plan=plan_item.plan)
     return row
 
@@ -724,11 +728,21 @@ def _after_value_change(row: Measurement, actor: Any) -> None:
     transaction.on_commit(lambda: measurement_verified(measurement=row))
 
 
-def measurement_verified(*, measurement: Measurement) -> None:  # noqa: ARG001 - a hook point
+def measurement_verified(*, measurement: Measurement) -> None:
     """Runs after the commit of every newly verified value (a verification, a correction,
-    a recomputed formula value). The hook point for later features — notifying the people
-    who reported or supported a problem that the plan item addresses. Emits nothing yet."""
-    return
+    a recomputed formula value): the people who reported or supported a problem that a
+    linked plan item addresses are notified (monitoring.notify)."""
+    from monitoring.notify import progress_on_measurement
+
+    progress_on_measurement(measurement)
+
+
+def item_monitoring_changed(*, row: ItemMonitoring, before: str) -> None:
+    """Runs after the commit of a plan item's monitoring state change: the people behind
+    the problems the item addresses are notified (monitoring.notify)."""
+    from monitoring.notify import progress_on_item_state
+
+    progress_on_item_state(row=row, before=before)
 
 
 # Computed indicators and the stored roll-up ------------------------------------------------
