@@ -12,6 +12,11 @@ urlpatterns = [
     path("indicators/<int:pk>/", views.indicator, name="indicator"),
     # Planners of the plan's city (and an indicator's owner for its measurements)
     path("plans/<int:plan_id>/monitoring/overdue/", views.overdue, name="overdue"),
+    path(
+        "plans/<int:plan_id>/monitoring/import/",
+        views.measurements_import,
+        name="measurements_import",
+    ),
     path("indicators/<int:pk>/measurements/", views.measurement_new, name="measurement_new"),
     path(
         "indicators/<int:pk>/measurements/<int:measurement_id>/submit/",

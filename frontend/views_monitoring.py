@@ -9,10 +9,13 @@ selector and renders. A refused form shows the indicator page again with the mes
 """
 
 import datetime
+import secrets
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.core.files.base import ContentFile
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -26,7 +29,7 @@ from backend.errors import DomainError, Missing
 from backend.jalali import MONTHS_FA
 from backend.persian import to_persian_digits
 from frontend.web import authorise, parse, renders_errors_with
-from monitoring import selectors, services
+from monitoring import imports, selectors, services
 from monitoring.formula import Formula, FormulaError
 from monitoring.models import Indicator, Measurement
 from planning import selectors as planning_selectors
@@ -312,3 +315,74 @@ def measurement_correct(request: HttpRequest, pk: int, measurement_id: int) -> H
     fresh = services.measurement_correct(actor=request.user, measurement=row, **data)
     messages.success(request, _("اصلاح با دلیل آن ثبت شد؛ مقدار پیشین نگه داشته شد."))
     return _back(found, f"m-{fresh.pk}")
+
+
+# Importing a period's measurements -----------------------------------------------------
+
+IMPORT_CACHE_SECONDS = 15 * 60  # a previewed file waits this long for «store»
+
+
+def _import_key(token: str) -> str:
+    return f"monitoring-import:{token}"
+
+
+def _import_page(request: HttpRequest, plan: Plan, **context: Any) -> HttpResponse:
+    context.setdefault("columns", imports.COLUMNS)
+    return render(request, "frontend/monitoring/import.html", {"plan": plan, **context})
+
+
+def _import_again(request: HttpRequest, error: DomainError, plan_id: int) -> HttpResponse:
+    plan = _plan(plan_id)
+    report = error.extra.get("report") if isinstance(error.extra, dict) else None
+    return _import_page(
+        request,
+        plan,
+        error=error.message,
+        report=report,
+        token=request.POST.get("token", ""),
+    )
+
+
+@login_required
+@renders_errors_with(_import_again)
+def measurements_import(request: HttpRequest, plan_id: int) -> HttpResponse:
+    """Upload a CSV/XLSX of measurements, read the row-by-row report, then store: nothing is
+    stored until every row is valid, or the planner accepts storing only the valid rows."""
+    plan = _plan(plan_id)
+    authorise(request, "monitoring.manage_indicators", plan)
+    if request.method != "POST":
+        return _import_page(request, plan)
+    if request.POST.get("action") == "apply":
+        saved = cache.get(_import_key(request.POST.get("token", "")))
+        if not saved or saved["user"] != request.user.pk or saved["plan"] != plan.pk:
+            raise DomainError(_("پرونده را دوباره بفرستید؛ مهلت آن گذشته است."), code="expired")
+        report = imports.import_apply(
+            actor=request.user,
+            plan=plan,
+            file=ContentFile(saved["data"], name=saved["name"]),
+            accept_valid_rows=request.POST.get("accept_valid_rows") == "on",
+        )
+        cache.delete(_import_key(request.POST["token"]))
+        messages.success(
+            request,
+            _("%(n)s اندازه‌گیری ثبت شد و در انتظار تأیید است.")
+            % {"n": to_persian_digits(str(report.stored))},
+        )
+        return redirect("monitoring:dashboard", plan_id=plan.pk)
+    upload = request.FILES.get("file")
+    if upload is None:
+        raise DomainError(_("پرونده‌ای برای خواندن انتخاب کنید."), code="file_required")
+    report = imports.import_preview(actor=request.user, plan=plan, file=upload)
+    upload.seek(0)
+    token = secrets.token_urlsafe(16)
+    cache.set(
+        _import_key(token),
+        {
+            "user": request.user.pk,
+            "plan": plan.pk,
+            "name": upload.name,
+            "data": upload.read(imports.max_bytes() + 1),
+        },
+        IMPORT_CACHE_SECONDS,
+    )
+    return _import_page(request, plan, report=report.as_json(), token=token)
