@@ -9,8 +9,8 @@ from backend.ratelimit import posting_unlimited
 from cities.models import City, District
 from demo import content
 from demo.inventory_loader import load_inventory
-from demo.monitoring_loader import load_monitoring
 from demo.moderation_loader import load_moderation_history
+from demo.monitoring_loader import load_monitoring
 from demo.plan_loader import load_plan_content
 from planning.models import Axis, Committee, Plan
 

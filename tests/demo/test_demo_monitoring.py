@@ -10,7 +10,6 @@ from django.test import override_settings
 from demo import monitoring_plan as data
 from demo.loader import load_demo
 from monitoring import selectors
-from monitoring.realisation import indicator_realisation
 from monitoring.models import (
     Baseline,
     Indicator,
@@ -21,6 +20,7 @@ from monitoring.models import (
     Snapshot,
     Target,
 )
+from monitoring.realisation import indicator_realisation
 from planning.models import Plan
 
 FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -91,9 +91,9 @@ def test_measured_values_and_their_states(plan):
     assert measured.count() == len(records) + 1
     submitted = [record for record in records if record["state"] == "submitted"]
     assert measured.filter(state="submitted").count() == len(submitted)
-    assert set(
-        measured.filter(state="submitted").values_list("indicator__code", flat=True)
-    ) == set(data.SUBMITTED_LATEST)
+    assert set(measured.filter(state="submitted").values_list("indicator__code", flat=True)) == set(
+        data.SUBMITTED_LATEST
+    )
     verified = measured.filter(state="verified", supersedes__isnull=True)
     assert verified.count() == len(records) - len(submitted)
     # entered by one planner, verified by the other
@@ -103,7 +103,9 @@ def test_measured_values_and_their_states(plan):
 
 def test_computed_indicators_are_recomputed_by_the_service(plan):
     for spec in COMPUTED:
-        rows = Measurement.objects.current().filter(indicator__code=spec["code"], indicator__plan=plan)
+        rows = Measurement.objects.current().filter(
+            indicator__code=spec["code"], indicator__plan=plan
+        )
         assert rows.exists(), spec["code"]
         assert not rows.exclude(entered_by=None).exists()
     # no value where the indicator it reads is overdue: missing is not zero
