@@ -188,4 +188,3 @@ def _dependency_order(computed: list[dict[str, Any]]) -> list[dict[str, Any]]:
             ordered.extend(pending)
             break
     return ordered
-
