@@ -65,6 +65,8 @@ ACCOUNTS = [
     ("moderator", "09120000011", "ناظر اراک", True, [("arak", "moderator")], ""),
     ("moderator2", "09120000012", "ناظر دوم اراک", True, [("arak", "moderator")], ""),
     ("planner", "09120000021", "برنامه‌ریز اراک", True, [("arak", "planner")], ""),
+    # Verifies the values `planner` enters: a measurement is verified by another planner.
+    ("planner2", "09120000023", "برنامه‌ریز دوم اراک", True, [("arak", "planner")], ""),
     ("cityadmin", "09120000031", "مدیر شهر اراک", True, [("arak", "city_admin")], ""),
     ("planner_qom", "09120000022", "برنامه‌ریز قم", True, [("qom", "planner")], ""),
     ("moderator_qom", "09120000013", "ناظر قم", True, [("qom", "moderator")], ""),

@@ -10,6 +10,7 @@ from cities.models import City, District
 from demo import content
 from demo.inventory_loader import load_inventory
 from demo.moderation_loader import load_moderation_history
+from demo.monitoring_loader import load_monitoring
 from demo.plan_loader import load_plan_content
 from planning.models import Axis, Committee, Plan
 
@@ -103,4 +104,5 @@ def _load_demo() -> dict:
     if arak_plan is not None:
         loaded["moderation"] = load_moderation_history(arak_plan)
         loaded["inventory"] = load_inventory(arak_plan)
+        loaded["monitoring"] = load_monitoring(arak_plan)
     return loaded

@@ -5,7 +5,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
-from benchmark import data
+from benchmark import data, monitoring
 
 
 class Command(BaseCommand):
@@ -30,6 +30,14 @@ class Command(BaseCommand):
         parser.add_argument("--problems", type=int, help=f"default {data.FULL.problems:,}")
         parser.add_argument("--supports", type=int, help=f"default {data.FULL.supports:,}")
         parser.add_argument("--comments", type=int, help=f"default {data.FULL.comments:,}")
+        parser.add_argument(
+            "--monitoring",
+            action="store_true",
+            help="also give the plan indicators with five years of monthly measurements",
+        )
+        parser.add_argument(
+            "--indicators", type=int, default=monitoring.INDICATORS, help="with --monitoring"
+        )
         parser.add_argument("--seed", type=int, default=1404)
         parser.add_argument("--batch-size", type=int, default=5000)
 
@@ -65,6 +73,12 @@ class Command(BaseCommand):
             scale, seed=options["seed"], batch_size=options["batch_size"], say=say
         ).run()
         plan = data.bench_plan()
+        if options["monitoring"] and plan is not None:
+            created.update(
+                monitoring.seed_monitoring(
+                    plan, indicators=options["indicators"], seed=options["seed"], say=say
+                )
+            )
         say(
             self.style.SUCCESS(
                 f"Done in {time.monotonic() - started:.1f} s: "

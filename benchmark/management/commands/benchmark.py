@@ -11,7 +11,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from django.utils import timezone
 
-from benchmark import data, live
+from benchmark import data, live, monitoring
 from benchmark.measure import InProcess, Row, percentile, table
 from moderation.models import ModerationState
 from participation.models import Comment, Problem, Support
@@ -88,6 +88,12 @@ class Command(BaseCommand):
             ).run()
         except (RuntimeError, ValueError) as error:
             raise CommandError(str(error)) from error
+        say("Monitoring selectors:")
+        rows.extend(
+            monitoring.monitoring_rows(
+                plan, requests=requests, warmup=warmup, seed=options["seed"], say=say
+            )
+        )
         rows.extend(self._live(plan, options, say))
         notes = self._notes(rows) + f" Load average at the end: {load_average()}."
         report = f"{context}\n{table(rows)}\n{notes}"

@@ -1,0 +1,197 @@
+"""The demo's plan monitoring: loaded once for this module (as in test_demo_load.py) and only
+read by the tests, except the last one, which loads the demo again inside its own savepoint."""
+
+from decimal import Decimal
+
+import pytest
+from django.db import connections, transaction
+from django.test import override_settings
+
+from demo import monitoring_plan as data
+from demo.loader import load_demo
+from monitoring import selectors
+from monitoring.models import (
+    Baseline,
+    Indicator,
+    IndicatorLink,
+    IndicatorVersion,
+    ItemMonitoring,
+    Measurement,
+    Snapshot,
+    Target,
+)
+from monitoring.realisation import indicator_realisation
+from planning.models import Plan
+
+FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+MEASURED = [spec for spec in data.INDICATORS if spec["kind"] == "measured"]
+COMPUTED = [spec for spec in data.INDICATORS if spec["kind"] == "computed"]
+
+
+@pytest.fixture(scope="module")
+def demo_once(django_db_setup, django_db_blocker):
+    """The demo loaded once inside a transaction rolled back when the module ends."""
+    with django_db_blocker.unblock():
+        outer = [transaction.atomic(using=alias) for alias in connections]
+        for atomic in outer:
+            atomic.__enter__()
+        try:
+            with override_settings(DEBUG=True, PASSWORD_HASHERS=FAST_HASHERS):
+                yield load_demo()
+        finally:
+            for alias, atomic in reversed(list(zip(connections, outer, strict=True))):
+                transaction.set_rollback(True, using=alias)
+                atomic.__exit__(None, None, None)
+
+
+@pytest.fixture
+def loaded(db, demo_once):
+    return demo_once
+
+
+@pytest.fixture
+def plan(loaded):
+    return Plan.objects.filter(city__slug="arak").order_by("id").first()
+
+
+def _counts(plan):
+    rows = Measurement.objects.filter(indicator__plan=plan)
+    return {
+        "indicators": Indicator.objects.filter(plan=plan).count(),
+        "versions": IndicatorVersion.objects.filter(indicator__plan=plan).count(),
+        "links": IndicatorLink.objects.filter(indicator__plan=plan).count(),
+        "baselines": Baseline.objects.filter(indicator__plan=plan).count(),
+        "targets": Target.objects.filter(indicator__plan=plan).count(),
+        "measurements": rows.count(),
+        "verified": rows.filter(state="verified").count(),
+        "snapshots": Snapshot.objects.filter(plan=plan).count(),
+        "cancelled": ItemMonitoring.objects.filter(plan_item__plan=plan).count(),
+    }
+
+
+def test_indicators_with_published_versions_links_baselines_targets(plan, loaded):
+    assert loaded["monitoring"]["indicators"] == len(data.INDICATORS)
+    counts = _counts(plan)
+    assert counts["indicators"] == counts["versions"] == len(data.INDICATORS)
+    assert not IndicatorVersion.objects.filter(
+        indicator__plan=plan, published_at__isnull=True
+    ).exists()
+    assert counts["links"] == sum(len(spec["links"]) for spec in data.INDICATORS)
+    assert counts["baselines"] == len(data.INDICATORS)
+    assert counts["targets"] == 5 * len(data.INDICATORS)
+    horizons = Target.objects.filter(indicator__plan=plan, is_horizon=True)
+    assert set(horizons.values_list("year", flat=True)) == {data.HORIZON_YEAR}
+    assert horizons.count() == len(data.INDICATORS)
+
+
+def test_measured_values_and_their_states(plan):
+    records = data.measurements()
+    measured = Measurement.objects.filter(indicator__plan=plan, version__kind="measured")
+    # one row per record, plus the one correction
+    assert measured.count() == len(records) + 1
+    submitted = [record for record in records if record["state"] == "submitted"]
+    assert measured.filter(state="submitted").count() == len(submitted)
+    assert set(measured.filter(state="submitted").values_list("indicator__code", flat=True)) == set(
+        data.SUBMITTED_LATEST
+    )
+    verified = measured.filter(state="verified", supersedes__isnull=True)
+    assert verified.count() == len(records) - len(submitted)
+    # entered by one planner, verified by the other
+    assert not verified.exclude(entered_by__username="planner").exists()
+    assert not verified.exclude(verified_by__username="planner2").exists()
+
+
+def test_computed_indicators_are_recomputed_by_the_service(plan):
+    for spec in COMPUTED:
+        rows = Measurement.objects.current().filter(
+            indicator__code=spec["code"], indicator__plan=plan
+        )
+        assert rows.exists(), spec["code"]
+        assert not rows.exclude(entered_by=None).exists()
+    # no value where the indicator it reads is overdue: missing is not zero
+    rate = Measurement.objects.current().filter(
+        indicator__plan=plan, indicator__code="accident_rate_per_100k", year=1405
+    )
+    assert set(rate.values_list("period", flat=True)) == set(range(1, 7))
+
+
+def test_the_correction_supersedes_with_its_reason(plan):
+    spec = data.CORRECTION
+    correction = Measurement.objects.get(
+        indicator__plan=plan,
+        indicator__code=spec["code"],
+        year=spec["year"],
+        period=spec["period"],
+        supersedes__isnull=False,
+    )
+    assert correction.reason == spec["reason"]
+    assert correction.value == Decimal(spec["value"])
+    assert correction.state == "verified"
+    original = correction.supersedes
+    assert original.state == "verified"
+    assert original.value != correction.value
+    assert Measurement.objects.current().filter(pk=correction.pk).exists()
+    assert not Measurement.objects.current().filter(pk=original.pk).exists()
+
+
+def test_snapshots_closed_and_the_correction_beside_the_first(plan):
+    snapshots = list(Snapshot.objects.filter(plan=plan).order_by("year", "through_month"))
+    assert [(s.year, s.period) for s in snapshots] == [(1404, "Y"), (1405, "H1")]
+    shown = selectors.snapshot_with_corrections(snapshots[0])
+    assert [row.indicator.code for row in shown["corrections"]] == [data.CORRECTION["code"]]
+    assert shown["now"] is not None
+    assert selectors.snapshot_with_corrections(snapshots[1])["corrections"] == []
+
+
+def test_the_cancelled_item(plan):
+    rows = ItemMonitoring.objects.filter(plan_item__plan=plan)
+    assert {(row.plan_item.code, row.state) for row in rows} == {
+        (code, "cancelled") for code in data.CANCELLED_ITEMS
+    }
+    figures = selectors.stored_figures(plan, 1405)
+    cancelled = rows.get().plan_item_id
+    assert str(cancelled) not in figures["items"]
+
+
+def test_overdue_indicators_are_overdue(plan):
+    overdue = {row["indicator"].code: row for row in selectors.overdue_indicators(plan)}
+    for code in data.OVERDUE:
+        assert code in overdue
+        assert overdue[code]["overdue_days"] > 0
+        assert len(overdue[code]["missing_periods"]) >= 2
+    on_time = {spec["code"] for spec in MEASURED} - set(data.OVERDUE)
+    assert not on_time & set(overdue)
+
+
+def test_dashboard_realisation_with_partial_coverage(plan):
+    dashboard = selectors.plan_dashboard(plan, 1405)
+    realisation = dashboard["realisation"]
+    assert realisation["value"] is not None
+    assert Decimal(0) < Decimal(realisation["value"]) < Decimal(2)
+    assert Decimal(0) < Decimal(realisation["coverage"]) < Decimal(1)
+    assert len(dashboard["snapshots"]) == 2
+
+
+def test_e_services_latest_value_over_achieves_1405(plan):
+    """Its latest month already beats the 1405 target (shown above 100%, not clipped); the
+    year's declared aggregation is the mean, so the year to date is still below it."""
+    indicator = Indicator.objects.get(plan=plan, code=data.OVER_ACHIEVER)
+    latest = Measurement.objects.current().filter(indicator=indicator, year=1405).last()
+    version = indicator.current_version
+    value = indicator_realisation(
+        actual=latest.value,
+        baseline=indicator.baseline.value,
+        target=Target.objects.get(indicator=indicator, year=1405).value,
+        direction=version.direction,
+    )
+    assert value > 1
+    figure = selectors.stored_figures(plan, 1405)["indicators"][str(indicator.pk)]
+    assert Decimal(figure["value"]) > Decimal("0.5")
+
+
+def test_second_load_changes_nothing(plan):
+    before = _counts(plan)
+    with override_settings(DEBUG=True, PASSWORD_HASHERS=FAST_HASHERS):
+        again = load_demo()
+    assert again["monitoring"] == {}
+    assert _counts(plan) == before
