@@ -76,7 +76,7 @@ def year_field(**kwargs: Any) -> serializers.IntegerField:
     )
 
 
-def choice(choices: list[str], **kwargs: Any) -> serializers.ChoiceField:
+def choice(choices: list, **kwargs: Any) -> serializers.ChoiceField:
     return serializers.ChoiceField(
         choices=choices,
         error_messages=_messages(invalid_choice=CHOICE_INVALID),
@@ -116,12 +116,12 @@ class VersionFieldsIn(serializers.Serializer):
 
     title = text(300, required=False, allow_blank=False)
     unit = text(60)
-    direction = choice(IndicatorVersion.Direction.values, required=False)
-    periodicity = choice(Periodicity.values, required=False)
-    aggregation = choice(IndicatorVersion.Aggregation.values, required=False)
+    direction = choice(IndicatorVersion.Direction.choices, required=False)
+    periodicity = choice(Periodicity.choices, required=False)
+    aggregation = choice(IndicatorVersion.Aggregation.choices, required=False)
     source = text(300)
     definition = text(5000)
-    kind = choice(IndicatorVersion.Kind.values, required=False)
+    kind = choice(IndicatorVersion.Kind.choices, required=False)
     formula = text(500)
     inputs = serializers.ListField(
         child=serializers.DictField(),
@@ -344,7 +344,7 @@ class YearQuery(serializers.Serializer):
 
 
 class ItemMonitoringIn(serializers.Serializer):
-    state = choice(ItemMonitoring.State.values)
+    state = choice(ItemMonitoring.State.choices)
     reason = text(1000)
 
 

@@ -25,6 +25,7 @@ pytestmark = pytest.mark.django_db
 
 PERSIAN = re.compile(r"[\u0600-\u06FF]")
 HUGE = "9" * 40
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def persian_refusal(response, status):
@@ -679,3 +680,52 @@ def test_export_columns_are_what_the_import_reads():
 
     assert [key for key, _label in COLUMNS] == EXPORT_HEADER
     assert EXPORT_HEADER[:7] == IMPORT_COLUMNS
+
+
+def test_anonymous_writes_are_refused_in_persian(anon, plan, goal, e_services, measured):
+    url = f"/api/v1/indicators/{e_services.pk}"
+    for response in (
+        anon.post("/api/v1/indicators/", {}, format="json"),
+        anon.patch(f"{url}/draft/", {}, format="json"),
+        anon.put(f"{url}/links/", [], format="json"),
+        anon.post(f"/api/v1/measurements/{measured.pk}/verify/"),
+        anon.put(f"/api/v1/plan-items/{goal.pk}/monitoring/", {}, format="json"),
+        anon.post(f"/api/v1/plans/{plan.pk}/snapshots/", {}, format="json"),
+        anon.get(f"/api/v1/plans/{plan.pk}/monitoring/overdue/"),
+    ):
+        persian_refusal(response, 401)
+
+
+MONITORING_PATHS = [
+    "/api/v1/plans/{id}/monitoring/",
+    "/api/v1/plans/{id}/monitoring/overdue/",
+    "/api/v1/plans/{id}/monitoring/export/",
+    "/api/v1/plans/{id}/snapshots/",
+    "/api/v1/snapshots/{id}/",
+    "/api/v1/indicators/",
+    "/api/v1/indicators/{id}/",
+    "/api/v1/indicators/{id}/draft/",
+    "/api/v1/indicators/{id}/publish/",
+    "/api/v1/indicators/{id}/links/",
+    "/api/v1/indicators/{id}/baseline/",
+    "/api/v1/indicators/{id}/targets/",
+    "/api/v1/indicators/{id}/measurements/",
+    "/api/v1/measurements/{id}/submit/",
+    "/api/v1/measurements/{id}/verify/",
+    "/api/v1/measurements/{id}/correct/",
+    "/api/v1/plan-items/{id}/monitoring/",
+    "/api/v1/plan-items/{id}/indicators/",
+]
+
+
+def test_openapi_schema_documents_every_endpoint():
+    from drf_spectacular.generators import SchemaGenerator
+
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    assert set(MONITORING_PATHS) <= set(schema["paths"])
+    detail = schema["paths"]["/api/v1/indicators/{id}/"]["get"]["responses"]["200"]
+    assert detail["content"]["application/json"]["schema"]["$ref"].endswith("IndicatorDetailOut")
+    export = schema["paths"]["/api/v1/plans/{id}/monitoring/export/"]["get"]["responses"]["200"]
+    assert {"text/csv", XLSX} <= set(export["content"])
+    components = schema["components"]["schemas"]
+    assert {"DashboardOut", "MeasurementOut", "SnapshotDetailOut", "FormulaOut"} <= set(components)
