@@ -729,3 +729,23 @@ def test_openapi_schema_documents_every_endpoint():
     assert {"text/csv", XLSX} <= set(export["content"])
     components = schema["components"]["schemas"]
     assert {"DashboardOut", "MeasurementOut", "SnapshotDetailOut", "FormulaOut"} <= set(components)
+
+
+def test_entering_twice_with_one_idempotency_key_stores_once(as_user, planner, e_services):
+    client = as_user(planner)
+    url = f"/api/v1/indicators/{e_services.pk}/measurements/"
+    body = {"year": 1404, "period": 3, "value": 4}
+    first = client.post(url, body, format="json", HTTP_IDEMPOTENCY_KEY="m-1404-3")
+    again = client.post(url, body, format="json", HTTP_IDEMPOTENCY_KEY="m-1404-3")
+    assert first.status_code == again.status_code == 201
+    assert again["Idempotent-Replayed"] == "true"
+    assert Measurement.objects.count() == 1
+
+
+def test_planners_see_draft_measurements_on_the_page(anon, as_user, planner, e_services):
+    measurement_enter(actor=planner, indicator=e_services, year=1404, period=4, value=3)
+    url = f"/api/v1/indicators/{e_services.pk}/"
+    (period,) = as_user(planner).get(url).json()["periods"]
+    assert period["history"][0]["state"] == "draft"
+    anon.credentials()
+    assert anon.get(url).json()["periods"] == []
