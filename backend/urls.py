@@ -14,6 +14,7 @@ api_v1 = [
     path("", include("accounts.api.urls")),
     path("", include("planning.api.urls")),
     path("", include("inventory.api.urls")),
+    path("", include("monitoring.api.urls")),
     path("", include("participation.api.urls")),
     path("", include("moderation.api.urls")),
 ]

@@ -14,7 +14,7 @@ from typing import Any
 
 import jdatetime
 from django.conf import settings
-from django.db.models import F, Max, Prefetch, QuerySet
+from django.db.models import Exists, F, Max, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from backend.jalali import to_jalali
@@ -58,6 +58,93 @@ def plan_indicators(plan: Plan) -> QuerySet[Indicator]:
         .prefetch_related(_published_versions())
         .order_by("code")
     )
+
+
+def indicator_list() -> QuerySet[Indicator]:
+    """Every indicator that has a published version (drafts stay with the planners), with
+    its owner and published versions loaded: a constant number of queries for any page."""
+    published = IndicatorVersion.objects.filter(
+        indicator=OuterRef("pk"), published_at__isnull=False
+    )
+    return (
+        Indicator.objects.filter(Exists(published))
+        .select_related("owner")
+        .prefetch_related(_published_versions())
+        .order_by("plan_id", "code")
+    )
+
+
+def indicators_matching(rows: QuerySet[Indicator], text: str) -> QuerySet[Indicator]:
+    """Indicators whose code or a published version's title holds every word of `text`
+    (already normalised), in any order."""
+    for word in text.split()[:10]:
+        titled = IndicatorVersion.objects.filter(
+            indicator=OuterRef("pk"), published_at__isnull=False, title__icontains=word
+        )
+        rows = rows.filter(Q(code__icontains=word) | Exists(titled))
+    return rows
+
+
+def indicator_draft(indicator: Indicator) -> IndicatorVersion | None:
+    """The indicator's draft version, if it has one."""
+    return indicator.versions.filter(published_at__isnull=True).first()
+
+
+def indicator_targets(indicator: Indicator) -> list[Target]:
+    return list(Target.objects.filter(indicator=indicator).order_by("year"))
+
+
+def indicator_with_plan() -> QuerySet[Indicator]:
+    """Indicators with their plan, city and owner loaded (an indicator's page and writes)."""
+    return Indicator.objects.select_related("plan__city", "owner").prefetch_related(
+        _published_versions()
+    )
+
+
+def indicator_measurements(
+    indicator: Indicator, *, year: int | None = None, include_drafts: bool = False
+) -> QuerySet[Measurement]:
+    """An indicator's measurements in order, corrections included; drafts only when asked
+    (for the people who may enter them)."""
+    rows = (
+        Measurement.objects.filter(indicator=indicator)
+        .select_related("version", "entered_by", "verified_by")
+        .order_by("year", "period", "created_at", "id")
+    )
+    if year is not None:
+        rows = rows.filter(year=year)
+    if not include_drafts:
+        rows = rows.exclude(state=Measurement.State.DRAFT)
+    return rows
+
+
+def plan_reported_measurements(plan: Plan) -> QuerySet[Measurement]:
+    """The plan's reported values for export: submitted ones, and verified ones no
+    correction supersedes; by indicator code, year and period."""
+    return (
+        Measurement.objects.filter(indicator__plan=plan, superseded_by__isnull=True)
+        .exclude(state=Measurement.State.DRAFT)
+        .select_related("indicator")
+        .order_by("indicator__code", "year", "period", "created_at", "id")
+    )
+
+
+def indicator_links(indicator: Indicator) -> list[IndicatorLink]:
+    """The indicator's links with their plan items, in the plan's order."""
+    return list(
+        IndicatorLink.objects.filter(indicator=indicator)
+        .select_related("plan_item")
+        .order_by("plan_item__sort_key")
+    )
+
+
+def plan_snapshots(plan: Plan) -> QuerySet[Snapshot]:
+    """The plan's snapshots, oldest period first."""
+    return Snapshot.objects.filter(plan=plan).order_by("year", "through_month", "id")
+
+
+def snapshot_list() -> QuerySet[Snapshot]:
+    return Snapshot.objects.select_related("plan__city")
 
 
 def current_values(plan: Plan, year: int, period: int | None = None) -> dict[int, list]:
