@@ -16,22 +16,19 @@ from typing import Any
 from openpyxl import Workbook
 
 from backend.jalali import jalali_datetime_str
+from monitoring import imports
 from monitoring.selectors import plan_reported_measurements
 from planning.models import Plan
 
+# The import's columns first (what `monitoring.imports` reads back), then what a reader of
+# the export also wants to see.
 COLUMNS: list[tuple[str, str]] = [
-    ("code", "کد شاخص"),
-    ("year", "سال"),
-    ("period", "دوره"),
-    ("value", "مقدار"),
-    ("source", "منبع"),
-    ("evidence_url", "پیوند مستند"),
-    ("note", "یادداشت"),
+    *imports.COLUMNS,
     ("state", "وضعیت"),
     ("entered_at", "زمان ثبت (ISO)"),
     ("entered_at_jalali", "زمان ثبت (شمسی)"),
 ]
-IMPORT_COLUMNS: list[str] = [key for key, _label in COLUMNS[:7]]
+IMPORT_COLUMNS: list[str] = [key for key, _label in imports.COLUMNS]
 CHUNK = 1000
 
 
@@ -47,9 +44,10 @@ def rows(plan: Plan) -> Iterator[dict[str, Any]]:
             "year": row.year,
             "period": row.period,
             "value": _plain(row.value),
-            "source": row.source,
-            "evidence_url": row.evidence_url,
-            "note": row.note,
+            # Text a person typed never becomes a spreadsheet formula.
+            "source": imports.formula_safe(row.source),
+            "evidence_url": imports.formula_safe(row.evidence_url),
+            "note": imports.formula_safe(row.note),
             "state": row.state,
             "entered_at": row.created_at.isoformat(),
             "entered_at_jalali": jalali_datetime_str(row.created_at),

@@ -278,3 +278,21 @@ def test_missing_columns_and_empty_files_are_refused(planner, plan, indicators):
         with pytest.raises(DomainError) as refused:
             import_preview(actor=planner, plan=plan, file=SimpleUploadedFile("a.csv", data))
         assert refused.value.code == "import_empty"
+
+
+def test_the_export_writes_the_import_columns_first_and_no_formulas(planner, plan, indicators):
+    from monitoring import exports
+    from monitoring.services import measurement_enter
+
+    measurement_enter(
+        actor=planner,
+        indicator=indicators["e_services"],
+        year=1404,
+        period=1,
+        value="12",
+        note=INJECTION,
+        submit=True,
+    )
+    header, line = "".join(exports.csv_stream(plan)).lstrip("\ufeff").splitlines()[:2]
+    assert header.startswith(HEADER)
+    assert "'=cmd" in line
