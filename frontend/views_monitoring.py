@@ -1,11 +1,10 @@
 """Pages for plan monitoring: the public plan dashboard and indicator page, and the city's
 planners' overdue list and measurement forms (enter, submit, verify, correct).
 
-Each view has the API's shape: it parses its input with a small serializer (below, until
-monitoring's own API serializers land; the fields are the services' arguments), asks the
-permission rules (monitoring.rules, through `frontend.web.authorise`), calls one service or
-selector and renders. A refused form shows the indicator page again with the message
-(`renders_errors_with`).
+Each view has the API's shape: it parses its input with the API operation's serializer
+(monitoring.serializers), asks the permission rules (monitoring.rules, through
+`frontend.web.authorise`), calls one service or selector and renders. A refused form shows
+the indicator page again with the message (`renders_errors_with`).
 """
 
 import datetime
@@ -22,7 +21,6 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
-from rest_framework import serializers
 
 from backend.charts import line_chart_svg
 from backend.errors import DomainError, Missing
@@ -32,6 +30,7 @@ from frontend.web import authorise, parse, renders_errors_with
 from monitoring import imports, selectors, services
 from monitoring.formula import Formula, FormulaError
 from monitoring.models import Indicator, Measurement
+from monitoring.serializers import CorrectionIn, MeasurementIn
 from planning import selectors as planning_selectors
 from planning.models import Plan
 
@@ -41,25 +40,6 @@ HALVES = {
     "Y": gettext_lazy("سال"),
 }
 TARGET_COLOUR, ACTUAL_COLOUR = "#b35c00", "#0f6e5e"
-
-
-# Input ---------------------------------------------------------------------------------
-
-
-class MeasurementIn(serializers.Serializer):
-    year = serializers.IntegerField(min_value=1300, max_value=1500)
-    period = serializers.IntegerField(min_value=0, max_value=12)
-    value = serializers.CharField(max_length=40)
-    source = serializers.CharField(max_length=300, required=False, allow_blank=True)
-    evidence_url = serializers.URLField(max_length=500, required=False, allow_blank=True)
-    note = serializers.CharField(max_length=2000, required=False, allow_blank=True)
-    submit = serializers.BooleanField(required=False, default=False)
-
-
-class CorrectionIn(serializers.Serializer):
-    value = serializers.CharField(max_length=40)
-    reason = serializers.CharField(max_length=2000)
-    note = serializers.CharField(max_length=2000, required=False, allow_blank=True)
 
 
 # Access --------------------------------------------------------------------------------

@@ -169,3 +169,18 @@ def page(browser, live, request):
 def desktop_page(browser, live, request):
     """A desktop-sized page (1280×900) with base_url set to the server."""
     yield from _page(browser, live, request, "-desktop", viewport={"width": 1280, "height": 900})
+
+
+@pytest.fixture
+def visitor_page(browser, live, request):
+    """A second phone-sized page in its own browser context (another person)."""
+    yield from _page(
+        browser,
+        live,
+        request,
+        "-visitor",
+        viewport={"width": 390, "height": 844},
+        device_scale_factor=2,
+        is_mobile=True,
+        has_touch=True,
+    )

@@ -16,3 +16,21 @@ def shot(page, name: str) -> Path:
     path = ARTIFACTS / (re.sub(r"[^\w.-]+", "_", name) + ".png")
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+def sign_in_with_password(page, username: str, name: str | None = None) -> None:
+    """The staff password form (every demo and test account's password is «demo»); waits
+    until the header names the person (or, without `name`, shows someone signed in)."""
+    from playwright.sync_api import expect
+
+    page.goto("/signin/")
+    page.get_by_text("ورود کارکنان با رمز عبور").click()
+    form = page.get_by_test_id("password-form")
+    form.get_by_label("نام کاربری").fill(username)
+    form.get_by_label("رمز عبور").fill("demo")
+    form.get_by_role("button", name="ورود").click()
+    current = page.get_by_test_id("current-user")
+    if name is None:
+        expect(current).to_be_visible()
+    else:
+        expect(current).to_have_text(name)

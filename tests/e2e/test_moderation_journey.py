@@ -16,7 +16,7 @@ from playwright.sync_api import expect
 
 from accounts.otp_senders import OutboxSender
 from participation.models import Problem
-from tests.e2e.helpers import shot
+from tests.e2e.helpers import shot, sign_in_with_password
 from tests.factories import CityFactory, PlanFactory, StaffRoleFactory, UserFactory
 
 _defaults = importlib.import_module("moderation.migrations.0003_default_rules")
@@ -72,16 +72,6 @@ def open_page(browser, live, request):
             if page.url != "about:blank":
                 shot(page, f"{request.node.name}-{name}-final")
         context.close()
-
-
-def sign_in_with_password(page, username: str) -> None:
-    page.goto("/signin/")
-    page.get_by_text("ورود کارکنان با رمز عبور").click()
-    form = page.get_by_test_id("password-form")
-    form.get_by_label("نام کاربری").fill(username)
-    form.get_by_label("رمز عبور").fill("demo")
-    form.get_by_role("button", name="ورود").click()
-    expect(page.get_by_test_id("current-user")).to_be_visible()
 
 
 def sign_in_with_code(page) -> None:

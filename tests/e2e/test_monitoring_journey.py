@@ -23,7 +23,7 @@ from monitoring.services import (
     target_set,
 )
 from participation.services import problem_support
-from tests.e2e.helpers import shot
+from tests.e2e.helpers import sign_in_with_password
 from tests.factories import (
     CityFactory,
     PlanFactory,
@@ -65,33 +65,6 @@ def world(live):
     supporter = UserFactory(username="supporter", display_name="زهرا کریمی")
     assert problem_support(user=supporter, problem=problem)
     return SimpleNamespace(**locals())
-
-
-@pytest.fixture
-def visitor_page(browser, live, request):
-    context = browser.new_context(
-        base_url=live,
-        locale="fa-IR",
-        viewport={"width": 390, "height": 844},
-        device_scale_factor=2,
-        is_mobile=True,
-        has_touch=True,
-    )
-    visitor = context.new_page()
-    yield visitor
-    if visitor.url != "about:blank":
-        shot(visitor, request.node.name + "-visitor")
-    context.close()
-
-
-def sign_in_with_password(page, username: str, name: str) -> None:
-    page.goto("/signin/")
-    page.get_by_text("ورود کارکنان با رمز عبور").click()
-    form = page.get_by_test_id("password-form")
-    form.get_by_label("نام کاربری").fill(username)
-    form.get_by_label("رمز عبور").fill("demo")
-    form.get_by_role("button", name="ورود").click()
-    expect(page.get_by_test_id("current-user")).to_have_text(name)
 
 
 def csv_bytes(*rows: str) -> bytes:

@@ -18,7 +18,7 @@ from accounts.otp_senders import OutboxSender
 from moderation.services import content_transition
 from participation.models import Comment, Endorsement, Problem, Support
 from planning.models import Plan, PlanItem
-from tests.e2e.helpers import shot
+from tests.e2e.helpers import shot, sign_in_with_password
 from tests.factories import (
     CityFactory,
     ExpertFactory,
@@ -127,16 +127,6 @@ def sign_in_with_code(page, phone: str, name: str) -> None:
     assert code
     page.get_by_label("کد ورود").press_sequentially(code)
     code_form.get_by_role("button", name="ورود").click()
-    expect(page.get_by_test_id("current-user")).to_have_text(name)
-
-
-def sign_in_with_password(page, username: str, name: str) -> None:
-    page.goto("/signin/")
-    page.get_by_text("ورود کارکنان با رمز عبور").click()
-    form = page.get_by_test_id("password-form")
-    form.get_by_label("نام کاربری").fill(username)
-    form.get_by_label("رمز عبور").fill("demo")
-    form.get_by_role("button", name="ورود").click()
     expect(page.get_by_test_id("current-user")).to_have_text(name)
 
 

@@ -17,7 +17,7 @@ from accounts.models import Notification
 from inventory.models import InventoryEntry, TriageRecord
 from participation.models import Problem
 from participation.services import problem_support
-from tests.e2e.helpers import shot
+from tests.e2e.helpers import shot, sign_in_with_password
 from tests.factories import (
     AxisFactory,
     CityFactory,
@@ -76,35 +76,6 @@ def world(live):
         for user in users:
             assert problem_support(user=user, problem=problem)
     return SimpleNamespace(**locals())
-
-
-@pytest.fixture
-def visitor_page(browser, live, request):
-    """A fresh phone-sized anonymous page; closed (after a final screenshot) before the
-    database is flushed."""
-    context = browser.new_context(
-        base_url=live,
-        locale="fa-IR",
-        viewport={"width": 390, "height": 844},
-        device_scale_factor=2,
-        is_mobile=True,
-        has_touch=True,
-    )
-    visitor = context.new_page()
-    yield visitor
-    if visitor.url != "about:blank":
-        shot(visitor, request.node.name + "-visitor")
-    context.close()
-
-
-def sign_in_with_password(page, username: str, name: str) -> None:
-    page.goto("/signin/")
-    page.get_by_text("ورود کارکنان با رمز عبور").click()
-    form = page.get_by_test_id("password-form")
-    form.get_by_label("نام کاربری").fill(username)
-    form.get_by_label("رمز عبور").fill("demo")
-    form.get_by_role("button", name="ورود").click()
-    expect(page.get_by_test_id("current-user")).to_have_text(name)
 
 
 def board_row(page, problem):
