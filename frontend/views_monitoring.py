@@ -9,6 +9,7 @@ the indicator page again with the message (`renders_errors_with`).
 
 import datetime
 import secrets
+from contextlib import contextmanager
 from typing import Any
 
 from django.contrib import messages
@@ -23,9 +24,10 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from backend.charts import line_chart_svg
-from backend.errors import DomainError, Missing
+from backend.errors import DomainError, Missing, Unavailable
 from backend.jalali import MONTHS_FA
 from backend.persian import to_persian_digits
+from backend.ratelimit import STORE_ERRORS, UNAVAILABLE_MESSAGE
 from frontend.web import authorise, parse, renders_errors_with
 from monitoring import imports, selectors, services
 from monitoring.formula import Formula, FormulaError
@@ -306,6 +308,15 @@ def _import_key(token: str) -> str:
     return f"monitoring-import:{token}"
 
 
+@contextmanager
+def _cache_or_503():
+    """The previewed file waits in the cache; with the cache down, a Persian 503, not a 500."""
+    try:
+        yield
+    except STORE_ERRORS as error:
+        raise Unavailable(UNAVAILABLE_MESSAGE, code="cache_down") from error
+
+
 def _import_page(request: HttpRequest, plan: Plan, **context: Any) -> HttpResponse:
     context.setdefault("columns", imports.COLUMNS)
     return render(request, "frontend/monitoring/import.html", {"plan": plan, **context})
@@ -333,7 +344,8 @@ def measurements_import(request: HttpRequest, plan_id: int) -> HttpResponse:
     if request.method != "POST":
         return _import_page(request, plan)
     if request.POST.get("action") == "apply":
-        saved = cache.get(_import_key(request.POST.get("token", "")))
+        with _cache_or_503():
+            saved = cache.get(_import_key(request.POST.get("token", "")))
         if not saved or saved["user"] != request.user.pk or saved["plan"] != plan.pk:
             raise DomainError(_("پرونده را دوباره بفرستید؛ مهلت آن گذشته است."), code="expired")
         report = imports.import_apply(
@@ -342,7 +354,8 @@ def measurements_import(request: HttpRequest, plan_id: int) -> HttpResponse:
             file=ContentFile(saved["data"], name=saved["name"]),
             accept_valid_rows=request.POST.get("accept_valid_rows") == "on",
         )
-        cache.delete(_import_key(request.POST["token"]))
+        with _cache_or_503():
+            cache.delete(_import_key(request.POST["token"]))
         messages.success(
             request,
             _("%(n)s اندازه‌گیری ثبت شد و در انتظار تأیید است.")
@@ -355,14 +368,15 @@ def measurements_import(request: HttpRequest, plan_id: int) -> HttpResponse:
     report = imports.import_preview(actor=request.user, plan=plan, file=upload)
     upload.seek(0)
     token = secrets.token_urlsafe(16)
-    cache.set(
-        _import_key(token),
-        {
-            "user": request.user.pk,
-            "plan": plan.pk,
-            "name": upload.name,
-            "data": upload.read(imports.max_bytes() + 1),
-        },
-        IMPORT_CACHE_SECONDS,
-    )
+    with _cache_or_503():
+        cache.set(
+            _import_key(token),
+            {
+                "user": request.user.pk,
+                "plan": plan.pk,
+                "name": upload.name,
+                "data": upload.read(imports.max_bytes() + 1),
+            },
+            IMPORT_CACHE_SECONDS,
+        )
     return _import_page(request, plan, report=report.as_json(), token=token)

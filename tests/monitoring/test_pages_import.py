@@ -83,3 +83,25 @@ def test_no_file_is_a_persian_400(client, planner, plan):
     response = client.post(url(plan), {"action": "preview"})
     assert response.status_code == 400
     assert "پرونده" in response.content.decode()
+
+
+def test_with_the_cache_down_the_preview_is_a_persian_503(client, planner, plan, make_indicator):
+    from django.core.cache import caches
+    from django.test import override_settings
+
+    make_indicator("e_services")
+    client.force_login(planner)
+    down = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens on port 1
+        }
+    }
+    with override_settings(CACHES=down):
+        assert caches["default"].__class__.__name__ == "RedisCache"
+        response = client.post(
+            url(plan), {"action": "preview", "file": upload("e_services,1404,1,12,,,")}
+        )
+    assert response.status_code == 503
+    assert "دوباره تلاش کنید" in response.content.decode()
+    assert Measurement.objects.count() == 0
