@@ -51,4 +51,16 @@ ACTIONS: dict[str, str | Promise] = {
     "monitoring.measurement_compute": _("محاسبه‌ی مقدار شاخص با فرمول"),
     "monitoring.snapshot_close": _("بستن دوره و ثبت تصویر ارقام"),
     "monitoring.import": _("ورود گروهی مقدارهای شاخص از پرونده"),
+    # the budget slice
+    "budget.project_create": _("افزودن پروژه‌ی سالانه"),
+    "budget.project_update": _("ویرایش پروژه‌ی سالانه"),
+    "budget.milestone_add": _("افزودن گام پروژه"),
+    "budget.milestone_update": _("ویرایش گام پروژه"),
+    "budget.milestone_remove": _("برداشتن گام پروژه"),
+    "budget.line_create": _("افزودن ردیف بودجه"),
+    "budget.line_update": _("ویرایش ارقام ردیف بودجه"),
+    "budget.funding_set": _("تعیین سهم ردیف بودجه برای پروژه"),
+    "budget.funding_remove": _("برداشتن تأمین پروژه از ردیف"),
+    "budget.mapping_set": _("نگاشت ستون‌های پرونده‌ی بودجه"),
+    "budget.import": _("ورود گروهی ردیف‌های بودجه از پرونده"),
 }

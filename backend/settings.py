@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "participation",
     "inventory",
     "monitoring",
+    "budget",
     "frontend",
     "demo",
     "benchmark",
@@ -467,6 +468,14 @@ IDEMPOTENCY_TTL_SECONDS = int(os.environ.get("IDEMPOTENCY_TTL_SECONDS", str(24 *
 # still held) before it reads them again on the next event; sign-out, token revocation and
 # role changes force the check at once (backend/consumers.py).
 WS_ACCESS_RECHECK_SECONDS = int(os.environ.get("WS_ACCESS_RECHECK_SECONDS", "5"))
+
+# --- the budget slice (docs/budget.md) ---
+# Money is stored in rials; pages show rials or tomans (BUDGET_CURRENCY=toman).
+BUDGET_CURRENCY = os.environ.get("BUDGET_CURRENCY", "rial")
+# The published gap rule: spent ≥ BUDGET_GAP_SPENT while realisation or physical progress is
+# below BUDGET_GAP_RESULT (percentages).
+BUDGET_GAP_SPENT = env_int("BUDGET_GAP_SPENT", 90)
+BUDGET_GAP_RESULT = env_int("BUDGET_GAP_RESULT", 60)
 
 # django-axes asks for its middleware to come last, after every block above.
 MIDDLEWARE = [m for m in MIDDLEWARE if m != "axes.middleware.AxesMiddleware"]

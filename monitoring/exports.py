@@ -16,6 +16,7 @@ from typing import Any
 from openpyxl import Workbook
 
 from backend.jalali import jalali_datetime_str
+from backend.tables import formula_safe
 from monitoring import imports
 from monitoring.selectors import plan_reported_measurements
 from planning.models import Plan
@@ -45,9 +46,9 @@ def rows(plan: Plan) -> Iterator[dict[str, Any]]:
             "period": row.period,
             "value": _plain(row.value),
             # Text a person typed never becomes a spreadsheet formula.
-            "source": imports.formula_safe(row.source),
-            "evidence_url": imports.formula_safe(row.evidence_url),
-            "note": imports.formula_safe(row.note),
+            "source": formula_safe(row.source),
+            "evidence_url": formula_safe(row.evidence_url),
+            "note": formula_safe(row.note),
             "state": row.state,
             "entered_at": row.created_at.isoformat(),
             "entered_at_jalali": jalali_datetime_str(row.created_at),

@@ -15,9 +15,6 @@ such as `=cmd|...` in a note is stored as text — exports must write it with
 `formula_safe` so that a spreadsheet never runs it.
 """
 
-import csv
-import io
-import zipfile
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -31,6 +28,7 @@ from accounts.services import activity_record
 from backend.authz import allowed
 from backend.errors import DomainError
 from backend.persian import to_latin_digits
+from backend.tables import read_cells
 from monitoring import services
 from monitoring.models import PERIODS, IndicatorVersion, Measurement
 from monitoring.selectors import plan_indicators
@@ -49,14 +47,10 @@ COLUMNS: list[tuple[str, str]] = [
 REQUIRED = ("code", "year", "period", "value")
 MAX_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 5000
-UNPACKED_FACTOR = 25  # an XLSX may unpack to at most this many times the size limit
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 GREGORIAN_FROM = 1700
 OK = "ok"
 ERROR = "error"
-
-NOT_A_TABLE = "پرونده باید CSV (UTF-8) یا XLSX باشد."
 
 
 def max_bytes() -> int:
@@ -65,14 +59,6 @@ def max_bytes() -> int:
 
 def max_rows() -> int:
     return int(getattr(settings, "MONITORING_IMPORT_MAX_ROWS", MAX_ROWS))
-
-
-def formula_safe(value: Any) -> Any:
-    """A text cell as an export should write it: text that a spreadsheet would read as a
-    formula (=, +, -, @ …) gets a leading apostrophe. Numbers pass unchanged."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
 
 
 @dataclass
@@ -126,123 +112,10 @@ class ImportReport:
         }
 
 
-# Reading the file -------------------------------------------------------------------------
-
-
-def _read_bytes(file: Any) -> tuple[str, bytes]:
-    name = str(getattr(file, "name", "") or "")
-    size = getattr(file, "size", None)
-    if size is not None and size > max_bytes():
-        raise _too_large()
-    if hasattr(file, "seek"):
-        file.seek(0)
-    data = file.read(max_bytes() + 1) if hasattr(file, "read") else bytes(file)
-    if isinstance(data, str):
-        data = data.encode("utf-8")
-    if len(data) > max_bytes():
-        raise _too_large()
-    if not data.strip():
-        raise DomainError("پرونده خالی است.", code="import_empty")
-    return name, data
-
-
-def _too_large() -> DomainError:
-    megabytes = max_bytes() / (1024 * 1024)
-    return DomainError(
-        f"پرونده بزرگ‌تر از {megabytes:g} مگابایت است؛ آن را در چند پرونده بفرستید.",
-        code="import_too_large",
-    )
-
-
-def _too_many() -> DomainError:
-    return DomainError(
-        f"پرونده بیش از {max_rows()} سطر دارد؛ آن را در چند پرونده بفرستید.",
-        code="import_too_many_rows",
-    )
-
-
-def _cell(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return str(value).strip()
-
-
-def _csv_rows(data: bytes) -> list[list[str]]:
-    if b"\x00" in data:
-        raise DomainError(NOT_A_TABLE, code="import_not_a_table")
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise DomainError(NOT_A_TABLE, code="import_not_a_table") from None
-    first = text.split("\n", 1)[0]
-    delimiter = ";" if first.count(";") > first.count(",") else ","
-    found = []
-    try:
-        for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter):
-            found.append([_cell(value) for value in row])
-            if len(found) > max_rows() + 1:
-                raise _too_many()
-    except csv.Error:
-        raise DomainError(NOT_A_TABLE, code="import_not_a_table") from None
-    return found
-
-
-def _check_archive(data: bytes) -> None:
-    """A workbook is a zip archive: refuse one that is not, or that unpacks to far more
-    than its size allows (a zip bomb)."""
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            unpacked = sum(info.file_size for info in archive.infolist())
-            names = set(archive.namelist())
-    except (zipfile.BadZipFile, ValueError, OSError):
-        raise DomainError(NOT_A_TABLE, code="import_not_a_table") from None
-    if "[Content_Types].xml" not in names:
-        raise DomainError(NOT_A_TABLE, code="import_not_a_table")
-    if unpacked > UNPACKED_FACTOR * max_bytes():
-        raise _too_large()
-
-
-def _xlsx_rows(data: bytes) -> list[list[str]]:
-    from openpyxl import load_workbook
-
-    try:
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
-    except Exception:  # noqa: BLE001 - any unreadable workbook is the same refusal
-        raise DomainError(NOT_A_TABLE, code="import_not_a_table") from None
-    try:
-        sheet = book.worksheets[0] if book.worksheets else None
-        if sheet is None:
-            raise DomainError("پرونده برگه‌ای ندارد.", code="import_empty")
-        found = []
-        for row in sheet.iter_rows(max_col=len(COLUMNS) + 5, values_only=True):
-            found.append([_cell(value) for value in row])
-            if len(found) > max_rows() + 1:
-                raise _too_many()
-    except DomainError:
-        raise
-    except Exception:  # noqa: BLE001
-        raise DomainError(NOT_A_TABLE, code="import_not_a_table") from None
-    finally:
-        book.close()
-    return found
-
-
 def read_table(file: Any) -> list[dict[str, Any]]:
     """The file's data rows as dicts of COLUMNS keys with their line number (`_row`).
     Refuses (400, Persian) files too large, too long, unreadable or without the columns."""
-    name, data = _read_bytes(file)
-    if data[:4] == b"PK\x03\x04":
-        _check_archive(data)
-        table = _xlsx_rows(data)
-    elif name.lower().endswith((".xlsx", ".xls", ".xlsm")):
-        raise DomainError(NOT_A_TABLE, code="import_not_a_table")
-    else:
-        table = _csv_rows(data)
-    table = [row for row in table if any(row)] if table else []
-    if not table:
-        raise DomainError("پرونده خالی است.", code="import_empty")
+    table = read_cells(file, max_bytes=max_bytes(), max_rows=max_rows(), max_cols=len(COLUMNS) + 5)
     header, body = table[0], table[1:]
     names = {key: key for key, _label in COLUMNS} | {label: key for key, label in COLUMNS}
     keys = [
@@ -256,8 +129,6 @@ def read_table(file: Any) -> list[dict[str, Any]]:
         )
     if not body:
         raise DomainError("پرونده سطر داده‌ای ندارد.", code="import_empty")
-    if len(body) > max_rows():
-        raise _too_many()
     rows = []
     for number, cells in enumerate(body, start=2):
         row: dict[str, Any] = {"_row": number}

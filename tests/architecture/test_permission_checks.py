@@ -7,7 +7,16 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-APPS = ["accounts", "cities", "planning", "moderation", "participation", "inventory", "monitoring"]
+APPS = [
+    "accounts",
+    "cities",
+    "planning",
+    "moderation",
+    "participation",
+    "inventory",
+    "monitoring",
+    "budget",
+]
 
 # Where permission logic must not be typed.
 SOURCES = sorted(

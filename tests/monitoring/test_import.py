@@ -9,7 +9,8 @@ from openpyxl import Workbook, load_workbook
 
 from accounts.models import Activity
 from backend.errors import DomainError
-from monitoring.imports import COLUMNS, ERROR, OK, formula_safe, import_apply, import_preview
+from backend.tables import formula_safe
+from monitoring.imports import COLUMNS, ERROR, OK, import_apply, import_preview
 from monitoring.models import Measurement
 
 pytestmark = pytest.mark.django_db

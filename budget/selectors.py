@@ -1,0 +1,504 @@
+"""Budget reads: the three figures per plan item and group, the council's slice of a year,
+a project's page, and the lists the API serves. Each read is a constant number of queries,
+whatever the number of projects, lines or plan items (tests/budget count them)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Count, Prefetch, Q, QuerySet
+
+from budget import figures
+from budget.figures import Money
+from budget.models import BudgetLine, Funding, Milestone, Project
+from inventory.models import InventoryEntry
+from moderation.models import ModerationState
+from monitoring.selectors import plan_item_indicators, stored_figures
+from planning.models import Plan, PlanItem
+
+NO_GROUP = 0
+PUBLISHED = ModerationState.PUBLISHED
+
+
+def gap_rule() -> dict[str, Decimal]:
+    """The published gap thresholds as fractions."""
+    return {
+        "spent": Decimal(int(getattr(settings, "BUDGET_GAP_SPENT", 90))) / 100,
+        "result": Decimal(int(getattr(settings, "BUDGET_GAP_RESULT", 60))) / 100,
+    }
+
+
+def currency() -> str:
+    return "toman" if getattr(settings, "BUDGET_CURRENCY", "rial") == "toman" else "rial"
+
+
+# Lists (the API) -------------------------------------------------------------------------
+
+
+def project_list() -> QuerySet[Project]:
+    return Project.objects.select_related("plan", "scheme", "district").prefetch_related(
+        Prefetch("fundings", queryset=Funding.objects.select_related("line")),
+        "milestones",
+    )
+
+
+def line_list() -> QuerySet[BudgetLine]:
+    return BudgetLine.objects.select_related("city").prefetch_related(
+        Prefetch("fundings", queryset=Funding.objects.select_related("project"))
+    )
+
+
+def project_get(pk: int) -> Project | None:
+    return project_list().filter(pk=pk).first()
+
+
+def line_get(pk: int) -> BudgetLine | None:
+    return line_list().filter(pk=pk).first()
+
+
+def milestone_get(pk: int) -> Milestone | None:
+    return Milestone.objects.select_related("project__plan").filter(pk=pk).first()
+
+
+def funding_get(pk: int) -> Funding | None:
+    return Funding.objects.select_related("project__plan", "line").filter(pk=pk).first()
+
+
+def plan_years(plan: Plan) -> list[int]:
+    """The plan's Jalali years (start to end)."""
+    return list(range(plan.start_year, plan.end_year + 1))
+
+
+# The figures ------------------------------------------------------------------------------
+
+
+def _items(plan: Plan) -> list[dict[str, Any]]:
+    return list(
+        PlanItem.objects.filter(plan=plan)
+        .order_by("sort_key")
+        .values("id", "parent_id", "code", "title", "kind", "committee_id", "committee__name")
+    )
+
+
+def _item_axes(plan: Plan) -> dict[int, list[tuple[int, str]]]:
+    found: dict[int, list[tuple[int, str]]] = defaultdict(list)
+    rows = PlanItem.axes.through.objects.filter(planitem__plan=plan).values_list(
+        "planitem_id", "axis_id", "axis__name"
+    )
+    for item_id, axis_id, name in rows.order_by("axis__name"):
+        found[item_id].append((axis_id, name))
+    return found
+
+
+def _projects(plan: Plan, year: int) -> list[dict[str, Any]]:
+    return list(
+        Project.objects.filter(plan=plan, year=year)
+        .order_by("code")
+        .values(
+            "id",
+            "scheme_id",
+            "code",
+            "title",
+            "status",
+            "physical_progress",
+            "planned_cost",
+            "district_id",
+            "district__name",
+            "responsible_unit",
+        )
+    )
+
+
+def _project_money(plan: Plan, year: int) -> dict[int, Money]:
+    money: dict[int, Money] = defaultdict(Money)
+    rows = Funding.objects.filter(project__plan=plan, project__year=year).values_list(
+        "project_id", "share", "line__approved", "line__revised", "line__committed", "line__spent"
+    )
+    for project_id, share, approved, revised, committed, spent in rows:
+        money[project_id].add(
+            figures.funded(
+                approved=approved, revised=revised, committed=committed, spent=spent, share=share
+            )
+        )
+    return money
+
+
+def _ancestors(items: list[dict[str, Any]]) -> dict[int, list[int]]:
+    """item id → its path from itself up to its goal."""
+    parent = {item["id"]: item["parent_id"] for item in items}
+    paths: dict[int, list[int]] = {}
+    for item in items:
+        path, node = [], item["id"]
+        while node is not None:
+            path.append(node)
+            node = parent.get(node)
+        paths[item["id"]] = path
+    return paths
+
+
+class _Group:
+    """Projects gathered under one plan item, axis, committee or district."""
+
+    def __init__(self) -> None:
+        self.money = Money()
+        self.projects: list[tuple[str, Decimal, int]] = []
+        self.counted = 0
+
+    def take(self, project: dict[str, Any], money: Money) -> None:
+        self.money.add(money)
+        self.projects.append(
+            (project["status"], project["physical_progress"], project["planned_cost"])
+        )
+        if project["status"] != figures.CANCELLED:
+            self.counted += 1
+
+    def figures(self, realisation: Decimal | None, rule: dict[str, Decimal]) -> dict[str, Any]:
+        spent = figures.spent_share(self.money)
+        physical = figures.physical_mean(self.projects)
+        return {
+            "money": self.money.as_json(),
+            "spent": figures.text(spent),
+            "physical": figures.text(physical),
+            "realisation": figures.text(realisation),
+            "projects": len(self.projects),
+            "projects_counted": self.counted,
+            "flags": figures.gap_flags(
+                spent=spent,
+                physical=physical,
+                realisation=realisation,
+                gap_spent=rule["spent"],
+                gap_result=rule["result"],
+            ),
+        }
+
+
+def _realisation(item_figures: dict[str, Any], item_id: int) -> Decimal | None:
+    value = (item_figures.get(str(item_id)) or {}).get("value")
+    return None if value is None else Decimal(value)
+
+
+def _mean(values: list[Decimal]) -> Decimal | None:
+    return sum(values, Decimal(0)) / len(values) if values else None
+
+
+def plan_budget(plan: Plan, year: int) -> dict[str, Any]:
+    """The three figures (money spent %, physical progress %, indicator realisation %) with
+    the money behind them and the gap flags, for every plan item of the plan for a Jalali
+    year, the plan as a whole, and the projects grouped by axis, committee and district.
+    Five queries."""
+    rule = gap_rule()
+    items = _items(plan)
+    axes = _item_axes(plan)
+    projects = _projects(plan, year)
+    money = _project_money(plan, year)
+    monitoring = stored_figures(plan, year)
+    item_figures = monitoring.get("items", {})
+    paths = _ancestors(items)
+    by_item: dict[int, _Group] = defaultdict(_Group)
+    by_axis: dict[int, _Group] = defaultdict(_Group)
+    by_committee: dict[int, _Group] = defaultdict(_Group)
+    by_district: dict[int, _Group] = defaultdict(_Group)
+    names: dict[str, dict[int, str]] = {"axis": {}, "committee": {}, "district": {}}
+    schemes_of: dict[str, dict[int, set[int]]] = {"axis": defaultdict(set), "committee": {}}
+    schemes_of["committee"] = defaultdict(set)
+    item_by_id = {item["id"]: item for item in items}
+    whole = _Group()
+    for project in projects:
+        share = money.get(project["id"], Money())
+        share.planned = project["planned_cost"]
+        whole.take(project, share)
+        path = paths.get(project["scheme_id"], [])
+        for item_id in path:
+            by_item[item_id].take(project, share)
+        axis_list = next((axes[node] for node in path if axes.get(node)), [])
+        for axis_id, name in axis_list:
+            by_axis[axis_id].take(project, share)
+            names["axis"][axis_id] = name
+            schemes_of["axis"][axis_id].add(project["scheme_id"])
+        committee = next(
+            (item_by_id[node] for node in path if item_by_id[node]["committee_id"]), None
+        )
+        committee_id = committee["committee_id"] if committee else NO_GROUP
+        by_committee[committee_id].take(project, share)
+        names["committee"][committee_id] = committee["committee__name"] if committee else ""
+        schemes_of["committee"][committee_id].add(project["scheme_id"])
+        district_id = project["district_id"] or NO_GROUP
+        by_district[district_id].take(project, share)
+        names["district"][district_id] = project["district__name"] or ""
+
+    def group_rows(kind: str, groups: dict[int, _Group]) -> list[dict[str, Any]]:
+        rows = []
+        for key, group in groups.items():
+            schemes = schemes_of.get(kind, {}).get(key, set())
+            known = [
+                value
+                for value in (_realisation(item_figures, scheme) for scheme in schemes)
+                if value is not None
+            ]
+            rows.append(
+                {"id": key or None, "name": names[kind][key], **group.figures(_mean(known), rule)}
+            )
+        return sorted(rows, key=lambda row: (row["id"] is None, row["name"]))
+
+    rows = []
+    for item in items:
+        group = by_item.get(item["id"])
+        realisation = _realisation(item_figures, item["id"])
+        rows.append(
+            {
+                "id": item["id"],
+                "parent_id": item["parent_id"],
+                "code": item["code"],
+                "title": item["title"],
+                "kind": item["kind"],
+                "depth": len(paths[item["id"]]),
+                **(group or _Group()).figures(realisation, rule),
+            }
+        )
+    plan_realisation = monitoring.get("plan", {}).get("value")
+    return {
+        "plan": plan,
+        "year": year,
+        "years": plan_years(plan),
+        "rule": {"spent": figures.text(rule["spent"]), "result": figures.text(rule["result"])},
+        "currency": currency(),
+        "total": whole.figures(
+            None if plan_realisation is None else Decimal(plan_realisation), rule
+        ),
+        "items": rows,
+        "goals": [row for row in rows if row["parent_id"] is None],
+        "by_axis": group_rows("axis", by_axis),
+        "by_committee": group_rows("committee", by_committee),
+        "by_district": group_rows("district", by_district),
+    }
+
+
+def goal_budget(plan: Plan, year: int, goal: PlanItem) -> dict[str, Any]:
+    """One goal's subtree from `plan_budget` (the goal first), with its projects."""
+    data = plan_budget(plan, year)
+    prefix = goal.code + "."
+    rows = [row for row in data["items"] if row["id"] == goal.pk or row["code"].startswith(prefix)]
+    scheme_ids = {row["id"] for row in rows if row["kind"] == PlanItem.Kind.PROJECT}
+    projects = [p for p in _projects(plan, year) if p["scheme_id"] in scheme_ids]
+    return {**data, "goal": rows[0] if rows else None, "items": rows, "projects": projects}
+
+
+# The slice ------------------------------------------------------------------------------
+
+
+def _lines(plan: Plan, year: int) -> list[dict[str, Any]]:
+    return list(
+        BudgetLine.objects.filter(city_id=plan.city_id, year=year)
+        .order_by("code")
+        .values("id", "code", "title", "source", "approved", "revised", "committed", "spent")
+    )
+
+
+def _line_fundings(plan: Plan, year: int) -> list[dict[str, Any]]:
+    return list(
+        Funding.objects.filter(line__city_id=plan.city_id, line__year=year).values(
+            "id", "line_id", "share", "project_id", "project__scheme_id", "project__plan_id"
+        )
+    )
+
+
+def _year_money(plan: Plan, year: int) -> tuple[dict[int, Money], dict[str, dict[str, int]]]:
+    """Per scheme: the planned and funded money of a year; per line code: its amounts."""
+    per_scheme: dict[int, Money] = defaultdict(Money)
+    money = _project_money(plan, year)
+    for project in Project.objects.filter(plan=plan, year=year).values(
+        "id", "scheme_id", "planned_cost"
+    ):
+        share = money.get(project["id"], Money())
+        share.planned = project["planned_cost"]
+        per_scheme[project["scheme_id"]].add(share)
+    lines = {
+        line["code"]: {
+            "current": figures.line_current(line["approved"], line["revised"]),
+            "spent": line["spent"],
+        }
+        for line in BudgetLine.objects.filter(city_id=plan.city_id, year=year).values(
+            "code", "approved", "revised", "spent"
+        )
+    }
+    return per_scheme, lines
+
+
+def _change(now: int, before: int | None) -> str | None:
+    if before is None or before <= 0:
+        return None
+    return figures.text(Decimal(now - before) / Decimal(before))
+
+
+def budget_slice(plan: Plan, year: int) -> dict[str, Any]:
+    """The council's one-year slice: for each scheme of the plan, what the plan foresaw for
+    the year against the budget lines that fund it (with their share); the schemes with no
+    budget; the year's lines funding nothing in the plan; and the change from the year
+    before, per scheme and per line code. A constant number of queries."""
+    items = _items(plan)
+    paths = _ancestors(items)
+    item_by_id = {item["id"]: item for item in items}
+    projects = _projects(plan, year)
+    money = _project_money(plan, year)
+    lines = _lines(plan, year)
+    line_by_id = {line["id"]: line for line in lines}
+    fundings = _line_fundings(plan, year)
+    before_schemes, before_lines = _year_money(plan, year - 1)
+
+    scheme_rows: dict[int, dict[str, Any]] = {}
+    for item in items:
+        if item["kind"] != PlanItem.Kind.PROJECT:
+            continue
+        goal = item_by_id[paths[item["id"]][-1]]
+        scheme_rows[item["id"]] = {
+            "id": item["id"],
+            "code": item["code"],
+            "title": item["title"],
+            "goal": {"id": goal["id"], "code": goal["code"], "title": goal["title"]},
+            "money": Money(),
+            "projects": 0,
+            "lines": {},
+        }
+    for project in projects:
+        row = scheme_rows.get(project["scheme_id"])
+        if row is None:
+            continue
+        share = money.get(project["id"], Money())
+        share.planned = project["planned_cost"]
+        row["money"].add(share)
+        row["projects"] += 1
+    used_lines: set[int] = set()
+    line_shares: dict[int, int] = defaultdict(int)
+    for funding in fundings:
+        line_shares[funding["line_id"]] += funding["share"]
+        if funding["project__plan_id"] != plan.pk:
+            continue
+        used_lines.add(funding["line_id"])
+        row = scheme_rows.get(funding["project__scheme_id"])
+        line = line_by_id.get(funding["line_id"])
+        if row is None or line is None:
+            continue
+        entry = row["lines"].setdefault(
+            line["id"], {"id": line["id"], "code": line["code"], "title": line["title"], "share": 0}
+        )
+        entry["share"] += funding["share"]
+        entry["current"] = figures.drawn(
+            figures.line_current(line["approved"], line["revised"]), entry["share"]
+        )
+    schemes = []
+    for row in scheme_rows.values():
+        before = before_schemes.get(row["id"])
+        current = row["money"].current
+        schemes.append(
+            {
+                **row,
+                "money": row["money"].as_json(),
+                "lines": sorted(row["lines"].values(), key=lambda line: line["code"]),
+                "gap": current - row["money"].planned,
+                "covered": figures.text(figures.ratio(current, row["money"].planned)),
+                "before": before.as_json() if before else None,
+                "change": _change(current, before.current if before else None),
+            }
+        )
+    funded = [row for row in schemes if row["money"]["current"] > 0]
+    unfunded = [row for row in schemes if row["money"]["current"] <= 0]
+    line_rows = []
+    for line in lines:
+        current = figures.line_current(line["approved"], line["revised"])
+        before = before_lines.get(line["code"])
+        line_rows.append(
+            {
+                **line,
+                "current": current,
+                "shared": line_shares.get(line["id"], 0),
+                "in_plan": line["id"] in used_lines,
+                "before": before,
+                "change": _change(current, before["current"] if before else None),
+            }
+        )
+    totals = Money()
+    for row in schemes:
+        totals.add(Money(**row["money"]))
+    budget_total = sum(line["current"] for line in line_rows)
+    return {
+        "plan": plan,
+        "year": year,
+        "years": plan_years(plan),
+        "currency": currency(),
+        "schemes": funded,
+        "unfunded": unfunded,
+        "lines": line_rows,
+        "lines_outside": [line for line in line_rows if not line["in_plan"]],
+        "totals": {
+            **totals.as_json(),
+            "budget": budget_total,
+            "in_plan": sum(line["current"] for line in line_rows if line["in_plan"]),
+        },
+        "before": {
+            "year": year - 1,
+            "current": sum(money.current for money in before_schemes.values()),
+            "budget": sum(line["current"] for line in before_lines.values()),
+        },
+    }
+
+
+# A project's page -------------------------------------------------------------------------
+
+
+def _path_ids(scheme: PlanItem) -> list[int]:
+    """The scheme and the items above it, in one query."""
+    codes = scheme.code.split(".")
+    prefixes = [".".join(codes[: n + 1]) for n in range(len(codes))]
+    return list(
+        PlanItem.objects.filter(plan_id=scheme.plan_id, code__in=prefixes).values_list(
+            "id", flat=True
+        )
+    )
+
+
+def project_detail(project: Project) -> dict[str, Any]:
+    """A project with its milestones, the lines that fund it (and what it draws from each),
+    the scheme's indicators and realisation, and the inventory problems the scheme (or an
+    item above it) addresses, with how many citizens' problems stand behind each."""
+    fundings = list(project.fundings.select_related("line").order_by("line__code"))
+    money = Money(planned=project.planned_cost)
+    lines = []
+    for funding in fundings:
+        line = funding.line
+        part = figures.funded(
+            approved=line.approved,
+            revised=line.revised,
+            committed=line.committed,
+            spent=line.spent,
+            share=funding.share,
+        )
+        money.add(part)
+        lines.append({"funding": funding, "line": line, "money": part.as_json()})
+    scheme = project.scheme
+    path_ids = [int(part) for part in _path_ids(scheme)]
+    entries = list(
+        InventoryEntry.objects.filter(addressed_by__in=path_ids)
+        .annotate(
+            published_problems=Count(
+                "problems",
+                filter=Q(problems__moderation_state=PUBLISHED),
+                distinct=True,
+            )
+        )
+        .order_by("code")
+        .values("id", "code", "title", "status", "published_problems")
+    )
+    return {
+        "project": project,
+        "milestones": list(project.milestones.all()),
+        "lines": lines,
+        "money": money.as_json(),
+        "spent": figures.text(figures.spent_share(money)),
+        "physical": figures.text(project.physical_progress / 100),
+        "indicators": plan_item_indicators(scheme, project.year),
+        "entries": entries,
+        "currency": currency(),
+    }
