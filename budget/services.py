@@ -70,7 +70,7 @@ MILESTONE_FIELDS = ("title", "due_on", "done_on", "weight")
 def rials(value: Any, *, field: str = "مبلغ") -> int:
     """Whole rials from an int or text (Persian or Latin digits, thousands separators).
     Refuses fractions, negatives, floats and amounts beyond MONEY_LIMIT."""
-    if isinstance(value, bool) or isinstance(value, float):
+    if isinstance(value, (bool, float)):
         raise DomainError(f"{field} باید عدد صحیح ریال باشد.", code="not_rials")
     if isinstance(value, int):
         number = value
@@ -89,7 +89,7 @@ def rials(value: Any, *, field: str = "مبلغ") -> int:
 
 def share_points(value: Any) -> int:
     """A share given in percent (up to two decimals: «۳۷٫۵») as basis points (3750)."""
-    if isinstance(value, bool) or isinstance(value, float):
+    if isinstance(value, (bool, float)):
         raise DomainError("سهم باید درصدی میان ۰ و ۱۰۰ باشد.", code="invalid_share")
     text = to_latin_digits(str(value if value is not None else "")).strip()
     text = text.replace("٫", ".").replace("%", "").replace("٪", "").strip()
@@ -204,10 +204,7 @@ def _scheme(plan: Plan, scheme: PlanItem | int) -> PlanItem:
 def _district(plan: Plan, value: Any) -> District | None:
     if value in (None, ""):
         return None
-    if isinstance(value, District):
-        district = value
-    else:
-        district = District.objects.filter(pk=value).first()
+    district = value if isinstance(value, District) else District.objects.filter(pk=value).first()
     if district is None or district.city_id != plan.city_id:
         raise DomainError("منطقه از همین شهر نیست.", code="district_not_in_city")
     return district
@@ -320,8 +317,7 @@ def project_create(
 
 
 def _locked_project(project: Project) -> Project:
-    locked = Project.objects.select_for_update().select_related("plan").get(pk=project.pk)
-    return locked
+    return Project.objects.select_for_update().select_related("plan").get(pk=project.pk)
 
 
 def project_update(*, actor: Any, project: Project, **fields: Any) -> Project:
@@ -353,7 +349,7 @@ def project_update(*, actor: Any, project: Project, **fields: Any) -> Project:
     return locked
 
 
-def _after_milestones(actor: Any, project: Project) -> None:
+def _after_milestones(project: Project) -> None:
     locked = _locked_project(project)
     before = locked.physical_progress
     _refresh_progress(locked)
@@ -376,7 +372,7 @@ def milestone_add(
             city_id=project.plan.city_id,
             after={"milestone": milestone.pk, "title": milestone.title, "weight": milestone.weight},
         )
-        _after_milestones(actor, project)
+        _after_milestones(project)
     return milestone
 
 
@@ -411,7 +407,7 @@ def milestone_update(*, actor: Any, milestone: Milestone, **fields: Any) -> Mile
                 before={"milestone": locked.pk, **{k: before[k] for k in changed}},
                 after={"milestone": locked.pk, **{k: after[k] for k in changed}},
             )
-            _after_milestones(actor, milestone.project)
+            _after_milestones(milestone.project)
     return locked
 
 
@@ -427,7 +423,7 @@ def milestone_remove(*, actor: Any, milestone: Milestone) -> None:
             before={"milestone": milestone.pk, "title": milestone.title},
         )
         Milestone.objects.filter(pk=milestone.pk).delete()
-        _after_milestones(actor, project)
+        _after_milestones(project)
 
 
 # Budget lines -----------------------------------------------------------------------------
