@@ -79,16 +79,16 @@ def _items(plan: Plan) -> list[dict[str, Any]]:
     return list(
         PlanItem.objects.filter(plan=plan)
         .order_by("sort_key")
-        .values("id", "parent_id", "code", "title", "kind", "committee_id", "committee__name")
+        .values("id", "parent_id", "code", "title", "kind", "committee_id", "committee__title")
     )
 
 
 def _item_axes(plan: Plan) -> dict[int, list[tuple[int, str]]]:
     found: dict[int, list[tuple[int, str]]] = defaultdict(list)
     rows = PlanItem.axes.through.objects.filter(planitem__plan=plan).values_list(
-        "planitem_id", "axis_id", "axis__name"
+        "planitem_id", "axis_id", "axis__title"
     )
-    for item_id, axis_id, name in rows.order_by("axis__name"):
+    for item_id, axis_id, name in rows.order_by("axis__title"):
         found[item_id].append((axis_id, name))
     return found
 
@@ -223,7 +223,7 @@ def plan_budget(plan: Plan, year: int) -> dict[str, Any]:
         )
         committee_id = committee["committee_id"] if committee else NO_GROUP
         by_committee[committee_id].take(project, share)
-        names["committee"][committee_id] = committee["committee__name"] if committee else ""
+        names["committee"][committee_id] = committee["committee__title"] if committee else ""
         schemes_of["committee"][committee_id].add(project["scheme_id"])
         district_id = project["district_id"] or NO_GROUP
         by_district[district_id].take(project, share)

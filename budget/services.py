@@ -117,14 +117,14 @@ def _percent(value: Any) -> Decimal:
     return number.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
-def _year(value: Any) -> int:
+def parse_year(value: Any) -> int:
     text = to_latin_digits(str(value if value is not None else "")).strip()
     if not text.isdigit() or not YEAR_MIN <= int(text) <= YEAR_MAX:
         raise DomainError("سال باید سال خورشیدی مانند ۱۴۰۴ باشد.", code="invalid_year")
     return int(text)
 
 
-def _code(value: Any, label: str) -> str:
+def parse_code(value: Any, label: str) -> str:
     code = to_latin_digits(str(value if value is not None else "")).strip()
     if not CODE_RE.match(code):
         raise DomainError(
@@ -286,14 +286,14 @@ def project_create(
     unknown = set(fields) - set(PROJECT_FIELDS)
     if unknown:
         raise DomainError("فیلد ناشناخته: " + "، ".join(sorted(unknown)), code="unknown_field")
-    year = _year(year)
+    year = parse_year(year)
     if not plan.start_year <= year <= plan.end_year:
         raise DomainError("سال پروژه در بازه‌ی سال‌های برنامه نیست.", code="year_outside_plan")
     project = Project(
         plan=plan,
         scheme=_scheme(plan, scheme),
         year=year,
-        code=_code(code, "کد پروژه"),
+        code=parse_code(code, "کد پروژه"),
         title=_title(title),
         created_by=actor if getattr(actor, "pk", None) else None,
     )
@@ -429,7 +429,7 @@ def milestone_remove(*, actor: Any, milestone: Milestone) -> None:
 # Budget lines -----------------------------------------------------------------------------
 
 
-def _clean_line_field(name: str, value: Any) -> Any:
+def clean_line_field(name: str, value: Any) -> Any:
     labels = {"approved": "مصوب", "revised": "اصلاح‌شده", "committed": "تعهد", "spent": "هزینه"}
     if name == "title":
         return _title(value)
@@ -454,10 +454,12 @@ def line_create(
     unknown = set(fields) - set(LINE_FIELDS)
     if unknown:
         raise DomainError("فیلد ناشناخته: " + "، ".join(sorted(unknown)), code="unknown_field")
-    line = BudgetLine(city=city, year=_year(year), code=_code(code, "کد ردیف"), title=_title(title))
+    line = BudgetLine(
+        city=city, year=parse_year(year), code=parse_code(code, "کد ردیف"), title=_title(title)
+    )
     for name, value in fields.items():
         if name != "title":
-            setattr(line, name, _clean_line_field(name, value))
+            setattr(line, name, clean_line_field(name, value))
     try:
         with transaction.atomic():
             line.save()
@@ -484,7 +486,7 @@ def line_update(*, actor: Any, line: BudgetLine, **fields: Any) -> tuple[BudgetL
         locked = BudgetLine.objects.select_for_update().get(pk=line.pk)
         before = _line_state(locked, tuple(fields))
         for name, value in fields.items():
-            setattr(locked, name, _clean_line_field(name, value))
+            setattr(locked, name, clean_line_field(name, value))
         after = _line_state(locked, tuple(fields))
         changed = {key for key in after if after[key] != before[key]}
         if changed:
