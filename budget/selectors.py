@@ -75,7 +75,7 @@ def plan_years(plan: Plan) -> list[int]:
 # The figures ------------------------------------------------------------------------------
 
 
-def _items(plan: Plan) -> list[dict[str, Any]]:
+def _items(plan: Plan) -> list[Any]:
     return list(
         PlanItem.objects.filter(plan=plan)
         .order_by("sort_key")
@@ -93,7 +93,7 @@ def _item_axes(plan: Plan) -> dict[int, list[tuple[int, str]]]:
     return found
 
 
-def _projects(plan: Plan, year: int) -> list[dict[str, Any]]:
+def _projects(plan: Plan, year: int) -> list[Any]:
     return list(
         Project.objects.filter(plan=plan, year=year)
         .order_by("code")
@@ -289,7 +289,7 @@ def goal_budget(plan: Plan, year: int, goal: PlanItem) -> dict[str, Any]:
 # The slice ------------------------------------------------------------------------------
 
 
-def _lines(plan: Plan, year: int) -> list[dict[str, Any]]:
+def _lines(plan: Plan, year: int) -> list[Any]:
     return list(
         BudgetLine.objects.filter(city_id=plan.city_id, year=year)
         .order_by("code")
@@ -297,7 +297,7 @@ def _lines(plan: Plan, year: int) -> list[dict[str, Any]]:
     )
 
 
-def _line_fundings(plan: Plan, year: int) -> list[dict[str, Any]]:
+def _line_fundings(plan: Plan, year: int) -> list[Any]:
     return list(
         Funding.objects.filter(line__city_id=plan.city_id, line__year=year).values(
             "id", "line_id", "share", "project_id", "project__scheme_id", "project__plan_id"
@@ -408,15 +408,15 @@ def budget_slice(plan: Plan, year: int) -> dict[str, Any]:
     line_rows = []
     for line in lines:
         current = figures.line_current(line["approved"], line["revised"])
-        before = before_lines.get(line["code"])
+        last_year = before_lines.get(line["code"])
         line_rows.append(
             {
                 **line,
                 "current": current,
                 "shared": line_shares.get(line["id"], 0),
                 "in_plan": line["id"] in used_lines,
-                "before": before,
-                "change": _change(current, before["current"] if before else None),
+                "before": last_year,
+                "change": _change(current, last_year["current"] if last_year else None),
             }
         )
     totals = Money()

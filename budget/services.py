@@ -22,6 +22,7 @@ from django.db.models import Sum
 from accounts.services import activity_record
 from backend.authz import authorise
 from backend.errors import Conflict, DomainError
+from backend.ids import parse_id
 from backend.jalali import parse_date
 from backend.persian import to_latin_digits
 from backend.sanitise import plain_text, plain_title
@@ -188,9 +189,11 @@ def _json(value: Any) -> Any:
 
 
 def _scheme(plan: Plan, scheme: PlanItem | int) -> PlanItem:
-    item = scheme if isinstance(scheme, PlanItem) else None
-    if item is None:
-        item = PlanItem.objects.filter(pk=scheme, plan=plan).first()
+    if isinstance(scheme, PlanItem):
+        item: PlanItem | None = scheme
+    else:
+        pk = parse_id(scheme)
+        item = PlanItem.objects.filter(pk=pk, plan=plan).first() if pk else None
     if item is None or item.plan_id != plan.pk:
         raise DomainError("طرح از همین برنامه نیست.", code="scheme_not_in_plan")
     if item.kind != PlanItem.Kind.PROJECT:
@@ -204,7 +207,11 @@ def _scheme(plan: Plan, scheme: PlanItem | int) -> PlanItem:
 def _district(plan: Plan, value: Any) -> District | None:
     if value in (None, ""):
         return None
-    district = value if isinstance(value, District) else District.objects.filter(pk=value).first()
+    if isinstance(value, District):
+        district: District | None = value
+    else:
+        pk = parse_id(value)
+        district = District.objects.filter(pk=pk).first() if pk else None
     if district is None or district.city_id != plan.city_id:
         raise DomainError("منطقه از همین شهر نیست.", code="district_not_in_city")
     return district
@@ -267,7 +274,7 @@ def _refresh_progress(project: Project) -> None:
 
 def _project_state(project: Project, names: tuple[str, ...]) -> dict[str, Any]:
     state = {name: _json(getattr(project, name)) for name in names}
-    state["physical_progress"] = str(project.physical_progress)
+    state["physical_progress"] = str(Decimal(project.physical_progress).quantize(Decimal("0.01")))
     return state
 
 

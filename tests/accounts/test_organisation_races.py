@@ -1,42 +1,17 @@
 """Races on organisations, on PostgreSQL (SQLite serialises writers, so they skip there)."""
 
-import threading
-
 import pytest
-from django.db import connection, connections
 from rest_framework.test import APIClient
 
 from accounts import services
 from accounts.models import Membership, Organisation
 from tests.factories import CityFactory, MembershipFactory, OrganisationFactory, UserFactory
-
-
-def run_together(*calls):
-    """Run the calls in threads released at the same moment; their results or errors."""
-    barrier = threading.Barrier(len(calls))
-    outcomes = [None] * len(calls)
-
-    def run(index, call):
-        try:
-            barrier.wait(timeout=10)
-            outcomes[index] = call()
-        except Exception as error:  # collected for the assertions
-            outcomes[index] = error
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return outcomes
+from tests.races import needs_postgresql, run_together
 
 
 @pytest.fixture
 def postgresql():
-    if connection.vendor != "postgresql":
-        pytest.skip("concurrent writers need PostgreSQL (set DATABASE_URL)")
+    needs_postgresql()
 
 
 @pytest.mark.django_db(transaction=True)
