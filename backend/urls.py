@@ -15,6 +15,7 @@ api_v1 = [
     path("", include("planning.api.urls")),
     path("", include("inventory.api.urls")),
     path("", include("monitoring.api.urls")),
+    path("", include("budget.api.urls")),
     path("", include("participation.api.urls")),
     path("", include("moderation.api.urls")),
 ]

@@ -502,3 +502,57 @@ def project_detail(project: Project) -> dict[str, Any]:
         "entries": entries,
         "currency": currency(),
     }
+
+
+# The budget API (budget-api) ---------------------------------------------------------------
+
+
+def project_money(project: Project) -> dict[str, Any]:
+    """A listed project's money from the fundings `project_list` prefetched (no query): the
+    total it draws (planned = its planned cost), per funding what it draws from that line,
+    and money spent as a fraction of its current allocation."""
+    money = Money(planned=project.planned_cost)
+    per_funding: dict[int, dict[str, int]] = {}
+    for funding in project.fundings.all():
+        line = funding.line
+        part = figures.funded(
+            approved=line.approved,
+            revised=line.revised,
+            committed=line.committed,
+            spent=line.spent,
+            share=funding.share,
+        )
+        money.add(part)
+        per_funding[funding.pk] = part.as_json()
+    return {
+        "money": money.as_json(),
+        "spent": figures.text(figures.spent_share(money)),
+        "fundings": per_funding,
+    }
+
+
+def project_milestones(project: Project) -> QuerySet[Milestone]:
+    return Milestone.objects.filter(project=project).order_by("due_on", "id")
+
+
+def item_budget(plan: Plan, year: int, item: PlanItem) -> dict[str, Any]:
+    """`goal_budget` for any plan item whose code prefixes its subtree, with each of the
+    subtree's projects carrying the money it draws from its lines."""
+    data = goal_budget(plan, year, item)
+    money = _project_money(plan, year)
+    projects = []
+    for project in data["projects"]:
+        share = money.get(project["id"], Money())
+        share.planned = project["planned_cost"]
+        projects.append(
+            {**project, "money": share.as_json(), "spent": figures.text(figures.spent_share(share))}
+        )
+    return {**data, "projects": projects}
+
+
+def mapping_columns(city_id: int) -> dict[str, str]:
+    """The headers a city stored for its budget files (our key → its header); {} if none."""
+    from budget.models import ImportMapping
+
+    stored = ImportMapping.objects.filter(city_id=city_id).values_list("columns", flat=True)
+    return dict(stored.first() or {})
