@@ -27,6 +27,14 @@ def formula_safe(value: Any) -> Any:
     return value
 
 
+def formula_unsafe(value: str) -> str:
+    """A text cell as an import should read it: the apostrophe `formula_safe` put before
+    formula-like text is taken off again, so an export imports back unchanged."""
+    if value.startswith("'") and value[1:].startswith(FORMULA_PREFIXES):
+        return value[1:]
+    return value
+
+
 class _Limits:
     def __init__(self, max_bytes: int, max_rows: int, max_cols: int):
         self.max_bytes, self.max_rows, self.max_cols = max_bytes, max_rows, max_cols

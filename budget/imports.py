@@ -32,7 +32,7 @@ from accounts.services import activity_record
 from backend.authz import authorise
 from backend.errors import DomainError
 from backend.persian import to_latin_digits
-from backend.tables import formula_safe, read_cells
+from backend.tables import formula_safe, formula_unsafe, read_cells
 from budget import services
 from budget.models import BudgetLine, FinancingSource, ImportMapping
 from cities.models import City
@@ -172,7 +172,7 @@ def _parse(row: dict[str, Any], year: int, sources: dict[str, str]) -> dict[str,
             raise DomainError(f"سال سطر ({given}) با سال ورود ({year}) یکی نیست.")
     values: dict[str, Any] = {}
     for key in FIGURES:
-        cell = str(row.get(key, "") or "").strip()
+        cell = formula_unsafe(str(row.get(key, "") or "").strip())
         if not cell:
             continue
         if key == "source":
@@ -274,6 +274,8 @@ def import_apply(
                     extra={"row": row.row},
                 ) from None
         report.stored = len(report.writes)
+        if not report.stored:
+            return report  # an idempotent re-import: nothing written, nothing to record
         activity_record(
             actor=actor,
             action="budget.import",

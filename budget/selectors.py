@@ -184,11 +184,12 @@ def _mean(values: list[Decimal]) -> Decimal | None:
     return sum(values, Decimal(0)) / len(values) if values else None
 
 
-def plan_budget(plan: Plan, year: int) -> dict[str, Any]:
+def plan_budget(plan: Plan, year: int, *, root: PlanItem | None = None) -> dict[str, Any]:
     """The three figures (money spent %, physical progress %, indicator realisation %) with
     the money behind them and the gap flags, for every plan item of the plan for a Jalali
-    year, the plan as a whole, and the projects grouped by axis, committee and district.
-    Five queries."""
+    year, the plan as a whole, the projects (each with the money it draws), and the projects
+    grouped by axis, committee and district. With `root`, all of it for that item's subtree
+    only (`total` is then the item's). Five queries."""
     rule = gap_rule()
     items = _items(plan)
     axes = _item_axes(plan)
@@ -197,6 +198,9 @@ def plan_budget(plan: Plan, year: int) -> dict[str, Any]:
     monitoring = stored_figures(plan, year)
     item_figures = monitoring.get("items", {})
     paths = _ancestors(items)
+    if root is not None:
+        items = [item for item in items if root.pk in paths[item["id"]]]
+        projects = [p for p in projects if root.pk in paths.get(p["scheme_id"], [])]
     by_item: dict[int, _Group] = defaultdict(_Group)
     by_axis: dict[int, _Group] = defaultdict(_Group)
     by_committee: dict[int, _Group] = defaultdict(_Group)
@@ -206,9 +210,13 @@ def plan_budget(plan: Plan, year: int) -> dict[str, Any]:
     schemes_of["committee"] = defaultdict(set)
     item_by_id = {item["id"]: item for item in items}
     whole = _Group()
+    listed = []
     for project in projects:
         share = money.get(project["id"], Money())
         share.planned = project["planned_cost"]
+        listed.append(
+            {**project, "money": share.as_json(), "spent": figures.text(figures.spent_share(share))}
+        )
         whole.take(project, share)
         path = paths.get(project["scheme_id"], [])
         for item_id in path:
@@ -258,7 +266,11 @@ def plan_budget(plan: Plan, year: int) -> dict[str, Any]:
                 **(group or _Group()).figures(realisation, rule),
             }
         )
-    plan_realisation = monitoring.get("plan", {}).get("value")
+    plan_realisation = (
+        monitoring.get("plan", {}).get("value")
+        if root is None
+        else (item_figures.get(str(root.pk)) or {}).get("value")
+    )
     return {
         "plan": plan,
         "year": year,
@@ -270,6 +282,7 @@ def plan_budget(plan: Plan, year: int) -> dict[str, Any]:
         ),
         "items": rows,
         "goals": [row for row in rows if row["parent_id"] is None],
+        "projects": listed,
         "by_axis": group_rows("axis", by_axis),
         "by_committee": group_rows("committee", by_committee),
         "by_district": group_rows("district", by_district),
@@ -277,13 +290,11 @@ def plan_budget(plan: Plan, year: int) -> dict[str, Any]:
 
 
 def goal_budget(plan: Plan, year: int, goal: PlanItem) -> dict[str, Any]:
-    """One goal's subtree from `plan_budget` (the goal first), with its projects."""
-    data = plan_budget(plan, year)
-    prefix = goal.code + "."
-    rows = [row for row in data["items"] if row["id"] == goal.pk or row["code"].startswith(prefix)]
-    scheme_ids = {row["id"] for row in rows if row["kind"] == PlanItem.Kind.PROJECT}
-    projects = [p for p in _projects(plan, year) if p["scheme_id"] in scheme_ids]
-    return {**data, "goal": rows[0] if rows else None, "items": rows, "projects": projects}
+    """`plan_budget` for one plan item's subtree (a goal, or any item below one), with the
+    item's own row as `goal`. Five queries."""
+    data = plan_budget(plan, year, root=goal)
+    row = next((row for row in data["items"] if row["id"] == goal.pk), None)
+    return {**data, "goal": row}
 
 
 # The slice ------------------------------------------------------------------------------
@@ -536,18 +547,8 @@ def project_milestones(project: Project) -> QuerySet[Milestone]:
 
 
 def item_budget(plan: Plan, year: int, item: PlanItem) -> dict[str, Any]:
-    """`goal_budget` for any plan item whose code prefixes its subtree, with each of the
-    subtree's projects carrying the money it draws from its lines."""
-    data = goal_budget(plan, year, item)
-    money = _project_money(plan, year)
-    projects = []
-    for project in data["projects"]:
-        share = money.get(project["id"], Money())
-        share.planned = project["planned_cost"]
-        projects.append(
-            {**project, "money": share.as_json(), "spent": figures.text(figures.spent_share(share))}
-        )
-    return {**data, "projects": projects}
+    """What the API answers for a plan item: `goal_budget` (its projects carry their money)."""
+    return goal_budget(plan, year, item)
 
 
 def mapping_columns(city_id: int) -> dict[str, str]:

@@ -28,7 +28,7 @@ from accounts.services import activity_record
 from backend.authz import allowed
 from backend.errors import DomainError
 from backend.persian import to_latin_digits
-from backend.tables import read_cells
+from backend.tables import formula_unsafe, read_cells
 from monitoring import services
 from monitoring.models import PERIODS, IndicatorVersion, Measurement
 from monitoring.selectors import plan_indicators
@@ -247,8 +247,8 @@ def _check(row: dict[str, Any], context: _Context) -> RowReport:  # noqa: C901 -
     report.evidence_url = str(row.get("evidence_url", "") or "").strip()
     if not _url_ok(report.evidence_url):
         return fail("پیوند مستند نشانی درستی نیست.")
-    report.source = str(row.get("source", "") or "")
-    report.note = str(row.get("note", "") or "")
+    report.source = formula_unsafe(str(row.get("source", "") or ""))
+    report.note = formula_unsafe(str(row.get("note", "") or ""))
     report.status, report.message = OK, "درست است."
     return report
 

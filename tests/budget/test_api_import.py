@@ -293,11 +293,6 @@ def test_an_exported_file_imports_back_unchanged(anon, as_user, planner, arak, l
     assert dict(BudgetLine.objects.values_list("pk", "updated_at")) == stamps
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="budget/imports.py exports a title starting with - + = @ as '<title> "
-    "(formula_safe) but the import does not take the apostrophe off again",
-)
 def test_a_title_starting_with_a_dash_survives_the_round_trip(anon, as_user, planner, arak):
     line = services.line_create(
         actor=planner, city=arak, year=1404, code="14-01", title="-۲۰٪ کاهش", approved=5

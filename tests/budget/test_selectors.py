@@ -133,6 +133,22 @@ class TestThreeFigures:
         assert data["total"]["physical"] is None
 
 
+class TestGoalPage:
+    def test_a_goal_sees_only_its_subtree(self, planner, plan, tree, funded, make_project):
+        make_project(tree["scheme3"], "P3", planned_cost=7)
+        data = selectors.goal_budget(plan, 1404, tree["goal2"])
+        assert data["goal"]["code"] == "2"
+        assert [row["code"] for row in data["items"]] == ["2", "2.1", "2.1.1", "2.1.1.1"]
+        assert [project["code"] for project in data["projects"]] == ["P3"]
+        assert data["total"]["money"]["planned"] == 7
+        assert data["total"]["projects"] == 1
+        goal1 = selectors.goal_budget(plan, 1404, tree["goal"])
+        assert {p["code"]: p["money"]["current"] for p in goal1["projects"]} == {
+            "P1": 8_000,
+            "P2": 4_000,
+        }
+
+
 class TestGroups:
     def test_roll_ups_by_axis_committee_and_district(self, planner, plan, tree, arak, funded):
         transport = AxisFactory(city=arak, title="حمل‌ونقل")

@@ -9,7 +9,7 @@ from openpyxl import Workbook, load_workbook
 
 from accounts.models import Activity
 from backend.errors import DomainError
-from backend.tables import formula_safe
+from backend.tables import formula_safe, formula_unsafe
 from monitoring.imports import COLUMNS, ERROR, OK, import_apply, import_preview
 from monitoring.models import Measurement
 
@@ -198,6 +198,11 @@ def test_formula_safe_prefixes_formula_like_text_only():
     assert formula_safe("-2+3") == "'-2+3"
     assert formula_safe("سامانه") == "سامانه"
     assert formula_safe(12) == 12
+
+
+@pytest.mark.parametrize("text", ["=cmd|x", "-2+3", "'quoted", "'", "سامانه", "@"])
+def test_an_import_takes_off_the_apostrophe_an_export_put_on(text):
+    assert formula_unsafe(formula_safe(text)) == text
 
 
 def test_a_file_too_large_is_refused(planner, plan, indicators, settings):
