@@ -1,3 +1,5 @@
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.activity import ACTIONS
@@ -234,6 +236,7 @@ class OrganisationReviewIn(serializers.Serializer):
 # The activity log ----------------------------------------------------------------------
 
 
+@extend_schema_field(OpenApiTypes.DATE)
 class JalaliOrIsoDateField(serializers.Field):
     """A Jalali (Persian or Latin digits) or ISO date, e.g. ۱۴۰۴/۰۱/۰۵ or 2025-03-25."""
 

@@ -1,10 +1,13 @@
 """Serializer fields shared by the apps' APIs."""
 
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from backend.jalali import jalali_datetime_str
 
 
+@extend_schema_field(OpenApiTypes.STR)
 class JalaliDateTimeField(serializers.ReadOnlyField):
     """The Jalali form of another datetime attribute: `created_at_jalali` next to the ISO one."""
 

@@ -222,6 +222,20 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # One name per choice set where several models call their field the same.
+    "ENUM_NAME_OVERRIDES": {
+        "OrganisationStatusEnum": "accounts.models.Organisation.Status",
+        "InvitationStatusEnum": "accounts.models.Invitation.Status",
+        "PlanItemStatusEnum": "planning.models.PlanItem.Status",
+        "PlanItemKindEnum": "planning.models.PlanItem.Kind",
+        "InventoryStatusEnum": "inventory.models.InventoryEntry.Status",
+        "ModerationStateEnum": "moderation.models.ModerationState",
+        "IndicatorKindEnum": "monitoring.models.IndicatorVersion.Kind",
+        "MeasurementStateEnum": "monitoring.models.Measurement.State",
+        "ItemMonitoringStateEnum": "monitoring.models.ItemMonitoring.State",
+        "ReminderKindEnum": "monitoring.models.ReminderSent.Kind",
+        "ProjectStatusEnum": "budget.models.Project.Status",
+    },
 }
 
 # One-time sign-in codes. The sender is pluggable: see accounts/otp_senders.py.

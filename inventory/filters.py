@@ -1,5 +1,7 @@
 """The triage board's filters: the problem list's, plus committee and minimum supports."""
 
+from typing import Any
+
 import django_filters
 
 from participation.filters import ProblemFilter
@@ -16,5 +18,5 @@ class TriageFilter(ProblemFilter):
         field_name="supports_count", lookup_expr="gte", min_value=0, max_value=10**9
     )
 
-    def in_committee(self, queryset, name, value):
+    def in_committee(self, queryset, name, value: Committee) -> Any:
         return queryset.filter(axis__in=value.axes.all())

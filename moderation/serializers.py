@@ -1,3 +1,5 @@
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from backend.api_fields import JalaliDateTimeField
@@ -100,6 +102,7 @@ class AuditDecisionOut(DecisionOut):
         fields = [*DecisionOut.Meta.fields, "internal_note"]
 
 
+@extend_schema_field(OpenApiTypes.INT)
 class ContentField(serializers.PrimaryKeyRelatedField):
     """An id of one registered kind of content (the kind is the field's name)."""
 

@@ -1,3 +1,4 @@
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import permissions, status
 from rest_framework.response import Response
@@ -99,7 +100,10 @@ class Stats(APIView):
 
     permission_classes = [permissions.AllowAny]
 
-    @extend_schema(parameters=[OpenApiParameter("city", str, required=False)])
+    @extend_schema(
+        parameters=[OpenApiParameter("city", str, required=False)],
+        responses=OpenApiTypes.OBJECT,
+    )
     def get(self, request):
         city = _city_from_query(request, s.OptionalCityQuery)
         return Response(selectors.moderation_stats(city_id=city.pk if city else None))
