@@ -502,3 +502,23 @@ def project_detail(project: Project) -> dict[str, Any]:
         "entries": entries,
         "currency": currency(),
     }
+
+
+# The pages (budget-pages) -----------------------------------------------------------------
+
+
+def scheme_projects(scheme: PlanItem) -> list[Project]:
+    """A scheme's projects of every year, the newest year first, then by code. One query."""
+    return list(Project.objects.filter(scheme=scheme).order_by("-year", "code"))
+
+
+def city_budget_years(city_id: int) -> list[int]:
+    """The Jalali years a city's budget may be kept for: every year of its plans, and any
+    other year it already has budget lines for. Two queries."""
+    years: set[int] = set()
+    for start, end in Plan.objects.filter(city_id=city_id).values_list("start_year", "end_year"):
+        years.update(range(start, end + 1))
+    years.update(
+        BudgetLine.objects.filter(city_id=city_id).values_list("year", flat=True).distinct()
+    )
+    return sorted(years)
