@@ -356,3 +356,17 @@ class TestImportPage:
         client.force_login(qom_planner)
         assert REFUSAL in html_of(client.post(mapping, {"column-code": "Y"}), 403)
         assert not ImportMapping.objects.filter(columns__code="Y").exists()
+
+
+def test_a_double_tap_on_store_lands_on_the_same_page(client, budget_world, planner, import_url):
+    """«ثبت» carries a one-time form token: the browser's retry gets the first answer, not
+    «send the file again»."""
+    client.force_login(planner)
+    html = html_of(preview(client, import_url, csv_file("100,1,2")))
+    form_token = re.search(r'name="form_token" value="([^"]+)"', html).group(1)
+    fields = {"action": "apply", "token": token_of(html), "form_token": form_token}
+    first = client.post(import_url, fields)
+    again = client.post(import_url, fields)
+    assert first.status_code == again.status_code == 302
+    assert first["Location"] == again["Location"]
+    assert BudgetLine.objects.get(pk=budget_world.line100.pk).spent == 2
