@@ -152,3 +152,69 @@ def line_chart_svg(
         legend_x -= 30 + 9 * len(name)
     parts.append("</svg>")
     return "".join(parts)
+
+
+FONT = "Vazirmatn, Vazir, Sahel, Nazli, 'Noto Sans Arabic', Tahoma, sans-serif"
+FIGURE_ROW = 44  # px per bar: a line of text, then the bar under it
+
+
+def _percent_x(fraction: float) -> str:
+    return f"{max(0.0, min(fraction, 1.0)) * 100:.2f}%"
+
+
+def figure_bars_svg(
+    rows: list[dict],
+    *,
+    title: str,
+    rtl: bool = True,
+) -> str:
+    """Horizontal bars of shares (0 = empty, 1 = full), one under another, each with its
+    label and its figure on a line above the bar, so no text ever sits on a bar or on
+    another text, however narrow the screen.
+
+    The SVG has no viewBox: its x positions are percentages of its width and its fonts are
+    real pixels (13 and 14 px), so a 390 px phone shows the text at its size and the bars
+    stretch with the page. In right-to-left pages the bars grow from the right.
+
+    Each row is {"label", "value" (a fraction or None when unknown), "text" (the figure as
+    shown), "colour", "mark" (an optional threshold fraction drawn as a thin line across
+    the bar) and "mark_title"}. A value beyond 0–1 is drawn at the edge; its text says
+    the true figure. Every text is escaped."""
+    height = FIGURE_ROW * max(len(rows), 1) + 2
+    direction = "rtl" if rtl else "ltr"
+    near, far = ("100%", "0") if rtl else ("0", "100%")
+    summary = "؛ ".join(f"{row['label']}: {row['text']}" for row in rows)
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="100%" height="{height}" '
+        f'role="img" aria-label="{escape(title)} — {escape(summary)}" direction="{direction}" '
+        f'font-family="{FONT}" class="figure-bars">',
+        f"<title>{escape(title)}</title>",
+    ]
+    for index, row in enumerate(rows):
+        top = index * FIGURE_ROW
+        value = row.get("value")
+        parts.append(
+            f'<text x="{near}" y="{top + 17}" text-anchor="start" font-size="13" '
+            f'fill="#1d2430">{escape(str(row["label"]))}</text>'
+            f'<text x="{far}" y="{top + 17}" text-anchor="end" font-size="14" '
+            f'font-weight="700" fill="#1d2430">{escape(str(row["text"]))}</text>'
+            f'<rect x="0" y="{top + 24}" width="100%" height="12" rx="3" fill="#ebe8e0"/>'
+        )
+        if value is not None and value > 0:
+            width = _percent_x(float(value))
+            start = _percent_x(1 - min(float(value), 1.0)) if rtl else "0"
+            parts.append(
+                f'<rect x="{start}" y="{top + 24}" width="{width}" height="12" rx="3" '
+                f'fill="{row["colour"]}"><title>{escape(str(row["label"]))}: '
+                f"{escape(str(row['text']))}</title></rect>"
+            )
+        mark = row.get("mark")
+        if mark is not None:
+            at = _percent_x(1 - float(mark)) if rtl else _percent_x(float(mark))
+            parts.append(
+                f'<line x1="{at}" x2="{at}" y1="{top + 21}" y2="{top + 39}" stroke="#1d2430" '
+                f'stroke-width="2" stroke-dasharray="3 2"><title>'
+                f"{escape(str(row.get('mark_title', '')))}</title></line>"
+            )
+    parts.append("</svg>")
+    return "".join(parts)

@@ -29,5 +29,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("frontend.urls_inventory")),
     path("", include("frontend.urls_monitoring")),
+    path("", include("frontend.urls_budget")),
     path("", include("frontend.urls")),
 ]

@@ -13,7 +13,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 
 from budget import figures
 from budget.figures import Money
-from budget.models import BudgetLine, Funding, Milestone, Project
+from budget.models import BudgetLine, Funding, ImportMapping, Milestone, Project
 from inventory.models import InventoryEntry
 from moderation.models import ModerationState
 from monitoring.selectors import plan_item_indicators, stored_figures
@@ -553,7 +553,25 @@ def item_budget(plan: Plan, year: int, item: PlanItem) -> dict[str, Any]:
 
 def mapping_columns(city_id: int) -> dict[str, str]:
     """The headers a city stored for its budget files (our key → its header); {} if none."""
-    from budget.models import ImportMapping
-
     stored = ImportMapping.objects.filter(city_id=city_id).values_list("columns", flat=True)
     return dict(stored.first() or {})
+
+
+# The pages (budget-pages) -----------------------------------------------------------------
+
+
+def scheme_projects(scheme: PlanItem) -> list[Project]:
+    """A scheme's projects of every year, the newest year first, then by code. One query."""
+    return list(Project.objects.filter(scheme=scheme).order_by("-year", "code"))
+
+
+def city_budget_years(city_id: int) -> list[int]:
+    """The Jalali years a city's budget may be kept for: every year of its plans, and any
+    other year it already has budget lines for. Two queries."""
+    years: set[int] = set()
+    for start, end in Plan.objects.filter(city_id=city_id).values_list("start_year", "end_year"):
+        years.update(range(start, end + 1))
+    years.update(
+        BudgetLine.objects.filter(city_id=city_id).values_list("year", flat=True).distinct()
+    )
+    return sorted(years)

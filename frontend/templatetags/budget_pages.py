@@ -1,0 +1,310 @@
+"""Budget figures in templates: ``{% load budget_pages %}``.
+
+Money is stored in whole rials; `money` shows it in rials or tomans (settings.BUDGET_CURRENCY;
+a toman is ten rials) with Persian digits and the Persian thousands separator
+(«۱۲٬۳۴۰٬۰۰۰ ریال»), and `money_short` compactly («۱۲٫۳ میلیارد ریال») with the exact amount
+in its title. `three_figures` draws a row's money spent %, physical progress % and indicator
+realisation % as bars (backend.charts.figure_bars_svg) with the published gap rule's
+thresholds marked; `flag_text` says a gap flag in words. Nothing here raises while a page
+renders: what cannot be read shows as «—»."""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import Any
+
+from django import template
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language, get_language_bidi, gettext_lazy
+from django.utils.translation import gettext as _
+
+from backend.charts import figure_bars_svg
+from backend.persian import to_persian_digits
+from budget import figures, selectors
+from budget.models import FinancingSource, Project
+from frontend.templatetags.monitoring_pages import pct
+from monitoring.selectors import jalali_year
+from planning.models import PlanItem
+
+register = template.Library()
+
+UNKNOWN = "—"
+MINUS = "−"  # U+2212, as the monitoring pages write a negative share
+LRI, PDI = "\u2066", "\u2069"  # keep «−۱۲٬۰۰۰» in that order inside right-to-left text
+TOMAN = 10  # rials
+
+SPENT_COLOUR, PHYSICAL_COLOUR, RESULT_COLOUR = "#b35c00", "#1f5c99", "#0f6e5e"
+
+# The compact units, largest first: (rials or tomans, Persian word).
+SCALES = [
+    (10**12, gettext_lazy("هزار میلیارد")),
+    (10**9, gettext_lazy("میلیارد")),
+    (10**6, gettext_lazy("میلیون")),
+]
+
+FLAG_TEXTS = {
+    figures.MONEY_AHEAD_OF_RESULTS: gettext_lazy(
+        "پول جلوتر از نتیجه: %(spent)s اعتبار هزینه شده ولی تحقق شاخص‌ها %(value)s است "
+        "(کمتر از %(result)s)."
+    ),
+    figures.MONEY_AHEAD_OF_WORK: gettext_lazy(
+        "پول جلوتر از کار: %(spent)s اعتبار هزینه شده ولی پیشرفت فیزیکی %(value)s است "
+        "(کمتر از %(result)s)."
+    ),
+}
+FLAG_FIGURE = {
+    figures.MONEY_AHEAD_OF_RESULTS: "realisation",
+    figures.MONEY_AHEAD_OF_WORK: "physical",
+}
+
+
+def _persian() -> bool:
+    language = get_language()
+    return not language or language.startswith("fa")
+
+
+def _digits(text: str) -> str:
+    return to_persian_digits(text) if _persian() else text
+
+
+def _grouped(number: int) -> str:
+    """A non-negative whole number with thousands grouped: «۱۲٬۳۴۰» (12,340 in English)."""
+    text = f"{number:,}"
+    return to_persian_digits(text.replace(",", "٬")) if _persian() else text
+
+
+def _signed(body: str, negative: bool) -> str:
+    if not negative:
+        return body
+    return f"{LRI}{MINUS}{body}{PDI}" if _persian() else f"-{body}"
+
+
+def _rials(value: Any) -> int | None:
+    if isinstance(value, bool) or value in (None, ""):
+        return None
+    if isinstance(value, int):
+        return value
+    try:
+        number = Decimal(str(value))
+    except InvalidOperation:
+        return None
+    if not number.is_finite() or number != number.to_integral_value():
+        return None
+    return int(number)
+
+
+def _unit() -> str:
+    return _("تومان") if selectors.currency() == "toman" else _("ریال")
+
+
+def _decimal_mark() -> str:
+    return "٫" if _persian() else "."
+
+
+def money_text(rials: int) -> str:
+    """The exact amount in the page's currency, with its unit."""
+    whole, tenth = abs(rials), 0
+    if selectors.currency() == "toman":
+        whole, tenth = divmod(whole, TOMAN)
+    body = _grouped(whole) + (f"{_decimal_mark()}{_digits(str(tenth))}" if tenth else "")
+    return f"{_signed(body, rials < 0)} {_unit()}"
+
+
+@register.filter
+def fa_code(value: Any) -> str:
+    """A code (plan item «1.1.2», budget line «12-03-001») with Persian digits in the Persian
+    UI; its dots stay dots (fa_digits would read «1.1» as a decimal number)."""
+    return _digits(str(value if value is not None else ""))
+
+
+@register.filter
+def money(value: Any) -> str:
+    """Whole rials as «۱۲٬۳۴۰٬۰۰۰ ریال» (or «۱٬۲۳۴٬۰۰۰ تومان»); «—» when unknown."""
+    rials = _rials(value)
+    return UNKNOWN if rials is None else money_text(rials)
+
+
+def _tenths(amount: int, unit: int) -> int:
+    return (amount * 10 + unit // 2) // unit
+
+
+def _compact(rials: int) -> str | None:
+    """«۱۲٫۳ میلیارد ریال» for amounts of a million units and more, else None: the largest
+    unit the amount reaches, rounded half up to one decimal in integers (never a float); a
+    rounding that reaches a thousand of a unit («۱٬۰۰۰ میلیون») is said in the next one."""
+    amount, per_unit = abs(rials), TOMAN if selectors.currency() == "toman" else 1
+    for index, (scale, word) in enumerate(SCALES):
+        if amount < scale * per_unit:
+            continue
+        tenths = _tenths(amount, scale * per_unit)
+        if tenths >= 10_000 and index > 0:
+            scale, word = SCALES[index - 1]
+            tenths = _tenths(amount, scale * per_unit)
+        whole, tenth = divmod(tenths, 10)
+        body = _grouped(whole) + (f"{_decimal_mark()}{_digits(str(tenth))}" if tenth else "")
+        return f"{_signed(body, rials < 0)} {word} {_unit()}"
+    return None
+
+
+@register.filter
+def money_short(value: Any) -> SafeString | str:
+    """A compact amount for a phone («۲٫۹ میلیارد ریال») in a <data> element whose value is
+    the rials and whose title is the exact amount; small amounts stay exact."""
+    rials = _rials(value)
+    if rials is None:
+        return UNKNOWN
+    exact = money_text(rials)
+    short = _compact(rials)
+    if short is None:
+        return format_html('<data class="money" value="{}">{}</data>', rials, exact)
+    return format_html(
+        '<data class="money" value="{}" title="{}" aria-label="{}">{}</data>',
+        rials,
+        exact,
+        exact,
+        short,
+    )
+
+
+@register.filter
+def share_pct(points: Any) -> str:
+    """A share in basis points (3750) as a percentage («۳۷٫۵٪»)."""
+    if isinstance(points, bool) or not isinstance(points, int):
+        return UNKNOWN
+    whole, rest = divmod(points, 100)
+    text = str(whole) + (f".{rest:02d}".rstrip("0") if rest else "")
+    return _digits(text).replace(".", _decimal_mark()) + ("٪" if _persian() else "%")
+
+
+@register.filter
+def change_pct(value: Any) -> str:
+    """A change (a fraction, «0.1500») as «+۱۵٪» or «−۱۵٪»; «—» with nothing to compare."""
+    if value in (None, ""):
+        return UNKNOWN
+    try:
+        number = (Decimal(str(value)) * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP)
+    except InvalidOperation:
+        return UNKNOWN
+    body = _digits(str(abs(number))) + ("٪" if _persian() else "%")
+    if number > 0:
+        return f"{LRI}+{body}{PDI}" if _persian() else f"+{body}"
+    return _signed(body, number < 0)
+
+
+@register.filter
+def figure_pct(value: Any) -> str:
+    """A share as a percentage, «نامعلوم» when it is not known (missing is not zero)."""
+    return _("نامعلوم") if value in (None, "") else pct(value)
+
+
+@register.filter
+def progress_pct(value: Any) -> str:
+    """A project's physical progress, stored in percent (0–100), as «۴۵٪»."""
+    if value in (None, ""):
+        return UNKNOWN
+    try:
+        return pct(Decimal(str(value)) / 100)
+    except InvalidOperation:
+        return UNKNOWN
+
+
+@register.filter
+def project_status(value: Any) -> str:
+    try:
+        return str(Project.Status(value).label)
+    except ValueError:
+        return str(value or UNKNOWN)
+
+
+@register.filter
+def item_kind(value: Any) -> str:
+    try:
+        return str(PlanItem.Kind(value).label)
+    except ValueError:
+        return str(value or UNKNOWN)
+
+
+@register.filter
+def source_label(value: Any) -> str:
+    try:
+        return str(FinancingSource(value).label)
+    except ValueError:
+        return str(value or UNKNOWN)
+
+
+def _fraction(value: Any) -> float | None:
+    """A stored share for drawing only (the figure shown is the exact text)."""
+    if value in (None, ""):
+        return None
+    try:
+        return float(Decimal(str(value)))
+    except (InvalidOperation, ValueError):
+        return None
+
+
+@register.simple_tag
+def three_figures(row: dict[str, Any], title: str = "") -> SafeString:
+    """The three figures of a plan item or group as bars, each with its number; the dashed
+    line on each bar is the gap rule's threshold for that figure."""
+    rule = selectors.gap_rule()
+    spent_mark = _("آستانه‌ی هزینه در قاعده‌ی هشدار: %(p)s") % {"p": pct(rule["spent"])}
+    result_mark = _("آستانه‌ی نتیجه در قاعده‌ی هشدار: %(p)s") % {"p": pct(rule["result"])}
+    rows = [
+        {
+            "label": _("پول هزینه‌شده"),
+            "value": _fraction(row.get("spent")),
+            "text": figure_pct(row.get("spent")),
+            "colour": SPENT_COLOUR,
+            "mark": float(rule["spent"]),
+            "mark_title": spent_mark,
+        },
+        {
+            "label": _("پیشرفت فیزیکی"),
+            "value": _fraction(row.get("physical")),
+            "text": figure_pct(row.get("physical")),
+            "colour": PHYSICAL_COLOUR,
+            "mark": float(rule["result"]),
+            "mark_title": result_mark,
+        },
+        {
+            "label": _("تحقق شاخص‌ها"),
+            "value": _fraction(row.get("realisation")),
+            "text": figure_pct(row.get("realisation")),
+            "colour": RESULT_COLOUR,
+            "mark": float(rule["result"]),
+            "mark_title": result_mark,
+        },
+    ]
+    return mark_safe(figure_bars_svg(rows, title=title, rtl=get_language_bidi()))  # noqa: S308
+
+
+@register.simple_tag
+def progress_bar(percent: Any, title: str = "") -> SafeString:
+    """One project's physical progress (stored in percent, 0–100) as a bar."""
+    value = _fraction(percent)
+    share = None if value is None else value / 100
+    text = progress_pct(percent)
+    row = {"label": _("پیشرفت فیزیکی"), "value": share, "text": text, "colour": PHYSICAL_COLOUR}
+    return mark_safe(figure_bars_svg([row], title=title, rtl=get_language_bidi()))  # noqa: S308
+
+
+@register.simple_tag
+def flag_text(flag: str, row: dict[str, Any]) -> str:
+    """A gap flag in words, with the figures that raised it and the rule's threshold."""
+    rule = selectors.gap_rule()
+    template_text = FLAG_TEXTS.get(flag)
+    if template_text is None:
+        return str(flag)
+    return str(template_text) % {
+        "spent": pct(row.get("spent")),
+        "value": pct(row.get(FLAG_FIGURE[flag])),
+        "result": pct(rule["result"]),
+    }
+
+
+@register.simple_tag
+def scheme_projects(scheme: Any) -> dict[str, Any]:
+    """A scheme's projects year by year (the newest first) for its plan item page, and the
+    current Jalali year within the plan's years. One query."""
+    return {"year": jalali_year(scheme.plan), "projects": selectors.scheme_projects(scheme)}
