@@ -31,7 +31,7 @@ from openpyxl import Workbook
 from accounts.services import activity_record
 from backend.authz import authorise
 from backend.errors import DomainError
-from backend.persian import to_latin_digits
+from backend.persian import to_latin_digits, to_persian_digits
 from backend.tables import formula_safe, formula_unsafe, read_cells
 from budget import services
 from budget.models import BudgetLine, FinancingSource, ImportMapping
@@ -169,7 +169,10 @@ def _parse(row: dict[str, Any], year: int, sources: dict[str, str]) -> dict[str,
     if row.get("year", "").strip():
         given = services.parse_year(row["year"])
         if given != year:
-            raise DomainError(f"سال سطر ({given}) با سال ورود ({year}) یکی نیست.")
+            raise DomainError(
+                f"سال سطر ({to_persian_digits(given)}) با سال ورود "
+                f"({to_persian_digits(year)}) یکی نیست."
+            )
     values: dict[str, Any] = {}
     for key in FIGURES:
         cell = formula_unsafe(str(row.get(key, "") or "").strip())
@@ -205,7 +208,7 @@ def import_preview(*, actor: Any, city: City, year: Any, file: Any) -> ImportRep
             item.message = error.message
             continue
         if code in seen:
-            item.message = f"تکرار سطر {seen[code]} با همین کد ردیف."
+            item.message = f"تکرار سطر {to_persian_digits(seen[code])} با همین کد ردیف."
             continue
         seen[code] = item.row
         item.values = values
@@ -235,8 +238,8 @@ def import_apply(
     report = import_preview(actor=actor, city=city, year=year, file=file)
     if report.errors and not accept_valid_rows:
         raise DomainError(
-            f"{len(report.errors)} سطر نادرست است؛ چیزی ذخیره نشد. سطرها را درست کنید یا "
-            "ذخیره‌ی فقط سطرهای درست را بپذیرید.",
+            f"{to_persian_digits(len(report.errors))} سطر نادرست است؛ چیزی ذخیره نشد. "
+            "سطرها را درست کنید یا ذخیره‌ی فقط سطرهای درست را بپذیرید.",
             code="import_invalid",
             extra={"report": report.as_json()},
         )
@@ -269,7 +272,7 @@ def import_apply(
                     services.line_update(actor=actor, line=line, **values)
             except DomainError as error:
                 raise DomainError(
-                    f"سطر {row.row}: {error.message} چیزی ذخیره نشد.",
+                    f"سطر {to_persian_digits(row.row)}: {error.message} چیزی ذخیره نشد.",
                     code=error.code,
                     extra={"row": row.row},
                 ) from None

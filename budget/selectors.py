@@ -198,6 +198,7 @@ def plan_budget(plan: Plan, year: int, *, root: PlanItem | None = None) -> dict[
     monitoring = stored_figures(plan, year)
     item_figures = monitoring.get("items", {})
     paths = _ancestors(items)
+    item_by_id = {item["id"]: item for item in items}  # the whole tree: committees above
     if root is not None:
         items = [item for item in items if root.pk in paths[item["id"]]]
         projects = [p for p in projects if root.pk in paths.get(p["scheme_id"], [])]
@@ -208,7 +209,6 @@ def plan_budget(plan: Plan, year: int, *, root: PlanItem | None = None) -> dict[
     names: dict[str, dict[int, str]] = {"axis": {}, "committee": {}, "district": {}}
     schemes_of: dict[str, dict[int, set[int]]] = {"axis": defaultdict(set), "committee": {}}
     schemes_of["committee"] = defaultdict(set)
-    item_by_id = {item["id"]: item for item in items}
     whole = _Group()
     listed = []
     for project in projects:
@@ -221,7 +221,7 @@ def plan_budget(plan: Plan, year: int, *, root: PlanItem | None = None) -> dict[
         path = paths.get(project["scheme_id"], [])
         for item_id in path:
             by_item[item_id].take(project, share)
-        axis_list = next((axes[node] for node in path if axes.get(node)), [])
+        axis_list = next((axes[node] for node in path if axes.get(node)), [(NO_GROUP, "")])
         for axis_id, name in axis_list:
             by_axis[axis_id].take(project, share)
             names["axis"][axis_id] = name
@@ -474,7 +474,7 @@ def project_detail(project: Project) -> dict[str, Any]:
     """A project with its milestones, the lines that fund it (and what it draws from each),
     the scheme's indicators and realisation, and the inventory problems the scheme (or an
     item above it) addresses, with how many citizens' problems stand behind each."""
-    fundings = list(project.fundings.select_related("line").order_by("line__code"))
+    fundings = sorted(project.fundings.all(), key=lambda funding: funding.line.code)
     money = Money(planned=project.planned_cost)
     lines = []
     for funding in fundings:
@@ -504,7 +504,9 @@ def project_detail(project: Project) -> dict[str, Any]:
     )
     return {
         "project": project,
-        "milestones": list(project.milestones.all()),
+        "milestones": sorted(
+            project.milestones.all(), key=lambda m: (m.due_on is None, m.due_on or 0, m.pk)
+        ),
         "lines": lines,
         "money": money.as_json(),
         "spent": figures.text(figures.spent_share(money)),

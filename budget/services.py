@@ -437,7 +437,12 @@ def milestone_remove(*, actor: Any, milestone: Milestone) -> None:
 
 
 def clean_line_field(name: str, value: Any) -> Any:
-    labels = {"approved": "مصوب", "revised": "اصلاح‌شده", "committed": "تعهد", "spent": "هزینه"}
+    labels = {
+        "approved": "مبلغ مصوب",
+        "revised": "مبلغ اصلاح‌شده",
+        "committed": "مبلغ تعهدشده",
+        "spent": "مبلغ هزینه‌شده",
+    }
     if name == "title":
         return _title(value)
     if name == "note":

@@ -75,7 +75,7 @@ class TestPreview:
         text = HEADER + "101,الف,,5,,,\n101,ب,,6,,,\n"
         report = imports.import_preview(actor=planner, city=arak, year=1404, file=csv_file(text))
         assert [row.status for row in report.rows] == ["new", "error"]
-        assert "سطر 2" in report.rows[1].message
+        assert "سطر ۲" in report.rows[1].message
 
 
 class TestApply:

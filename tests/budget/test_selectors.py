@@ -271,3 +271,14 @@ def test_money_never_becomes_a_float(plan, funded):
     for item in data["items"]:
         assert all(isinstance(value, int) for value in item["money"].values())
     assert isinstance(Decimal(row(data, "1")["spent"]), Decimal)
+
+
+def test_a_scheme_inherits_the_committee_of_an_item_above_it(plan, tree, arak, make_project):
+    tree["goal"].committee = CommitteeFactory(city=arak, title="کمیته‌ی بافت")
+    tree["goal"].save()
+    make_project(tree["scheme"], "P1", planned_cost=10)
+    for data in (
+        selectors.plan_budget(plan, 1404),
+        selectors.goal_budget(plan, 1404, tree["scheme"]),
+    ):
+        assert [group["name"] for group in data["by_committee"]] == ["کمیته‌ی بافت"]

@@ -134,7 +134,7 @@ def test_import_execution_then_the_public_reads_the_three_figures(page, visitor_
     bad = report.locator('[data-status="error"]')
     expect(bad).to_have_count(1)
     expect(bad).to_contain_text("سطر ۳")
-    expect(bad).to_contain_text("هزینه نمی‌تواند منفی باشد")
+    expect(bad).to_contain_text("مبلغ هزینه‌شده نمی‌تواند منفی باشد")
     expect(report.locator('[data-status="changed"]')).to_have_count(1)
     expect(page.get_by_test_id("nothing-stored")).to_be_visible()
     expect(page.get_by_test_id("accept-valid")).to_be_visible()

@@ -256,7 +256,7 @@ class TestImportPage:
         html = html_of(preview(client, import_url, file))
         rows = re.findall(r'data-status="(\w+)"', html)
         assert rows == ["changed", "error", "error"]
-        assert "هزینه نمی‌تواند منفی باشد." in html
+        assert "مبلغ هزینه‌شده نمی‌تواند منفی باشد." in html
         assert "ردیف تازه است و عنوان ندارد." in html
         assert 'data-testid="accept-valid"' in html
         refused = client.post(import_url, {"action": "apply", "token": token_of(html)})
