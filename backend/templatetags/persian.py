@@ -48,6 +48,13 @@ def fa_digits(value, autoescape=True):
     return to_persian_digits(value)
 
 
+@register.filter
+def fa_code(value) -> str:
+    """A code (plan item «1.1.2», inventory «T-3», budget line «12-03-001») with Persian
+    digits in the Persian UI; its dots stay dots (fa_digits reads «1.1» as a decimal)."""
+    return _digits_for_language(str(value if value is not None else ""))
+
+
 def _lenient(func, value) -> str:
     # Filters must not raise while rendering a page; Django's own |date does the same.
     try:

@@ -112,13 +112,6 @@ def money_text(rials: int) -> str:
 
 
 @register.filter
-def fa_code(value: Any) -> str:
-    """A code (plan item «1.1.2», budget line «12-03-001») with Persian digits in the Persian
-    UI; its dots stay dots (fa_digits would read «1.1» as a decimal number)."""
-    return _digits(str(value if value is not None else ""))
-
-
-@register.filter
 def money(value: Any) -> str:
     """Whole rials as «۱۲٬۳۴۰٬۰۰۰ ریال» (or «۱٬۲۳۴٬۰۰۰ تومان»); «—» when unknown."""
     rials = _rials(value)

@@ -343,6 +343,11 @@ class TestLinks:
         assert f"/budget/projects/{w.p2.pk}/" in projects
         assert f"/plans/{w.plan.pk}/budget/goals/{w.scheme2.pk}/" in projects
 
+    def test_item_codes_keep_their_dots_in_the_breadcrumbs(self, client, budget_world):
+        html = html_of(client.get(f"/plan-items/{budget_world.scheme2.pk}/"))
+        assert "۱.۱.۱" in html
+        assert "۱٫۱" not in html  # «1.1» is a code, not the decimal number one point one
+
     def test_a_goals_page_links_to_its_budget_page(self, client, budget_world):
         w = budget_world
         html = html_of(client.get(f"/plan-items/{w.goal.pk}/"))

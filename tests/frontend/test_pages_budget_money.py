@@ -8,6 +8,7 @@ import pytest
 from django.utils import translation
 
 from backend.charts import figure_bars_svg
+from backend.templatetags.persian import fa_code
 from frontend.templatetags import budget_pages as tags
 
 LRI, PDI = "\u2066", "\u2069"
@@ -124,10 +125,12 @@ def test_year_over_year_changes(change, shown):
 
 
 def test_codes_keep_their_dots():
-    assert tags.fa_code("1.1") == "۱.۱"
-    assert tags.fa_code("B-100") == "B-۱۰۰"
+    with translation.override("fa"):
+        assert fa_code("1.1") == "۱.۱"
+        assert fa_code("B-100") == "B-۱۰۰"
+        assert fa_code(None) == ""
     with translation.override("en"):
-        assert tags.fa_code("1.1") == "1.1"
+        assert fa_code("1.1") == "1.1"
 
 
 def test_figures_and_progress():
