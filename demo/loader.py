@@ -8,6 +8,7 @@ from accounts.models import Membership, Organisation, StaffRole, User
 from backend.ratelimit import posting_unlimited
 from cities.models import City, District
 from demo import content
+from demo.budget_loader import load_budget
 from demo.inventory_loader import load_inventory
 from demo.moderation_loader import load_moderation_history
 from demo.monitoring_loader import load_monitoring
@@ -105,4 +106,5 @@ def _load_demo() -> dict:
         loaded["moderation"] = load_moderation_history(arak_plan)
         loaded["inventory"] = load_inventory(arak_plan)
         loaded["monitoring"] = load_monitoring(arak_plan)
+        loaded["budget"] = load_budget(arak_plan)
     return loaded

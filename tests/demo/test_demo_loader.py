@@ -3,6 +3,7 @@
 import pytest
 
 from accounts.models import Membership, Organisation, User
+from budget.models import BudgetLine, Funding, Milestone, Project
 from demo.loader import DemoRefused, load_demo
 from participation.models import Comment, Endorsement, Problem, Proposal, Support
 from planning.models import Plan, PlanItem
@@ -18,6 +19,10 @@ MODELS = [
     Proposal,
     Endorsement,
     Comment,
+    BudgetLine,
+    Project,
+    Milestone,
+    Funding,
 ]
 
 

@@ -1,13 +1,21 @@
-"""The demo's plan monitoring: loaded once for this module (as in test_demo_load.py) and only
-read by the tests, except the last one, which loads the demo again inside its own savepoint."""
+"""The demo's plan monitoring and budget slice: loaded once for this module (as in
+test_demo_load.py) and only read by the tests, except the last one, which loads the demo again
+inside its own savepoint. The budget tests share this module's load because the budget's gap
+case reads the monitoring demo's realisation."""
 
 from decimal import Decimal
 
 import pytest
 from django.db import connections, transaction
+from django.db.models import Count
 from django.test import override_settings
 
+from accounts.models import Activity
+from budget import selectors as budget_selectors
+from budget.models import BudgetLine, Funding, Milestone, Project
+from demo import budget_plan
 from demo import monitoring_plan as data
+from demo.budget_loader import load_budget
 from demo.loader import load_demo
 from monitoring import selectors
 from monitoring.models import (
@@ -66,6 +74,22 @@ def _counts(plan):
         "verified": rows.filter(state="verified").count(),
         "snapshots": Snapshot.objects.filter(plan=plan).count(),
         "cancelled": ItemMonitoring.objects.filter(plan_item__plan=plan).count(),
+        **_budget_counts(plan),
+    }
+
+
+def _budget_counts(plan):
+    return {
+        "budget_lines": BudgetLine.objects.filter(city=plan.city).count(),
+        "projects": Project.objects.filter(plan=plan).count(),
+        "milestones": Milestone.objects.filter(project__plan=plan).count(),
+        "done_milestones": Milestone.objects.filter(
+            project__plan=plan, done_on__isnull=False
+        ).count(),
+        "fundings": Funding.objects.filter(project__plan=plan).count(),
+        "budget_activity": Activity.objects.filter(
+            city=plan.city, action__startswith="budget."
+        ).count(),
     }
 
 
@@ -194,4 +218,129 @@ def test_second_load_changes_nothing(plan):
     with override_settings(DEBUG=True, PASSWORD_HASHERS=FAST_HASHERS):
         again = load_demo()
     assert again["monitoring"] == {}
+    assert again["budget"] == {}
     assert _counts(plan) == before
+
+
+# The budget slice ----------------------------------------------------------------------
+
+
+def _row(rows, code):
+    return next(row for row in rows if row["code"] == code)
+
+
+def test_budget_lines_and_projects_in_both_years(plan, loaded):
+    counts = _budget_counts(plan)
+    assert loaded["budget"] == {
+        "lines": counts["budget_lines"],
+        "projects": counts["projects"],
+        "milestones": counts["milestones"],
+        "fundings": counts["fundings"],
+    }
+    for year in budget_plan.YEARS:
+        lines = BudgetLine.objects.filter(city=plan.city, year=year)
+        assert lines.count() == len(budget_plan.LINES[year])
+        assert Project.objects.filter(plan=plan, year=year).count() >= 5
+        sources = set(lines.values_list("source", flat=True))
+        assert {"own", "transfer", "loan"} <= sources
+    assert set(BudgetLine.objects.filter(city=plan.city).values_list("source", flat=True)) == {
+        "own",
+        "transfer",
+        "loan",
+        "participation",
+    }
+    statuses = list(Project.objects.filter(plan=plan).values_list("status", flat=True))
+    assert {"planned", "running", "done", "stopped", "cancelled"} <= set(statuses)
+    assert statuses.count("cancelled") == 1
+    # projects under several schemes, each with its responsible unit; most in a district
+    projects = Project.objects.filter(plan=plan)
+    assert projects.values("scheme").distinct().count() >= 5
+    assert not projects.filter(responsible_unit="").exists()
+    assert projects.filter(district__isnull=False).count() > projects.count() // 2
+    # a finished project is at 100%; progress from milestones otherwise, one entered by hand
+    assert not projects.filter(status="done").exclude(physical_progress=100).exists()
+    manual = projects.get(progress_mode="manual")
+    assert manual.physical_progress == manual.manual_progress
+    assert manual.progress_note
+
+
+def test_budget_is_written_through_the_services_by_the_planner(plan):
+    activity = Activity.objects.filter(city=plan.city, action__startswith="budget.")
+    assert set(activity.values_list("actor__username", flat=True)) == {"planner"}
+    counts = _budget_counts(plan)
+    actions = dict(
+        activity.values_list("action").annotate(n=Count("pk")).values_list("action", "n")
+    )
+    assert actions["budget.line_create"] == counts["budget_lines"]
+    assert actions["budget.project_create"] == counts["projects"]
+    assert actions["budget.milestone_add"] == counts["milestones"]
+    assert actions["budget.milestone_update"] == counts["done_milestones"]
+    assert actions["budget.funding_set"] == counts["fundings"]
+    assert actions["budget.project_update"] > 0  # status moves after the milestones
+
+
+def test_the_gap_case_is_flagged_for_its_scheme(plan):
+    figures = budget_selectors.plan_budget(plan, budget_plan.GAP_YEAR)
+    gap = _row(figures["items"], budget_plan.GAP_SCHEME)
+    assert Decimal(gap["spent"]) >= Decimal("0.9")
+    assert Decimal(gap["realisation"]) < Decimal("0.6")
+    assert Decimal(gap["physical"]) >= Decimal("0.6")  # the work was done; results lag
+    assert gap["flags"] == ["money_ahead_of_results"]
+    flagged = {row["code"] for row in figures["items"] if row["flags"]}
+    assert flagged == {budget_plan.GAP_SCHEME}
+
+
+def test_two_line_projects_and_lines_funding_several_projects(plan):
+    two_lines = (
+        Project.objects.filter(plan=plan)
+        .annotate(n=Count("fundings"))
+        .filter(n__gte=2)
+        .values_list("code", flat=True)
+    )
+    assert set(two_lines) == set(budget_plan.TWO_LINE_PROJECTS)
+    several = (
+        BudgetLine.objects.filter(city=plan.city)
+        .annotate(n=Count("fundings"))
+        .filter(n__gte=2)
+        .values_list("year", "code")
+    )
+    assert set(several) == set(budget_plan.TWO_PROJECT_LINES)
+    # one of them funds projects under two different schemes
+    line = BudgetLine.objects.get(city=plan.city, year=1404, code="6030101")
+    assert line.fundings.values("project__scheme").distinct().count() == 2
+
+
+def test_the_slice_lines_outside_the_plan_unfunded_scheme_and_change(plan):
+    for year in budget_plan.YEARS:
+        cut = budget_selectors.budget_slice(plan, year)
+        outside = {line["code"] for line in cut["lines_outside"]}
+        assert outside == set(budget_plan.OUTSIDE_PLAN)
+        assert cut["totals"]["budget"] > cut["totals"]["in_plan"] > 0
+    earlier = budget_selectors.budget_slice(plan, budget_plan.UNFUNDED_YEAR - 1)
+    assert budget_plan.UNFUNDED_SCHEME in {row["code"] for row in earlier["schemes"]}
+    cut = budget_selectors.budget_slice(plan, budget_plan.UNFUNDED_YEAR)
+    unfunded = _row(cut["unfunded"], budget_plan.UNFUNDED_SCHEME)
+    assert unfunded["projects"] == 1
+    assert unfunded["money"]["planned"] > 0
+    assert unfunded["money"]["current"] == 0
+    # 1405 against 1404: per scheme and per line code, up and down
+    changes = [Decimal(row["change"]) for row in cut["schemes"] if row["change"] is not None]
+    assert any(change > 0 for change in changes)
+    assert any(change < 0 for change in changes)
+    assert _row(cut["lines"], "10101")["change"] is not None
+    assert _row(cut["lines"], "2010301")["before"] is None  # a new line of 1405
+    assert cut["before"]["year"] == 1404
+    assert cut["before"]["budget"] < cut["totals"]["budget"]
+
+
+def test_a_missing_budget_row_is_put_back_alone(plan):
+    """Row by row: a project deleted since the last load comes back with its milestones and
+    fundings; nothing else is written again."""
+    before = _budget_counts(plan)
+    Project.objects.filter(plan=plan, year=1404, code="1404-05").delete()
+    again = load_budget(plan)
+    assert again == {"projects": 1, "milestones": 5, "fundings": 2}
+    after = _budget_counts(plan)
+    assert {key: after[key] for key in after if key != "budget_activity"} == {
+        key: before[key] for key in before if key != "budget_activity"
+    }
