@@ -577,3 +577,294 @@ def city_budget_years(city_id: int) -> list[int]:
         BudgetLine.objects.filter(city_id=city_id).values_list("year", flat=True).distinct()
     )
     return sorted(years)
+
+
+# Leaner reads for the pages (budget-demo: the benchmark's findings) ---------------------
+#
+# `budget_slice_lean` gives exactly what `budget_slice` gives in four queries instead of
+# eight: both years' projects, fundings and lines are read in one query each, and the money is
+# summed per scheme without a Money object per funding. `goal_budget_lean` is a goal's (or any plan
+# item's) page: the rows of its subtree, its projects and the year's context, computed from its
+# own projects only (three queries, whatever the size of the rest of the plan); its rows,
+# "goal" and "projects" equal `goal_budget`'s, and it leaves out the whole plan's total, goals
+# and roll-ups, which a goal's page does not show. tests/budget/test_selectors_lean.py checks
+# both against the originals.
+
+
+def _lean_sums(
+    plan: Plan, year: int
+) -> tuple[dict[tuple[int, int], list[int]], dict[int, int], dict[int, dict[int, int]], dict]:
+    """Both years' money per (year, scheme) as [planned, approved, current, committed,
+    spent]; the year's project count per scheme; the year's share of each line per scheme;
+    and, per line of the year, the shares given (to any plan) and whether this plan uses it."""
+    years = (year - 1, year)
+    sums: dict[tuple[int, int], list[int]] = {}
+    counts: dict[int, int] = defaultdict(int)
+    for project_year, scheme_id, planned in Project.objects.filter(
+        plan=plan, year__in=years
+    ).values_list("year", "scheme_id", "planned_cost"):
+        sums.setdefault((project_year, scheme_id), [0, 0, 0, 0, 0])[0] += planned
+        if project_year == year:
+            counts[scheme_id] += 1
+    scheme_lines: dict[int, dict[int, int]] = defaultdict(dict)
+    line_use: dict[str, Any] = {"shares": defaultdict(int), "used": set()}
+    whole = figures.WHOLE_SHARE
+    rows = Funding.objects.filter(line__city_id=plan.city_id, line__year__in=years).values_list(
+        "line_id",
+        "line__year",
+        "share",
+        "project__plan_id",
+        "project__scheme_id",
+        "line__approved",
+        "line__revised",
+        "line__committed",
+        "line__spent",
+    )
+    for line_id, line_year, share, plan_id, scheme_id, approved, revised, committed, spent in rows:
+        if line_year == year:
+            line_use["shares"][line_id] += share
+        if plan_id != plan.pk:
+            continue
+        total = sums.setdefault((line_year, scheme_id), [0, 0, 0, 0, 0])
+        total[1] += approved * share // whole
+        total[2] += (approved if revised is None else revised) * share // whole
+        total[3] += committed * share // whole
+        total[4] += spent * share // whole
+        if line_year == year:
+            line_use["used"].add(line_id)
+            shares = scheme_lines[scheme_id]
+            shares[line_id] = shares.get(line_id, 0) + share
+    return sums, counts, scheme_lines, line_use
+
+
+LINE_FIELDS = ("id", "code", "title", "source", "approved", "revised", "committed", "spent")
+
+
+def _lean_lines(plan: Plan, year: int) -> tuple[list[dict[str, Any]], dict[str, dict[str, int]]]:
+    """The year's lines, and the year before's current and spent amounts per line code."""
+    lines: list[dict[str, Any]] = []
+    before: dict[str, dict[str, int]] = {}
+    for row in (
+        BudgetLine.objects.filter(city_id=plan.city_id, year__in=(year - 1, year))
+        .order_by("code")
+        .values_list("year", *LINE_FIELDS)
+    ):
+        line = dict(zip(LINE_FIELDS, row[1:], strict=True))
+        if row[0] == year:
+            lines.append(line)
+        else:
+            before[line["code"]] = {
+                "current": figures.line_current(line["approved"], line["revised"]),
+                "spent": line["spent"],
+            }
+    return lines, before
+
+
+def _money_json(values: list[int] | None) -> dict[str, int]:
+    planned, approved, current, committed, spent = values or (0, 0, 0, 0, 0)
+    return {
+        "planned": planned,
+        "approved": approved,
+        "current": current,
+        "committed": committed,
+        "spent": spent,
+    }
+
+
+def _lean_scheme_lines(
+    shares: dict[int, int], line_by_id: dict[int, dict[str, Any]]
+) -> list[dict[str, Any]]:
+    found = []
+    for line_id, share in shares.items():
+        line = line_by_id.get(line_id)
+        if line is not None:
+            current = figures.line_current(line["approved"], line["revised"])
+            found.append(
+                {
+                    "id": line_id,
+                    "code": line["code"],
+                    "title": line["title"],
+                    "share": share,
+                    "current": figures.drawn(current, share),
+                }
+            )
+    return sorted(found, key=lambda line: line["code"])
+
+
+def budget_slice_lean(plan: Plan, year: int) -> dict[str, Any]:
+    """`budget_slice` (the same keys and values) in four queries. Relies on what funding_set
+    guarantees: a funding's line is of its project's city and year."""
+    items = list(
+        PlanItem.objects.filter(plan=plan)
+        .order_by("sort_key")
+        .values_list("id", "parent_id", "code", "title", "kind")
+    )
+    parent = {item[0]: item[1] for item in items}
+    by_id = {item[0]: item for item in items}
+    sums, counts, scheme_lines, line_use = _lean_sums(plan, year)
+    lines, before_lines = _lean_lines(plan, year)
+    line_by_id = {line["id"]: line for line in lines}
+    schemes: list[dict[str, Any]] = []
+    for item_id, _parent_id, code, title, kind in items:
+        if kind != PlanItem.Kind.PROJECT:
+            continue
+        goal_id = item_id
+        while parent[goal_id] is not None:
+            goal_id = parent[goal_id]
+        goal = by_id[goal_id]
+        now = _money_json(sums.get((year, item_id)))
+        last_year = sums.get((year - 1, item_id))
+        before = _money_json(last_year) if last_year is not None else None
+        schemes.append(
+            {
+                "id": item_id,
+                "code": code,
+                "title": title,
+                "goal": {"id": goal[0], "code": goal[2], "title": goal[3]},
+                "money": now,
+                "projects": counts.get(item_id, 0),
+                "lines": _lean_scheme_lines(scheme_lines.get(item_id, {}), line_by_id),
+                "gap": now["current"] - now["planned"],
+                "covered": figures.text(figures.ratio(now["current"], now["planned"])),
+                "before": before,
+                "change": _change(now["current"], before["current"] if before else None),
+            }
+        )
+    line_rows = []
+    for line in lines:
+        current = figures.line_current(line["approved"], line["revised"])
+        before_line = before_lines.get(line["code"])
+        line_rows.append(
+            {
+                **line,
+                "current": current,
+                "shared": line_use["shares"].get(line["id"], 0),
+                "in_plan": line["id"] in line_use["used"],
+                "before": before_line,
+                "change": _change(current, before_line["current"] if before_line else None),
+            }
+        )
+    totals = Money()
+    for row in schemes:
+        totals.add(Money(**row["money"]))
+    return {
+        "plan": plan,
+        "year": year,
+        "years": plan_years(plan),
+        "currency": currency(),
+        "schemes": [row for row in schemes if row["money"]["current"] > 0],
+        "unfunded": [row for row in schemes if row["money"]["current"] <= 0],
+        "lines": line_rows,
+        "lines_outside": [line for line in line_rows if not line["in_plan"]],
+        "totals": {
+            **totals.as_json(),
+            "budget": sum(line["current"] for line in line_rows),
+            "in_plan": sum(line["current"] for line in line_rows if line["in_plan"]),
+        },
+        "before": {
+            "year": year - 1,
+            "current": sum(values[2] for key, values in sums.items() if key[0] == year - 1),
+            "budget": sum(line["current"] for line in before_lines.values()),
+        },
+    }
+
+
+PROJECT_VALUES = (
+    "id",
+    "scheme_id",
+    "code",
+    "title",
+    "status",
+    "physical_progress",
+    "planned_cost",
+    "district_id",
+    "district__name",
+    "responsible_unit",
+)
+
+
+def goal_budget_lean(plan: Plan, year: int, item: PlanItem) -> dict[str, Any]:
+    """A goal's (or any plan item's) page: its subtree's rows (the item first) with the three
+    figures and gap flags, and its projects, as `goal_budget` gives them, in three queries
+    that read only the subtree. Without the whole plan's total, goals and roll-ups."""
+    rule = gap_rule()
+    prefix = item.code + "."
+    items = list(
+        PlanItem.objects.filter(plan=plan)
+        .filter(Q(pk=item.pk) | Q(code__startswith=prefix))
+        .order_by("sort_key")
+        .values_list("id", "parent_id", "code", "title", "kind")
+    )
+    kinds = {row[0]: row[4] for row in items}
+    parent = {row[0]: row[1] for row in items}
+    schemes = [pk for pk, kind in kinds.items() if kind == PlanItem.Kind.PROJECT]
+    projects: list[dict[str, Any]] = []
+    money: dict[int, Money] = {}
+    rows = (
+        Project.objects.filter(plan=plan, year=year, scheme_id__in=schemes)
+        .order_by("code", "fundings__id")
+        .values_list(
+            *PROJECT_VALUES,
+            "fundings__share",
+            "fundings__line__approved",
+            "fundings__line__revised",
+            "fundings__line__committed",
+            "fundings__line__spent",
+        )
+    )
+    for row in rows:
+        project_id = row[0]
+        if project_id not in money:
+            projects.append(dict(zip(PROJECT_VALUES, row[: len(PROJECT_VALUES)], strict=True)))
+            money[project_id] = Money(planned=projects[-1]["planned_cost"])
+        share, approved, revised, committed, spent = row[len(PROJECT_VALUES) :]
+        if share is not None:
+            money[project_id].add(
+                figures.funded(
+                    approved=approved,
+                    revised=revised,
+                    committed=committed,
+                    spent=spent,
+                    share=share,
+                )
+            )
+    groups: dict[int, _Group] = defaultdict(_Group)
+    for project in projects:
+        node = project["scheme_id"]
+        while True:  # from the scheme up to the item
+            groups[node].take(project, money[project["id"]])
+            if node == item.pk:
+                break
+            node = parent[node]
+    item_figures = stored_figures(plan, year).get("items", {})
+    depth = item.code.count(".") + 1
+
+    def own_depth(item_id: int) -> int:
+        steps = 0
+        while item_id != item.pk:
+            item_id = parent[item_id]
+            steps += 1
+        return depth + steps
+
+    found = [
+        {
+            "id": item_id,
+            "parent_id": parent_id,
+            "code": code,
+            "title": title,
+            "kind": kind,
+            "depth": own_depth(item_id),
+            **(groups.get(item_id) or _Group()).figures(_realisation(item_figures, item_id), rule),
+        }
+        for item_id, parent_id, code, title, kind in items
+    ]
+    return {
+        "plan": plan,
+        "year": year,
+        "years": plan_years(plan),
+        "rule": {"spent": figures.text(rule["spent"]), "result": figures.text(rule["result"])},
+        "currency": currency(),
+        "goal": found[0] if found else None,
+        "items": found,
+        "projects": projects,
+    }

@@ -56,3 +56,5 @@ def test_benchmark_without_monitoring_says_so(tmp_path):
     _output, report = benchmark(tmp_path, requests=2)
     rows = table_rows(report)
     assert rows[DASHBOARD][2].startswith("not run")
+    # nor without budget data (bench_data --budget)
+    assert rows["selectors.budget_slice (plan, year)"][2].startswith("not run")

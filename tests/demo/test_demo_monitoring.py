@@ -29,7 +29,7 @@ from monitoring.models import (
     Target,
 )
 from monitoring.realisation import indicator_realisation
-from planning.models import Plan
+from planning.models import Plan, PlanItem
 
 FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 MEASURED = [spec for spec in data.INDICATORS if spec["kind"] == "measured"]
@@ -288,6 +288,10 @@ def test_the_gap_case_is_flagged_for_its_scheme(plan):
     assert gap["flags"] == ["money_ahead_of_results"]
     flagged = {row["code"] for row in figures["items"] if row["flags"]}
     assert flagged == {budget_plan.GAP_SCHEME}
+    # the goal's page shows it too
+    goal = PlanItem.objects.get(plan=plan, code=budget_plan.GAP_SCHEME.split(".")[0])
+    page = budget_selectors.goal_budget(plan, budget_plan.GAP_YEAR, goal)
+    assert _row(page["items"], budget_plan.GAP_SCHEME)["flags"] == ["money_ahead_of_results"]
 
 
 def test_two_line_projects_and_lines_funding_several_projects(plan):
@@ -313,6 +317,7 @@ def test_two_line_projects_and_lines_funding_several_projects(plan):
 def test_the_slice_lines_outside_the_plan_unfunded_scheme_and_change(plan):
     for year in budget_plan.YEARS:
         cut = budget_selectors.budget_slice(plan, year)
+        assert budget_selectors.budget_slice_lean(plan, year) == cut
         outside = {line["code"] for line in cut["lines_outside"]}
         assert outside == set(budget_plan.OUTSIDE_PLAN)
         assert cut["totals"]["budget"] > cut["totals"]["in_plan"] > 0

@@ -5,7 +5,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
-from benchmark import data, monitoring
+from benchmark import budget, data, monitoring
 
 
 class Command(BaseCommand):
@@ -38,6 +38,15 @@ class Command(BaseCommand):
         parser.add_argument(
             "--indicators", type=int, default=monitoring.INDICATORS, help="with --monitoring"
         )
+        parser.add_argument(
+            "--budget",
+            action="store_true",
+            help="also give the plan yearly projects and the city budget lines over its years",
+        )
+        parser.add_argument(
+            "--budget-projects", type=int, default=budget.PROJECTS, help="with --budget"
+        )
+        parser.add_argument("--budget-lines", type=int, default=budget.LINES, help="with --budget")
         parser.add_argument("--seed", type=int, default=1404)
         parser.add_argument("--batch-size", type=int, default=5000)
 
@@ -50,6 +59,8 @@ class Command(BaseCommand):
             }
         )
         if min(scale.users, scale.problems, scale.supports, scale.comments) < 0:
+            raise CommandError("Counts cannot be negative.")
+        if min(options["budget_projects"], options["budget_lines"]) < 0:
             raise CommandError("Counts cannot be negative.")
         where = f"{connection.vendor} database {connection.settings_dict['NAME']!s}"
         if not options["yes"]:
@@ -77,6 +88,16 @@ class Command(BaseCommand):
             created.update(
                 monitoring.seed_monitoring(
                     plan, indicators=options["indicators"], seed=options["seed"], say=say
+                )
+            )
+        if options["budget"] and plan is not None:
+            created.update(
+                budget.seed_budget(
+                    plan,
+                    projects=options["budget_projects"],
+                    lines=options["budget_lines"],
+                    seed=options["seed"],
+                    say=say,
                 )
             )
         say(

@@ -11,7 +11,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from django.utils import timezone
 
-from benchmark import data, live, monitoring
+from benchmark import budget, data, live, monitoring
 from benchmark.measure import InProcess, Row, percentile, table
 from moderation.models import ModerationState
 from participation.models import Comment, Problem, Support
@@ -91,6 +91,12 @@ class Command(BaseCommand):
         say("Monitoring selectors:")
         rows.extend(
             monitoring.monitoring_rows(
+                plan, requests=requests, warmup=warmup, seed=options["seed"], say=say
+            )
+        )
+        say("Budget selectors and pages:")
+        rows.extend(
+            budget.budget_rows(
                 plan, requests=requests, warmup=warmup, seed=options["seed"], say=say
             )
         )
