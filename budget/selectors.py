@@ -600,16 +600,19 @@ def _lean_sums(
     years = (year - 1, year)
     sums: dict[tuple[int, int], list[int]] = {}
     counts: dict[int, int] = defaultdict(int)
-    for project_year, scheme_id, planned in Project.objects.filter(
-        plan=plan, year__in=years
-    ).values_list("year", "scheme_id", "planned_cost"):
+    # .order_by(): no sort, and none of the joins the models' default ordering would add
+    projects = Project.objects.filter(plan=plan, year__in=years).order_by()
+    for project_year, scheme_id, planned in projects.values_list(
+        "year", "scheme_id", "planned_cost"
+    ):
         sums.setdefault((project_year, scheme_id), [0, 0, 0, 0, 0])[0] += planned
         if project_year == year:
             counts[scheme_id] += 1
     scheme_lines: dict[int, dict[int, int]] = defaultdict(dict)
     line_use: dict[str, Any] = {"shares": defaultdict(int), "used": set()}
     whole = figures.WHOLE_SHARE
-    rows = Funding.objects.filter(line__city_id=plan.city_id, line__year__in=years).values_list(
+    fundings = Funding.objects.filter(line__city_id=plan.city_id, line__year__in=years)
+    rows = fundings.order_by().values_list(
         "line_id",
         "line__year",
         "share",
