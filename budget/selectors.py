@@ -582,13 +582,11 @@ def city_budget_years(city_id: int) -> list[int]:
 # Leaner reads for the pages (budget-demo: the benchmark's findings) ---------------------
 #
 # `budget_slice_lean` gives exactly what `budget_slice` gives in four queries instead of
-# eight: both years' projects, fundings and lines are read in one query each, and the money is
-# summed per scheme without a Money object per funding. `goal_budget_lean` is a goal's (or any plan
-# item's) page: the rows of its subtree, its projects and the year's context, computed from its
-# own projects only (three queries, whatever the size of the rest of the plan); its rows,
-# "goal" and "projects" equal `goal_budget`'s, and it leaves out the whole plan's total, goals
-# and roll-ups, which a goal's page does not show. tests/budget/test_selectors_lean.py checks
-# both against the originals.
+# eight: both years' projects, fundings and lines are read in one query each (without the
+# joins and sort that Funding's and Project's default ordering would add), and the money is
+# summed per scheme without a Money object per funding. On PostgreSQL it halves the slice's
+# time (README «Performance»); tests/budget/test_selectors_lean.py checks it against
+# `budget_slice`.
 
 
 def _lean_sums(
@@ -769,105 +767,4 @@ def budget_slice_lean(plan: Plan, year: int) -> dict[str, Any]:
             "current": sum(values[2] for key, values in sums.items() if key[0] == year - 1),
             "budget": sum(line["current"] for line in before_lines.values()),
         },
-    }
-
-
-PROJECT_VALUES = (
-    "id",
-    "scheme_id",
-    "code",
-    "title",
-    "status",
-    "physical_progress",
-    "planned_cost",
-    "district_id",
-    "district__name",
-    "responsible_unit",
-)
-
-
-def goal_budget_lean(plan: Plan, year: int, item: PlanItem) -> dict[str, Any]:
-    """A goal's (or any plan item's) page: its subtree's rows (the item first) with the three
-    figures and gap flags, and its projects, as `goal_budget` gives them, in three queries
-    that read only the subtree. Without the whole plan's total, goals and roll-ups."""
-    rule = gap_rule()
-    prefix = item.code + "."
-    items = list(
-        PlanItem.objects.filter(plan=plan)
-        .filter(Q(pk=item.pk) | Q(code__startswith=prefix))
-        .order_by("sort_key")
-        .values_list("id", "parent_id", "code", "title", "kind")
-    )
-    kinds = {row[0]: row[4] for row in items}
-    parent = {row[0]: row[1] for row in items}
-    schemes = [pk for pk, kind in kinds.items() if kind == PlanItem.Kind.PROJECT]
-    projects: list[dict[str, Any]] = []
-    money: dict[int, Money] = {}
-    rows = (
-        Project.objects.filter(plan=plan, year=year, scheme_id__in=schemes)
-        .order_by("code", "fundings__id")
-        .values_list(
-            *PROJECT_VALUES,
-            "fundings__share",
-            "fundings__line__approved",
-            "fundings__line__revised",
-            "fundings__line__committed",
-            "fundings__line__spent",
-        )
-    )
-    for row in rows:
-        project_id = row[0]
-        if project_id not in money:
-            projects.append(dict(zip(PROJECT_VALUES, row[: len(PROJECT_VALUES)], strict=True)))
-            money[project_id] = Money(planned=projects[-1]["planned_cost"])
-        share, approved, revised, committed, spent = row[len(PROJECT_VALUES) :]
-        if share is not None:
-            money[project_id].add(
-                figures.funded(
-                    approved=approved,
-                    revised=revised,
-                    committed=committed,
-                    spent=spent,
-                    share=share,
-                )
-            )
-    groups: dict[int, _Group] = defaultdict(_Group)
-    for project in projects:
-        node = project["scheme_id"]
-        while True:  # from the scheme up to the item
-            groups[node].take(project, money[project["id"]])
-            if node == item.pk:
-                break
-            node = parent[node]
-    item_figures = stored_figures(plan, year).get("items", {})
-    depth = item.code.count(".") + 1
-
-    def own_depth(item_id: int) -> int:
-        steps = 0
-        while item_id != item.pk:
-            item_id = parent[item_id]
-            steps += 1
-        return depth + steps
-
-    found = [
-        {
-            "id": item_id,
-            "parent_id": parent_id,
-            "code": code,
-            "title": title,
-            "kind": kind,
-            "depth": own_depth(item_id),
-            **(groups.get(item_id) or _Group()).figures(_realisation(item_figures, item_id), rule),
-        }
-        for item_id, parent_id, code, title, kind in items
-    ]
-    return {
-        "plan": plan,
-        "year": year,
-        "years": plan_years(plan),
-        "rule": {"spent": figures.text(rule["spent"]), "result": figures.text(rule["result"])},
-        "currency": currency(),
-        "goal": found[0] if found else None,
-        "items": found,
-        "projects": projects,
     }

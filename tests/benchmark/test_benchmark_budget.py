@@ -23,7 +23,6 @@ SELECTORS = {
     "selectors.plan_budget (plan, year)": None,
     "selectors.goal_budget (plan, year, goal)": None,
     "selectors.budget_slice_lean (plan, year)": 4,
-    "selectors.goal_budget_lean (plan, year, goal)": None,
 }
 PAGES = [label for _key, label, _path, _names in budget.PAGES]
 TINY_BUDGET = ["--budget", "--budget-projects", "30", "--budget-lines", "60"]
