@@ -1,8 +1,7 @@
 """The budget slice in the benchmark: the Qom-shaped plan's yearly projects and the city's
 budget lines over the plan's five years, written in bulk, and the rows that time the three
 budget reads (the council's slice, the plan's figures, a goal's figures) server-side and, once
-the pages exist, the three public pages through Django's test Client; `budget_slice_lean`
-(the same slice in four queries) is timed beside `budget_slice`.
+the pages exist, the three public pages through Django's test Client.
 
 Each year gets about a fifth of the projects and lines. In a year with k projects and m lines:
 project i draws on line i (a share of 50–100%); every fifth project also draws all of a
@@ -297,18 +296,13 @@ def _page_exists(path: str, names: tuple[str, ...]) -> bool:
 def budget_rows(
     plan: Plan, *, requests: int, warmup: int, seed: int, say: Callable = print
 ) -> list[Row]:
-    """The slice, the plan's figures and a goal's figures for the plan's middle year (and the
-    leaner slice), timed in-process (the selector and its queries), then the three pages when
-    they exist."""
+    """The slice, the plan's figures and a goal's figures for the plan's middle year, timed
+    in-process (the selector and its queries), then the three pages when they exist."""
     year = middle_year(plan)
     slice_row = Row("budget_slice", "selectors.budget_slice (plan, year)", TARGET, LIMIT_MS)
     plan_row = Row("budget_plan", "selectors.plan_budget (plan, year)", TARGET, LIMIT_MS)
     goal_row = Row("budget_goal", "selectors.goal_budget (plan, year, goal)", TARGET, LIMIT_MS)
-    # The leaner slice (budget/selectors.py, end of the file): the same result.
-    lean_slice = Row(
-        "budget_slice_lean", "selectors.budget_slice_lean (plan, year)", TARGET, LIMIT_MS
-    )
-    selector_rows = [slice_row, plan_row, goal_row, lean_slice]
+    selector_rows = [slice_row, plan_row, goal_row]
     page_rows = [Row(key, label, TARGET, LIMIT_MS) for key, label, _path, _names in PAGES]
     rows = [*selector_rows, *page_rows]
     projects = Project.objects.filter(plan=plan, year=year)
@@ -339,12 +333,6 @@ def budget_rows(
     timed_series(
         goal_row,
         lambda i: selectors.goal_budget(plan, year, picks[i]),
-        requests=requests,
-        warmup=warmup,
-    )
-    timed_series(
-        lean_slice,
-        lambda _i: selectors.budget_slice_lean(plan, year),
         requests=requests,
         warmup=warmup,
     )

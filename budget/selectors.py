@@ -114,8 +114,17 @@ def _projects(plan: Plan, year: int) -> list[Any]:
 
 def _project_money(plan: Plan, year: int) -> dict[int, Money]:
     money: dict[int, Money] = defaultdict(Money)
-    rows = Funding.objects.filter(project__plan=plan, project__year=year).values_list(
-        "project_id", "share", "line__approved", "line__revised", "line__committed", "line__spent"
+    rows = (
+        Funding.objects.filter(project__plan=plan, project__year=year)
+        .order_by()
+        .values_list(
+            "project_id",
+            "share",
+            "line__approved",
+            "line__revised",
+            "line__committed",
+            "line__spent",
+        )
     )
     for project_id, share, approved, revised, committed, spent in rows:
         money[project_id].add(
@@ -300,160 +309,194 @@ def goal_budget(plan: Plan, year: int, goal: PlanItem) -> dict[str, Any]:
 # The slice ------------------------------------------------------------------------------
 
 
-def _lines(plan: Plan, year: int) -> list[Any]:
-    return list(
-        BudgetLine.objects.filter(city_id=plan.city_id, year=year)
-        .order_by("code")
-        .values("id", "code", "title", "source", "approved", "revised", "committed", "spent")
-    )
-
-
-def _line_fundings(plan: Plan, year: int) -> list[Any]:
-    return list(
-        Funding.objects.filter(line__city_id=plan.city_id, line__year=year).values(
-            "id", "line_id", "share", "project_id", "project__scheme_id", "project__plan_id"
-        )
-    )
-
-
-def _year_money(plan: Plan, year: int) -> tuple[dict[int, Money], dict[str, dict[str, int]]]:
-    """Per scheme: the planned and funded money of a year; per line code: its amounts."""
-    per_scheme: dict[int, Money] = defaultdict(Money)
-    money = _project_money(plan, year)
-    for project in Project.objects.filter(plan=plan, year=year).values(
-        "id", "scheme_id", "planned_cost"
+def _slice_sums(
+    plan: Plan, year: int
+) -> tuple[dict[tuple[int, int], list[int]], dict[int, int], dict[int, dict[int, int]], dict]:
+    """Both years' money per (year, scheme) as [planned, approved, current, committed,
+    spent]; the year's project count per scheme; the year's share of each line per scheme;
+    and, per line of the year, the shares given (to any plan) and whether this plan uses it."""
+    years = (year - 1, year)
+    sums: dict[tuple[int, int], list[int]] = {}
+    counts: dict[int, int] = defaultdict(int)
+    # .order_by(): no sort, and none of the joins the models' default ordering would add
+    projects = Project.objects.filter(plan=plan, year__in=years).order_by()
+    for project_year, scheme_id, planned in projects.values_list(
+        "year", "scheme_id", "planned_cost"
     ):
-        share = money.get(project["id"], Money())
-        share.planned = project["planned_cost"]
-        per_scheme[project["scheme_id"]].add(share)
-    lines = {
-        line["code"]: {
-            "current": figures.line_current(line["approved"], line["revised"]),
-            "spent": line["spent"],
-        }
-        for line in BudgetLine.objects.filter(city_id=plan.city_id, year=year).values(
-            "code", "approved", "revised", "spent"
-        )
+        sums.setdefault((project_year, scheme_id), [0, 0, 0, 0, 0])[0] += planned
+        if project_year == year:
+            counts[scheme_id] += 1
+    scheme_lines: dict[int, dict[int, int]] = defaultdict(dict)
+    line_use: dict[str, Any] = {"shares": defaultdict(int), "used": set()}
+    fundings = Funding.objects.filter(line__city_id=plan.city_id, line__year__in=years)
+    rows = fundings.order_by().values_list(
+        "line_id",
+        "line__year",
+        "share",
+        "project__plan_id",
+        "project__scheme_id",
+        "line__approved",
+        "line__revised",
+        "line__committed",
+        "line__spent",
+    )
+    for line_id, line_year, share, plan_id, scheme_id, approved, revised, committed, spent in rows:
+        if line_year == year:
+            line_use["shares"][line_id] += share
+        if plan_id != plan.pk:
+            continue
+        total = sums.setdefault((line_year, scheme_id), [0, 0, 0, 0, 0])
+        total[1] += figures.drawn(approved, share)
+        total[2] += figures.drawn(figures.line_current(approved, revised), share)
+        total[3] += figures.drawn(committed, share)
+        total[4] += figures.drawn(spent, share)
+        if line_year == year:
+            line_use["used"].add(line_id)
+            shares = scheme_lines[scheme_id]
+            shares[line_id] = shares.get(line_id, 0) + share
+    return sums, counts, scheme_lines, line_use
+
+
+LINE_FIELDS = ("id", "code", "title", "source", "approved", "revised", "committed", "spent")
+
+
+def _slice_lines(plan: Plan, year: int) -> tuple[list[dict[str, Any]], dict[str, dict[str, int]]]:
+    """The year's lines, and the year before's current and spent amounts per line code."""
+    lines: list[dict[str, Any]] = []
+    before: dict[str, dict[str, int]] = {}
+    for row in (
+        BudgetLine.objects.filter(city_id=plan.city_id, year__in=(year - 1, year))
+        .order_by("code")
+        .values_list("year", *LINE_FIELDS)
+    ):
+        line = dict(zip(LINE_FIELDS, row[1:], strict=True))
+        if row[0] == year:
+            lines.append(line)
+        else:
+            before[line["code"]] = {
+                "current": figures.line_current(line["approved"], line["revised"]),
+                "spent": line["spent"],
+            }
+    return lines, before
+
+
+def _money_json(values: list[int] | None) -> dict[str, int]:
+    planned, approved, current, committed, spent = values or (0, 0, 0, 0, 0)
+    return {
+        "planned": planned,
+        "approved": approved,
+        "current": current,
+        "committed": committed,
+        "spent": spent,
     }
-    return per_scheme, lines
 
 
-def _change(now: int, before: int | None) -> str | None:
-    if before is None or before <= 0:
-        return None
-    return figures.text(Decimal(now - before) / Decimal(before))
+def _scheme_lines(
+    shares: dict[int, int], line_by_id: dict[int, dict[str, Any]]
+) -> list[dict[str, Any]]:
+    found = []
+    for line_id, share in shares.items():
+        line = line_by_id.get(line_id)
+        if line is not None:
+            current = figures.line_current(line["approved"], line["revised"])
+            found.append(
+                {
+                    "id": line_id,
+                    "code": line["code"],
+                    "title": line["title"],
+                    "share": share,
+                    "current": figures.drawn(current, share),
+                }
+            )
+    return sorted(found, key=lambda line: line["code"])
 
 
 def budget_slice(plan: Plan, year: int) -> dict[str, Any]:
     """The council's one-year slice: for each scheme of the plan, what the plan foresaw for
     the year against the budget lines that fund it (with their share); the schemes with no
     budget; the year's lines funding nothing in the plan; and the change from the year
-    before, per scheme and per line code. A constant number of queries."""
-    items = _items(plan)
-    paths = _ancestors(items)
-    item_by_id = {item["id"]: item for item in items}
-    projects = _projects(plan, year)
-    money = _project_money(plan, year)
-    lines = _lines(plan, year)
+    before, per scheme and per line code. Four queries: both years are read at once, and
+    without the joins and sort the models' default ordering would add. Relies on what
+    funding_set guarantees: a funding's line is of its project's city and year."""
+    items = list(
+        PlanItem.objects.filter(plan=plan)
+        .order_by("sort_key")
+        .values_list("id", "parent_id", "code", "title", "kind")
+    )
+    parent = {item[0]: item[1] for item in items}
+    by_id = {item[0]: item for item in items}
+    sums, counts, scheme_lines, line_use = _slice_sums(plan, year)
+    lines, before_lines = _slice_lines(plan, year)
     line_by_id = {line["id"]: line for line in lines}
-    fundings = _line_fundings(plan, year)
-    before_schemes, before_lines = _year_money(plan, year - 1)
-
-    scheme_rows: dict[int, dict[str, Any]] = {}
-    for item in items:
-        if item["kind"] != PlanItem.Kind.PROJECT:
+    schemes: list[dict[str, Any]] = []
+    for item_id, _parent_id, code, title, kind in items:
+        if kind != PlanItem.Kind.PROJECT:
             continue
-        goal = item_by_id[paths[item["id"]][-1]]
-        scheme_rows[item["id"]] = {
-            "id": item["id"],
-            "code": item["code"],
-            "title": item["title"],
-            "goal": {"id": goal["id"], "code": goal["code"], "title": goal["title"]},
-            "money": Money(),
-            "projects": 0,
-            "lines": {},
-        }
-    for project in projects:
-        row = scheme_rows.get(project["scheme_id"])
-        if row is None:
-            continue
-        share = money.get(project["id"], Money())
-        share.planned = project["planned_cost"]
-        row["money"].add(share)
-        row["projects"] += 1
-    used_lines: set[int] = set()
-    line_shares: dict[int, int] = defaultdict(int)
-    for funding in fundings:
-        line_shares[funding["line_id"]] += funding["share"]
-        if funding["project__plan_id"] != plan.pk:
-            continue
-        used_lines.add(funding["line_id"])
-        row = scheme_rows.get(funding["project__scheme_id"])
-        line = line_by_id.get(funding["line_id"])
-        if row is None or line is None:
-            continue
-        entry = row["lines"].setdefault(
-            line["id"], {"id": line["id"], "code": line["code"], "title": line["title"], "share": 0}
-        )
-        entry["share"] += funding["share"]
-        entry["current"] = figures.drawn(
-            figures.line_current(line["approved"], line["revised"]), entry["share"]
-        )
-    schemes = []
-    for row in scheme_rows.values():
-        before = before_schemes.get(row["id"])
-        current = row["money"].current
+        goal_id = item_id
+        while parent[goal_id] is not None:
+            goal_id = parent[goal_id]
+        goal = by_id[goal_id]
+        now = _money_json(sums.get((year, item_id)))
+        last_year = sums.get((year - 1, item_id))
+        before = _money_json(last_year) if last_year is not None else None
         schemes.append(
             {
-                **row,
-                "money": row["money"].as_json(),
-                "lines": sorted(row["lines"].values(), key=lambda line: line["code"]),
-                "gap": current - row["money"].planned,
-                "covered": figures.text(figures.ratio(current, row["money"].planned)),
-                "before": before.as_json() if before else None,
-                "change": _change(current, before.current if before else None),
+                "id": item_id,
+                "code": code,
+                "title": title,
+                "goal": {"id": goal[0], "code": goal[2], "title": goal[3]},
+                "money": now,
+                "projects": counts.get(item_id, 0),
+                "lines": _scheme_lines(scheme_lines.get(item_id, {}), line_by_id),
+                "gap": now["current"] - now["planned"],
+                "covered": figures.text(figures.ratio(now["current"], now["planned"])),
+                "before": before,
+                "change": _change(now["current"], before["current"] if before else None),
             }
         )
-    funded = [row for row in schemes if row["money"]["current"] > 0]
-    unfunded = [row for row in schemes if row["money"]["current"] <= 0]
     line_rows = []
     for line in lines:
         current = figures.line_current(line["approved"], line["revised"])
-        last_year = before_lines.get(line["code"])
+        before_line = before_lines.get(line["code"])
         line_rows.append(
             {
                 **line,
                 "current": current,
-                "shared": line_shares.get(line["id"], 0),
-                "in_plan": line["id"] in used_lines,
-                "before": last_year,
-                "change": _change(current, last_year["current"] if last_year else None),
+                "shared": line_use["shares"].get(line["id"], 0),
+                "in_plan": line["id"] in line_use["used"],
+                "before": before_line,
+                "change": _change(current, before_line["current"] if before_line else None),
             }
         )
     totals = Money()
     for row in schemes:
         totals.add(Money(**row["money"]))
-    budget_total = sum(line["current"] for line in line_rows)
     return {
         "plan": plan,
         "year": year,
         "years": plan_years(plan),
         "currency": currency(),
-        "schemes": funded,
-        "unfunded": unfunded,
+        "schemes": [row for row in schemes if row["money"]["current"] > 0],
+        "unfunded": [row for row in schemes if row["money"]["current"] <= 0],
         "lines": line_rows,
         "lines_outside": [line for line in line_rows if not line["in_plan"]],
         "totals": {
             **totals.as_json(),
-            "budget": budget_total,
+            "budget": sum(line["current"] for line in line_rows),
             "in_plan": sum(line["current"] for line in line_rows if line["in_plan"]),
         },
         "before": {
             "year": year - 1,
-            "current": sum(money.current for money in before_schemes.values()),
+            "current": sum(values[2] for key, values in sums.items() if key[0] == year - 1),
             "budget": sum(line["current"] for line in before_lines.values()),
         },
     }
+
+
+def _change(now: int, before: int | None) -> str | None:
+    if before is None or before <= 0:
+        return None
+    return figures.text(Decimal(now - before) / Decimal(before))
 
 
 # A project's page -------------------------------------------------------------------------
@@ -577,194 +620,3 @@ def city_budget_years(city_id: int) -> list[int]:
         BudgetLine.objects.filter(city_id=city_id).values_list("year", flat=True).distinct()
     )
     return sorted(years)
-
-
-# Leaner reads for the pages (budget-demo: the benchmark's findings) ---------------------
-#
-# `budget_slice_lean` gives exactly what `budget_slice` gives in four queries instead of
-# eight: both years' projects, fundings and lines are read in one query each (without the
-# joins and sort that Funding's and Project's default ordering would add), and the money is
-# summed per scheme without a Money object per funding. On PostgreSQL it halves the slice's
-# time (README «Performance»); tests/budget/test_selectors_lean.py checks it against
-# `budget_slice`.
-
-
-def _lean_sums(
-    plan: Plan, year: int
-) -> tuple[dict[tuple[int, int], list[int]], dict[int, int], dict[int, dict[int, int]], dict]:
-    """Both years' money per (year, scheme) as [planned, approved, current, committed,
-    spent]; the year's project count per scheme; the year's share of each line per scheme;
-    and, per line of the year, the shares given (to any plan) and whether this plan uses it."""
-    years = (year - 1, year)
-    sums: dict[tuple[int, int], list[int]] = {}
-    counts: dict[int, int] = defaultdict(int)
-    # .order_by(): no sort, and none of the joins the models' default ordering would add
-    projects = Project.objects.filter(plan=plan, year__in=years).order_by()
-    for project_year, scheme_id, planned in projects.values_list(
-        "year", "scheme_id", "planned_cost"
-    ):
-        sums.setdefault((project_year, scheme_id), [0, 0, 0, 0, 0])[0] += planned
-        if project_year == year:
-            counts[scheme_id] += 1
-    scheme_lines: dict[int, dict[int, int]] = defaultdict(dict)
-    line_use: dict[str, Any] = {"shares": defaultdict(int), "used": set()}
-    whole = figures.WHOLE_SHARE
-    fundings = Funding.objects.filter(line__city_id=plan.city_id, line__year__in=years)
-    rows = fundings.order_by().values_list(
-        "line_id",
-        "line__year",
-        "share",
-        "project__plan_id",
-        "project__scheme_id",
-        "line__approved",
-        "line__revised",
-        "line__committed",
-        "line__spent",
-    )
-    for line_id, line_year, share, plan_id, scheme_id, approved, revised, committed, spent in rows:
-        if line_year == year:
-            line_use["shares"][line_id] += share
-        if plan_id != plan.pk:
-            continue
-        total = sums.setdefault((line_year, scheme_id), [0, 0, 0, 0, 0])
-        total[1] += approved * share // whole
-        total[2] += (approved if revised is None else revised) * share // whole
-        total[3] += committed * share // whole
-        total[4] += spent * share // whole
-        if line_year == year:
-            line_use["used"].add(line_id)
-            shares = scheme_lines[scheme_id]
-            shares[line_id] = shares.get(line_id, 0) + share
-    return sums, counts, scheme_lines, line_use
-
-
-LINE_FIELDS = ("id", "code", "title", "source", "approved", "revised", "committed", "spent")
-
-
-def _lean_lines(plan: Plan, year: int) -> tuple[list[dict[str, Any]], dict[str, dict[str, int]]]:
-    """The year's lines, and the year before's current and spent amounts per line code."""
-    lines: list[dict[str, Any]] = []
-    before: dict[str, dict[str, int]] = {}
-    for row in (
-        BudgetLine.objects.filter(city_id=plan.city_id, year__in=(year - 1, year))
-        .order_by("code")
-        .values_list("year", *LINE_FIELDS)
-    ):
-        line = dict(zip(LINE_FIELDS, row[1:], strict=True))
-        if row[0] == year:
-            lines.append(line)
-        else:
-            before[line["code"]] = {
-                "current": figures.line_current(line["approved"], line["revised"]),
-                "spent": line["spent"],
-            }
-    return lines, before
-
-
-def _money_json(values: list[int] | None) -> dict[str, int]:
-    planned, approved, current, committed, spent = values or (0, 0, 0, 0, 0)
-    return {
-        "planned": planned,
-        "approved": approved,
-        "current": current,
-        "committed": committed,
-        "spent": spent,
-    }
-
-
-def _lean_scheme_lines(
-    shares: dict[int, int], line_by_id: dict[int, dict[str, Any]]
-) -> list[dict[str, Any]]:
-    found = []
-    for line_id, share in shares.items():
-        line = line_by_id.get(line_id)
-        if line is not None:
-            current = figures.line_current(line["approved"], line["revised"])
-            found.append(
-                {
-                    "id": line_id,
-                    "code": line["code"],
-                    "title": line["title"],
-                    "share": share,
-                    "current": figures.drawn(current, share),
-                }
-            )
-    return sorted(found, key=lambda line: line["code"])
-
-
-def budget_slice_lean(plan: Plan, year: int) -> dict[str, Any]:
-    """`budget_slice` (the same keys and values) in four queries. Relies on what funding_set
-    guarantees: a funding's line is of its project's city and year."""
-    items = list(
-        PlanItem.objects.filter(plan=plan)
-        .order_by("sort_key")
-        .values_list("id", "parent_id", "code", "title", "kind")
-    )
-    parent = {item[0]: item[1] for item in items}
-    by_id = {item[0]: item for item in items}
-    sums, counts, scheme_lines, line_use = _lean_sums(plan, year)
-    lines, before_lines = _lean_lines(plan, year)
-    line_by_id = {line["id"]: line for line in lines}
-    schemes: list[dict[str, Any]] = []
-    for item_id, _parent_id, code, title, kind in items:
-        if kind != PlanItem.Kind.PROJECT:
-            continue
-        goal_id = item_id
-        while parent[goal_id] is not None:
-            goal_id = parent[goal_id]
-        goal = by_id[goal_id]
-        now = _money_json(sums.get((year, item_id)))
-        last_year = sums.get((year - 1, item_id))
-        before = _money_json(last_year) if last_year is not None else None
-        schemes.append(
-            {
-                "id": item_id,
-                "code": code,
-                "title": title,
-                "goal": {"id": goal[0], "code": goal[2], "title": goal[3]},
-                "money": now,
-                "projects": counts.get(item_id, 0),
-                "lines": _lean_scheme_lines(scheme_lines.get(item_id, {}), line_by_id),
-                "gap": now["current"] - now["planned"],
-                "covered": figures.text(figures.ratio(now["current"], now["planned"])),
-                "before": before,
-                "change": _change(now["current"], before["current"] if before else None),
-            }
-        )
-    line_rows = []
-    for line in lines:
-        current = figures.line_current(line["approved"], line["revised"])
-        before_line = before_lines.get(line["code"])
-        line_rows.append(
-            {
-                **line,
-                "current": current,
-                "shared": line_use["shares"].get(line["id"], 0),
-                "in_plan": line["id"] in line_use["used"],
-                "before": before_line,
-                "change": _change(current, before_line["current"] if before_line else None),
-            }
-        )
-    totals = Money()
-    for row in schemes:
-        totals.add(Money(**row["money"]))
-    return {
-        "plan": plan,
-        "year": year,
-        "years": plan_years(plan),
-        "currency": currency(),
-        "schemes": [row for row in schemes if row["money"]["current"] > 0],
-        "unfunded": [row for row in schemes if row["money"]["current"] <= 0],
-        "lines": line_rows,
-        "lines_outside": [line for line in line_rows if not line["in_plan"]],
-        "totals": {
-            **totals.as_json(),
-            "budget": sum(line["current"] for line in line_rows),
-            "in_plan": sum(line["current"] for line in line_rows if line["in_plan"]),
-        },
-        "before": {
-            "year": year - 1,
-            "current": sum(values[2] for key, values in sums.items() if key[0] == year - 1),
-            "budget": sum(line["current"] for line in before_lines.values()),
-        },
-    }

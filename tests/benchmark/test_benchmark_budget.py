@@ -19,10 +19,9 @@ from tests.factories import CityFactory, PlanFactory, PlanItemFactory
 # The most queries per read; None: it depends on whether monitoring figures are stored
 # (without bench_data --monitoring they are computed per read).
 SELECTORS = {
-    "selectors.budget_slice (plan, year)": 8,
+    "selectors.budget_slice (plan, year)": 4,
     "selectors.plan_budget (plan, year)": None,
     "selectors.goal_budget (plan, year, goal)": None,
-    "selectors.budget_slice_lean (plan, year)": 4,
 }
 PAGES = [label for _key, label, _path, _names in budget.PAGES]
 TINY_BUDGET = ["--budget", "--budget-projects", "30", "--budget-lines", "60"]

@@ -1,20 +1,10 @@
-"""The leaner slice gives what the slice gives: `budget_slice_lean` equals `budget_slice` for
-the years of a plan with shared lines, two-line projects, a cancelled project, an unfunded
-scheme, lines outside the plan, another plan drawing on the city's lines, and a measured
-indicator, in four queries whatever the number of rows."""
+"""The slice over a plan with shared lines, two-line projects, a cancelled project, an
+unfunded scheme, lines outside the plan and another plan drawing on the city's lines, in four
+queries whatever the number of rows."""
 
 import pytest
 
 from budget import selectors, services
-from monitoring.services import (
-    baseline_set,
-    indicator_create,
-    indicator_link_set,
-    indicator_version_publish,
-    measurement_enter,
-    measurement_verify,
-    target_set,
-)
 from planning.models import PlanItem
 from tests.factories import (
     AxisFactory,
@@ -22,7 +12,6 @@ from tests.factories import (
     DistrictFactory,
     PlanFactory,
     PlanItemFactory,
-    StaffRoleFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -75,36 +64,13 @@ def budgeted(planner, plan, arak, tree, make_project, make_line):
     return tree
 
 
-@pytest.fixture
-def measured(planner, plan, arak, tree):
-    checker = StaffRoleFactory(city=arak, role="planner").user
-    indicator = indicator_create(
-        actor=planner, plan=plan, code="lanes", title="خط ویژه", periodicity="yearly"
-    )
-    indicator_version_publish(actor=planner, version=indicator.versions.get())
-    indicator_link_set(actor=planner, indicator=indicator, plan_item=tree["scheme"], weight=1)
-    baseline_set(actor=planner, indicator=indicator, value=0, year=1403)
-    target_set(actor=planner, indicator=indicator, year=1404, value=10)
-    value = measurement_enter(
-        actor=planner, indicator=indicator, year=1404, period=0, value=4, submit=True
-    )
-    measurement_verify(actor=checker, measurement=value)
-    return indicator
-
-
-@pytest.mark.parametrize("year", [1404, 1405, 1406])
-def test_the_lean_slice_equals_the_slice(plan, budgeted, measured, year):
-    lean = selectors.budget_slice_lean(plan, year)
-    assert lean == selectors.budget_slice(plan, year)
-
-
-def test_the_lean_slice_shows_what_the_data_holds(plan, budgeted):
-    lean = selectors.budget_slice_lean(plan, 1405)
-    assert [row["code"] for row in lean["unfunded"]] == ["1.1.1.2"]
-    assert [line["code"] for line in lean["lines_outside"]] == ["900"]
-    shared = next(line for line in lean["lines"] if line["code"] == "101")
+def test_the_slice_shows_what_the_data_holds(plan, budgeted):
+    cut = selectors.budget_slice(plan, 1405)
+    assert [row["code"] for row in cut["unfunded"]] == ["1.1.1.2"]
+    assert [line["code"] for line in cut["lines_outside"]] == ["900"]
+    shared = next(line for line in cut["lines"] if line["code"] == "101")
     assert shared["shared"] == 3750 + 1250 + 3333 + 1000  # the other plan's share counts
-    scheme = next(row for row in lean["schemes"] if row["code"] == "1.1.1.1")
+    scheme = next(row for row in cut["schemes"] if row["code"] == "1.1.1.1")
     assert scheme["change"] is not None
     assert scheme["before"]["current"] > 0
 
@@ -123,7 +89,7 @@ class TestQueryCounts:
     ):
         self.grow(planner, tree, make_project, make_line, 0, 2)
         with django_assert_num_queries(4):
-            selectors.budget_slice_lean(plan, 1404)
+            selectors.budget_slice(plan, 1404)
         self.grow(planner, tree, make_project, make_line, 2, 12)
         with django_assert_num_queries(4):
-            selectors.budget_slice_lean(plan, 1404)
+            selectors.budget_slice(plan, 1404)
