@@ -469,17 +469,27 @@ def budget_slice(plan: Plan, year: int) -> dict[str, Any]:
             }
         )
     totals = Money()
+    per_goal: dict[int, dict[str, Any]] = {}
     for row in schemes:
         totals.add(Money(**row["money"]))
+        summary = per_goal.setdefault(
+            row["goal"]["id"], {**row["goal"], "money": Money(), "funded": 0, "unfunded": 0}
+        )
+        summary["money"].add(Money(**row["money"]))
+        summary["funded" if row["money"]["current"] > 0 else "unfunded"] += 1
     return {
         "plan": plan,
         "year": year,
         "years": plan_years(plan),
         "currency": currency(),
+        "goals": [{**row, "money": row["money"].as_json()} for row in per_goal.values()],
         "schemes": [row for row in schemes if row["money"]["current"] > 0],
         "unfunded": [row for row in schemes if row["money"]["current"] <= 0],
         "lines": line_rows,
-        "lines_outside": [line for line in line_rows if not line["in_plan"]],
+        "lines_outside": sorted(
+            (line for line in line_rows if not line["in_plan"]),
+            key=lambda line: (-line["current"], line["code"]),
+        ),
         "totals": {
             **totals.as_json(),
             "budget": sum(line["current"] for line in line_rows),
@@ -490,6 +500,18 @@ def budget_slice(plan: Plan, year: int) -> dict[str, Any]:
             "current": sum(values[2] for key, values in sums.items() if key[0] == year - 1),
             "budget": sum(line["current"] for line in before_lines.values()),
         },
+    }
+
+
+def slice_of_goal(data: dict[str, Any], goal_id: int | None) -> dict[str, Any]:
+    """A `budget_slice` narrowed to one goal's schemes (funded and unfunded); the lines and
+    the totals stay the year's."""
+    if goal_id is None:
+        return data
+    return {
+        **data,
+        "schemes": [row for row in data["schemes"] if row["goal"]["id"] == goal_id],
+        "unfunded": [row for row in data["unfunded"] if row["goal"]["id"] == goal_id],
     }
 
 

@@ -17,6 +17,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.files.base import ContentFile
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -26,7 +27,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from backend.errors import DomainError, Missing, Unavailable
-from backend.ids import MAX_ID
+from backend.ids import MAX_ID, parse_id
 from backend.jalali import jalali_date_str
 from backend.persian import to_latin_digits, to_persian_digits
 from backend.ratelimit import STORE_ERRORS, UNAVAILABLE_MESSAGE
@@ -39,6 +40,10 @@ from frontend.web import authorise, renders_errors_with
 from monitoring.selectors import jalali_year
 from planning import selectors as planning_selectors
 from planning.models import Plan, PlanItem
+
+SLICE_SCHEMES = 60  # above this many schemes, the slice shows them one goal at a time
+SLICE_OUTSIDE = 30  # the largest lines outside the plan listed (all are in the lines list)
+SLICE_LINES_PER_PAGE = 50
 
 # Access --------------------------------------------------------------------------------
 
@@ -133,7 +138,24 @@ def budget_slice(request: HttpRequest, plan_id: int, year: int) -> HttpResponse:
     """The council's slice of one year: schemes against the lines that fund them."""
     plan = _plan(plan_id)
     data = selectors.budget_slice(plan, _plan_year(plan, year))
-    return render(request, "frontend/budget/slice.html", data)
+    goal_id = parse_id(request.GET.get("goal"))
+    known = {goal["id"] for goal in data["goals"]}
+    chosen = goal_id if goal_id in known else None
+    # A big plan (Qom's has 270 schemes) shows its schemes one goal at a time.
+    by_goal = chosen is not None or len(data["schemes"]) + len(data["unfunded"]) > SLICE_SCHEMES
+    shown = selectors.slice_of_goal(data, chosen)
+    if by_goal and chosen is None:
+        shown = {**shown, "schemes": [], "unfunded": []}
+    outside = data["lines_outside"]  # the largest first
+    context = {
+        **shown,
+        "by_goal": by_goal,
+        "chosen_goal": chosen,
+        "lines_outside": outside[:SLICE_OUTSIDE],
+        "outside_more": max(len(outside) - SLICE_OUTSIDE, 0),
+        "page": Paginator(data["lines"], SLICE_LINES_PER_PAGE).get_page(request.GET.get("page")),
+    }
+    return render(request, "frontend/budget/slice.html", context)
 
 
 # A project -----------------------------------------------------------------------------

@@ -10,13 +10,15 @@ renders: what cannot be read shows as «—»."""
 
 from __future__ import annotations
 
+import functools
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
 from django import template
-from django.utils.html import format_html
+from django.utils import translation
+from django.utils.html import conditional_escape, escape
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import get_language, get_language_bidi, gettext_lazy
+from django.utils.translation import get_language, get_language_bidi, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
 
 from backend.charts import figure_bars_svg
@@ -68,16 +70,44 @@ def _digits(text: str) -> str:
     return to_persian_digits(text) if _persian() else text
 
 
-def _grouped(number: int) -> str:
-    """A non-negative whole number with thousands grouped: «۱۲٬۳۴۰» (12,340 in English)."""
-    text = f"{number:,}"
-    return to_persian_digits(text.replace(",", "٬")) if _persian() else text
+@functools.lru_cache(maxsize=32)
+def _words(language: str, toman: bool) -> tuple[str, tuple[tuple[int, str], ...]]:
+    """The unit word and the compact scales' words in a language, translated once (an
+    amount on a busy page would otherwise look each of them up again)."""
+    with translation.override(language):
+        unit = _("تومان") if toman else _("ریال")
+        return unit, tuple((scale, str(word)) for scale, word in SCALES)
+
+
+class _Style:
+    """How amounts are written on this request's page, read once per amount: the digits
+    (Persian or Latin), the currency and its unit word, the decimal mark."""
+
+    __slots__ = ("persian", "toman", "unit", "mark", "scales")
+
+    def __init__(self) -> None:
+        language = get_language() or "fa"
+        self.persian = language.startswith("fa")
+        self.toman = selectors.currency() == "toman"
+        self.unit, self.scales = _words(language, self.toman)
+        self.mark = "٫" if self.persian else "."
+
+    def digits(self, text: str) -> str:
+        return to_persian_digits(text) if self.persian else text
+
+    def grouped(self, number: int) -> str:
+        """A non-negative whole number with thousands grouped: «۱۲٬۳۴۰» (12,340 in English)."""
+        text = f"{number:,}"
+        return to_persian_digits(text.replace(",", "٬")) if self.persian else text
+
+    def signed(self, body: str, negative: bool) -> str:
+        if not negative:
+            return body
+        return f"{LRI}{MINUS}{body}{PDI}" if self.persian else f"-{body}"
 
 
 def _signed(body: str, negative: bool) -> str:
-    if not negative:
-        return body
-    return f"{LRI}{MINUS}{body}{PDI}" if _persian() else f"-{body}"
+    return _Style().signed(body, negative)
 
 
 def _rials(value: Any) -> int | None:
@@ -94,21 +124,18 @@ def _rials(value: Any) -> int | None:
     return int(number)
 
 
-def _unit() -> str:
-    return _("تومان") if selectors.currency() == "toman" else _("ریال")
-
-
 def _decimal_mark() -> str:
     return "٫" if _persian() else "."
 
 
-def money_text(rials: int) -> str:
+def money_text(rials: int, style: _Style | None = None) -> str:
     """The exact amount in the page's currency, with its unit."""
+    style = style or _Style()
     whole, tenth = abs(rials), 0
-    if selectors.currency() == "toman":
+    if style.toman:
         whole, tenth = divmod(whole, TOMAN)
-    body = _grouped(whole) + (f"{_decimal_mark()}{_digits(str(tenth))}" if tenth else "")
-    return f"{_signed(body, rials < 0)} {_unit()}"
+    body = style.grouped(whole) + (f"{style.mark}{style.digits(str(tenth))}" if tenth else "")
+    return f"{style.signed(body, rials < 0)} {style.unit}"
 
 
 @register.filter
@@ -122,41 +149,41 @@ def _tenths(amount: int, unit: int) -> int:
     return (amount * 10 + unit // 2) // unit
 
 
-def _compact(rials: int) -> str | None:
+def _compact(rials: int, style: _Style | None = None) -> str | None:
     """«۱۲٫۳ میلیارد ریال» for amounts of a million units and more, else None: the largest
     unit the amount reaches, rounded half up to one decimal in integers (never a float); a
     rounding that reaches a thousand of a unit («۱٬۰۰۰ میلیون») is said in the next one."""
-    amount, per_unit = abs(rials), TOMAN if selectors.currency() == "toman" else 1
-    for index, (scale, word) in enumerate(SCALES):
+    style = style or _Style()
+    amount, per_unit = abs(rials), TOMAN if style.toman else 1
+    for index, (scale, word) in enumerate(style.scales):
         if amount < scale * per_unit:
             continue
         tenths = _tenths(amount, scale * per_unit)
         if tenths >= 10_000 and index > 0:
-            scale, word = SCALES[index - 1]
+            scale, word = style.scales[index - 1]
             tenths = _tenths(amount, scale * per_unit)
         whole, tenth = divmod(tenths, 10)
-        body = _grouped(whole) + (f"{_decimal_mark()}{_digits(str(tenth))}" if tenth else "")
-        return f"{_signed(body, rials < 0)} {word} {_unit()}"
+        body = style.grouped(whole) + (f"{style.mark}{style.digits(str(tenth))}" if tenth else "")
+        return f"{style.signed(body, rials < 0)} {word} {style.unit}"
     return None
 
 
 @register.filter
 def money_short(value: Any) -> SafeString | str:
     """A compact amount for a phone («۲٫۹ میلیارد ریال») in a <data> element whose value is
-    the rials and whose title is the exact amount; small amounts stay exact."""
+    the rials and whose title is the exact amount; small amounts stay exact. (Every part is
+    digits, signs and the unit words of our own catalogue, escaped once.)"""
     rials = _rials(value)
     if rials is None:
         return UNKNOWN
-    exact = money_text(rials)
-    short = _compact(rials)
+    style = _Style()
+    exact = escape(money_text(rials, style))
+    short = _compact(rials, style)
     if short is None:
-        return format_html('<data class="money" value="{}">{}</data>', rials, exact)
-    return format_html(
-        '<data class="money" value="{}" title="{}" aria-label="{}">{}</data>',
-        rials,
-        exact,
-        exact,
-        short,
+        return mark_safe(f'<data class="money" value="{rials}">{exact}</data>')  # noqa: S308
+    return mark_safe(  # noqa: S308 - escaped above
+        f'<data class="money" value="{rials}" title="{exact}" aria-label="{exact}">'
+        f"{escape(short)}</data>"
     )
 
 
@@ -270,6 +297,57 @@ def three_figures(row: dict[str, Any], title: str = "") -> SafeString:
         },
     ]
     return mark_safe(figure_bars_svg(rows, title=title, rtl=get_language_bidi()))  # noqa: S308
+
+
+def _html(message: str, **values: Any) -> SafeString:
+    """A translated message with %(name)s placeholders, escaped, its values filled in
+    (each escaped unless it is already safe HTML, like money_short's)."""
+    return mark_safe(  # noqa: S308 - the message and every value are escaped
+        conditional_escape(message) % {key: conditional_escape(v) for key, v in values.items()}
+    )
+
+
+@register.simple_tag
+def figures_block(row: dict[str, Any], title: str = "", testid: str = "figures") -> SafeString:
+    """A row's three figures side by side (bars with numbers), its money and its gap flags:
+    what a plan item, goal or group shows. Written here rather than in an included template
+    because a goal's page shows dozens of rows and this is the page's hot loop."""
+    money = row.get("money") or {}
+    parts = [
+        _html(
+            _("هزینه‌شده %(spent)s از %(current)s اعتبار جاری"),
+            spent=money_short(money.get("spent")),
+            current=money_short(money.get("current")),
+        )
+    ]
+    if money.get("planned"):
+        parts.append(_html(_("پیش‌بینی برنامه %(planned)s"), planned=money_short(money["planned"])))
+    projects = row.get("projects") or 0
+    if projects:
+        shown = _Style().digits(str(projects))
+        text = _html(ngettext("%(shown)s پروژه", "%(shown)s پروژه", projects), shown=shown)
+        if row.get("projects_counted") != projects:
+            counted = _Style().digits(str(row.get("projects_counted") or 0))
+            note = _("(%(c)s در میانگین پیشرفت؛ لغوشده‌ها بیرون)")
+            text = mark_safe(f"{text} {_html(note, c=counted)}")  # noqa: S308 - both escaped
+        parts.append(text)
+    spans = "".join(f"<span>{part}</span>" for part in parts)
+    flags = ""
+    if row.get("flags"):
+        flags = (
+            '<ul class="bud-flags">'
+            + "".join(
+                f'<li class="bud-flag" data-testid="gap-flag" data-flag="{escape(flag)}">'
+                f"{escape(flag_text(flag, row))}</li>"
+                for flag in row["flags"]
+            )
+            + "</ul>"
+        )
+    return mark_safe(  # noqa: S308 - every part above is escaped
+        f'<div class="bud-figures" data-testid="{escape(testid)}">'
+        f"{three_figures(row, title)}"
+        f'<p class="bud-money bud-meta small" data-testid="money">{spans}</p>{flags}</div>'
+    )
 
 
 @register.simple_tag

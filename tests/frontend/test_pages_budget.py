@@ -7,6 +7,7 @@ import re
 import pytest
 
 from backend.ids import MAX_ID
+from frontend import views_budget
 from inventory import services as inventory_services
 from tests.factories import PlanFactory, PlanItemFactory, ProblemFactory
 
@@ -226,6 +227,37 @@ class TestSlice:
         city = budget_world.plan.city_id
         assert f"/cities/{city}/budget/1404/export.csv" in html
         assert f"/cities/{city}/budget/1404/export.xlsx" in html
+
+    def test_a_big_plan_shows_its_schemes_one_goal_at_a_time(
+        self, client, budget_world, monkeypatch
+    ):
+        monkeypatch.setattr(views_budget, "SLICE_SCHEMES", 1)
+        w = budget_world
+        html = html_of(client.get(self.url(w)))
+        assert count(html, "slice-goal") >= 1
+        assert count(html, "scheme-row") == 0
+        assert 'data-testid="choose-goal"' in html
+        assert count(html, "line-row") == 3  # the lines stay on the year's view
+        chosen = html_of(client.get(self.url(w) + f"?goal={w.goal.pk}"))
+        assert count(chosen, "scheme-row") == 2
+        assert 'aria-current="true"' in section(chosen, "slice-goals")
+        assert count(chosen, "line-row") == 0
+        assert 'data-testid="all-lines"' in chosen
+        # a goal of nothing, or no number, is the year's view
+        for goal in ("999999", "abc", HUGE):
+            assert count(html_of(client.get(self.url(w) + f"?goal={goal}")), "scheme-row") == 0
+
+    def test_lines_are_paged_and_the_largest_outside_come_first(
+        self, client, budget_world, monkeypatch
+    ):
+        monkeypatch.setattr(views_budget, "SLICE_LINES_PER_PAGE", 2)
+        monkeypatch.setattr(views_budget, "SLICE_OUTSIDE", 0)
+        html = html_of(client.get(self.url(budget_world)))
+        assert count(html, "line-row") == 2
+        assert 'rel="next" href="?page=2#lines-heading"' in html
+        assert count(html_of(client.get(self.url(budget_world) + "?page=2")), "line-row") == 1
+        assert count(html_of(client.get(self.url(budget_world) + "?page=99")), "line-row") == 1
+        assert 'data-testid="outside-more"' in html
 
     @pytest.mark.parametrize("year", ["1403", "1409", HUGE])
     def test_a_year_outside_the_plan_is_404(self, client, budget_world, year):
