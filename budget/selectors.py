@@ -4,11 +4,15 @@ whatever the number of projects, lines or plan items (tests/budget count them)."
 
 from __future__ import annotations
 
+import logging
+import uuid
 from collections import defaultdict
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Count, Prefetch, Q, QuerySet
 
 from budget import figures
@@ -16,8 +20,11 @@ from budget.figures import Money
 from budget.models import BudgetLine, Funding, ImportMapping, Milestone, Project
 from inventory.models import InventoryEntry
 from moderation.models import ModerationState
+from monitoring.models import Rollup
 from monitoring.selectors import plan_item_indicators, stored_figures
 from planning.models import Plan, PlanItem
+
+logger = logging.getLogger(__name__)
 
 NO_GROUP = 0
 PUBLISHED = ModerationState.PUBLISHED
@@ -33,6 +40,57 @@ def gap_rule() -> dict[str, Decimal]:
 
 def currency() -> str:
     return "toman" if getattr(settings, "BUDGET_CURRENCY", "rial") == "toman" else "rial"
+
+
+# The figures, cached for the public pages ------------------------------------------------
+#
+# A busy city reads the same figures again and again between two changes. The pages keep a
+# figure set (plan_budget, goal_budget, budget_slice) in the cache under a key made of the
+# plan, the year, the city's budget generation and the time monitoring last stored the
+# plan's figures for that year. Every budget write gives its city a new generation
+# (services.py calls `budget_changed`), and every monitoring change restores its roll-up, so
+# a page never shows figures older than the last change; CACHE_SECONDS bounds what neither
+# sees (a plan item renamed in the admin). With the cache down the figures are computed.
+
+CACHE_SECONDS = 300
+
+
+def _generation_key(city_id: int) -> str:
+    return f"budget:generation:{city_id}"
+
+
+def budget_changed(city_id: int) -> None:
+    """The city's budget changed: figures cached before are not read again."""
+    try:
+        cache.set(_generation_key(city_id), uuid.uuid4().hex, None)
+    except Exception:  # noqa: BLE001 - a cache outage must not fail the write
+        logger.warning("budget cache unavailable; generation of city %s not moved", city_id)
+
+
+def cached_figures(plan: Plan, year: int, name: str, compute: Callable[[], Any]) -> Any:
+    """`compute()`'s figures for the plan and year, from the cache when nothing changed
+    since they were stored (`name` tells the figure sets apart: "plan", "goal:12"…)."""
+    stamp = (
+        Rollup.objects.filter(plan=plan, year=year).values_list("computed_at", flat=True).first()
+    )
+    try:
+        generation = cache.get(_generation_key(plan.city_id))
+        if generation is None:
+            generation = uuid.uuid4().hex
+            cache.add(_generation_key(plan.city_id), generation, None)
+            generation = cache.get(_generation_key(plan.city_id), generation)
+        key = f"budget:{name}:{plan.pk}:{year}:{generation}:{stamp.timestamp() if stamp else 0}"
+        found = cache.get(key)
+    except Exception:  # noqa: BLE001 - without the cache, compute
+        return compute()
+    if found is not None:
+        return found
+    value = compute()
+    try:
+        cache.set(key, value, CACHE_SECONDS)
+    except Exception:  # noqa: BLE001
+        logger.warning("budget cache unavailable; figures of plan %s not kept", plan.pk)
+    return value
 
 
 # Lists (the API) -------------------------------------------------------------------------

@@ -26,7 +26,7 @@ from backend.ids import parse_id
 from backend.jalali import parse_date
 from backend.persian import to_latin_digits
 from backend.sanitise import plain_text, plain_title
-from budget import figures
+from budget import figures, selectors
 from budget.models import (
     BudgetLine,
     FinancingSource,
@@ -63,6 +63,14 @@ PROJECT_FIELDS = (
 )
 LINE_FIELDS = ("title", "source", "approved", "revised", "committed", "spent", "note")
 MILESTONE_FIELDS = ("title", "due_on", "done_on", "weight")
+
+
+def _changed(city_id: int) -> None:
+    """Tell the cached figures of the city that they are out of date: now (so the rest of
+    this request reads fresh figures) and again once the change is committed (so no reader
+    caches the old figures in between)."""
+    selectors.budget_changed(city_id)
+    transaction.on_commit(lambda: selectors.budget_changed(city_id))
 
 
 # Parsing ----------------------------------------------------------------------------------
@@ -318,6 +326,7 @@ def project_create(
                 city_id=plan.city_id,
                 after=_project_state(project, ("year", "code", "title", *fields)),
             )
+            _changed(plan.city_id)
     except IntegrityError:
         raise Conflict("پروژه‌ای با این کد در این سال هست.", code="duplicate_code") from None
     return project
@@ -353,6 +362,7 @@ def project_update(*, actor: Any, project: Project, **fields: Any) -> Project:
                 before={key: before.get(key) for key in changed},
                 after={key: after[key] for key in changed},
             )
+            _changed(locked.plan.city_id)
     return locked
 
 
@@ -362,6 +372,7 @@ def _after_milestones(project: Project) -> None:
     _refresh_progress(locked)
     if locked.physical_progress != before:
         locked.save(update_fields=["physical_progress", "updated_at"])
+        _changed(locked.plan.city_id)
 
 
 def milestone_add(
@@ -482,6 +493,7 @@ def line_create(
                 city_id=city.pk,
                 after=_line_state(line, ("year", "code", "title", *LINE_FIELDS[1:])),
             )
+            _changed(city.pk)
     except IntegrityError:
         raise Conflict("ردیفی با این کد در بودجه‌ی این سال هست.", code="duplicate_code") from None
     return line
@@ -511,6 +523,7 @@ def line_update(*, actor: Any, line: BudgetLine, **fields: Any) -> tuple[BudgetL
                 before={key: before[key] for key in changed},
                 after={key: after[key] for key in changed},
             )
+            _changed(locked.city_id)
     return locked, bool(changed)
 
 
@@ -557,6 +570,7 @@ def funding_set(*, actor: Any, line: BudgetLine, project: Project, share: Any) -
                 before={"project": project.pk, **before},
                 after={"project": project.pk, "share": points},
             )
+            _changed(locked.city_id)
     return funding
 
 
@@ -571,6 +585,7 @@ def funding_remove(*, actor: Any, funding: Funding) -> None:
             before={"project": funding.project_id, "share": funding.share},
         )
         Funding.objects.filter(pk=funding.pk).delete()
+        _changed(funding.line.city_id)
 
 
 # The import mapping -----------------------------------------------------------------------

@@ -113,7 +113,8 @@ def overview(request: HttpRequest, plan_id: int) -> HttpResponse:
     """The plan's totals, every goal's three figures side by side with its gap flags, the
     published rule, and the roll-ups by axis, committee and district."""
     plan = _plan(plan_id)
-    data = selectors.plan_budget(plan, _year(request, plan))
+    year = _year(request, plan)
+    data = selectors.cached_figures(plan, year, "plan", lambda: selectors.plan_budget(plan, year))
     flagged = [row for row in data["items"] if row["flags"]]
     return render(request, "frontend/budget/overview.html", {**data, "flagged": flagged})
 
@@ -123,7 +124,10 @@ def goal(request: HttpRequest, plan_id: int, item_id: int) -> HttpResponse:
     """A goal's (or any plan item's) three figures, its subtree's rows and its projects."""
     plan = _plan(plan_id)
     item = _item(plan, item_id)
-    data = selectors.goal_budget(plan, _year(request, plan), item)
+    year = _year(request, plan)
+    data = selectors.cached_figures(
+        plan, year, f"goal:{item.pk}", lambda: selectors.goal_budget(plan, year, item)
+    )
     context = {
         **data,
         "item": item,
@@ -137,7 +141,8 @@ def goal(request: HttpRequest, plan_id: int, item_id: int) -> HttpResponse:
 def budget_slice(request: HttpRequest, plan_id: int, year: int) -> HttpResponse:
     """The council's slice of one year: schemes against the lines that fund them."""
     plan = _plan(plan_id)
-    data = selectors.budget_slice(plan, _plan_year(plan, year))
+    year = _plan_year(plan, year)
+    data = selectors.cached_figures(plan, year, "slice", lambda: selectors.budget_slice(plan, year))
     goal_id = parse_id(request.GET.get("goal"))
     known = {goal["id"] for goal in data["goals"]}
     chosen = goal_id if goal_id in known else None
