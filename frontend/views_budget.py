@@ -10,7 +10,6 @@ status. Ids beyond what the database holds name nothing (404).
 """
 
 import secrets
-from contextlib import contextmanager
 from typing import Any
 
 from django.contrib import messages
@@ -26,17 +25,16 @@ from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from backend.errors import DomainError, Missing, Unavailable
+from backend.errors import DomainError, Missing
 from backend.ids import MAX_ID, parse_id
 from backend.jalali import jalali_date_str
 from backend.persian import to_latin_digits, to_persian_digits
-from backend.ratelimit import STORE_ERRORS, UNAVAILABLE_MESSAGE
 from budget import imports, selectors, services
 from budget.models import Milestone, Project
 from cities import selectors as city_selectors
 from cities.models import City
 from frontend.templatetags.budget_pages import money, source_label
-from frontend.web import authorise, renders_errors_with
+from frontend.web import authorise, cache_or_503, renders_errors_with
 from monitoring.selectors import jalali_year
 from planning import selectors as planning_selectors
 from planning.models import Plan, PlanItem
@@ -265,15 +263,6 @@ def _import_key(token: str) -> str:
     return f"budget-import:{token}"
 
 
-@contextmanager
-def _cache_or_503():
-    """The previewed file waits in the cache; with the cache down, a Persian 503, not a 500."""
-    try:
-        yield
-    except STORE_ERRORS as error:
-        raise Unavailable(UNAVAILABLE_MESSAGE, code="cache_down") from error
-
-
 def _import_year(request: HttpRequest, city: City, years: list[int]) -> int:
     raw = to_latin_digits(request.POST.get("year") or request.GET.get("year") or "").strip()
     if raw.isdigit() and services.YEAR_MIN <= int(raw) <= services.YEAR_MAX:
@@ -357,7 +346,7 @@ def budget_import(request: HttpRequest, city_id: int) -> HttpResponse:
         return _import_page(request, city)
     if request.POST.get("action") == "apply":
         token = request.POST.get("token", "")
-        with _cache_or_503():
+        with cache_or_503():
             saved = cache.get(_import_key(token))
         if not saved or saved["user"] != request.user.pk or saved["city"] != city.pk:
             raise DomainError(_("پرونده را دوباره بفرستید؛ مهلت آن گذشته است."), code="expired")
@@ -368,7 +357,7 @@ def budget_import(request: HttpRequest, city_id: int) -> HttpResponse:
             file=ContentFile(saved["data"], name=saved["name"]),
             accept_valid_rows=request.POST.get("accept_valid_rows") == "on",
         )
-        with _cache_or_503():
+        with cache_or_503():
             cache.delete(_import_key(token))
         messages.success(
             request,
@@ -386,7 +375,7 @@ def budget_import(request: HttpRequest, city_id: int) -> HttpResponse:
     report = imports.import_preview(actor=request.user, city=city, year=year, file=upload)
     upload.seek(0)
     token = secrets.token_urlsafe(16)
-    with _cache_or_503():
+    with cache_or_503():
         cache.set(
             _import_key(token),
             {

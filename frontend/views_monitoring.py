@@ -9,7 +9,6 @@ the indicator page again with the message (`renders_errors_with`).
 
 import datetime
 import secrets
-from contextlib import contextmanager
 from typing import Any
 
 from django.contrib import messages
@@ -24,11 +23,10 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from backend.charts import line_chart_svg
-from backend.errors import DomainError, Missing, Unavailable
+from backend.errors import DomainError, Missing
 from backend.jalali import MONTHS_FA
 from backend.persian import to_persian_digits
-from backend.ratelimit import STORE_ERRORS, UNAVAILABLE_MESSAGE
-from frontend.web import authorise, parse, renders_errors_with
+from frontend.web import authorise, cache_or_503, parse, renders_errors_with
 from monitoring import imports, selectors, services
 from monitoring.formula import Formula, FormulaError
 from monitoring.models import Indicator, Measurement
@@ -308,15 +306,6 @@ def _import_key(token: str) -> str:
     return f"monitoring-import:{token}"
 
 
-@contextmanager
-def _cache_or_503():
-    """The previewed file waits in the cache; with the cache down, a Persian 503, not a 500."""
-    try:
-        yield
-    except STORE_ERRORS as error:
-        raise Unavailable(UNAVAILABLE_MESSAGE, code="cache_down") from error
-
-
 def _import_page(request: HttpRequest, plan: Plan, **context: Any) -> HttpResponse:
     context.setdefault("columns", imports.COLUMNS)
     return render(request, "frontend/monitoring/import.html", {"plan": plan, **context})
@@ -344,7 +333,7 @@ def measurements_import(request: HttpRequest, plan_id: int) -> HttpResponse:
     if request.method != "POST":
         return _import_page(request, plan)
     if request.POST.get("action") == "apply":
-        with _cache_or_503():
+        with cache_or_503():
             saved = cache.get(_import_key(request.POST.get("token", "")))
         if not saved or saved["user"] != request.user.pk or saved["plan"] != plan.pk:
             raise DomainError(_("پرونده را دوباره بفرستید؛ مهلت آن گذشته است."), code="expired")
@@ -354,7 +343,7 @@ def measurements_import(request: HttpRequest, plan_id: int) -> HttpResponse:
             file=ContentFile(saved["data"], name=saved["name"]),
             accept_valid_rows=request.POST.get("accept_valid_rows") == "on",
         )
-        with _cache_or_503():
+        with cache_or_503():
             cache.delete(_import_key(request.POST["token"]))
         messages.success(
             request,
@@ -368,7 +357,7 @@ def measurements_import(request: HttpRequest, plan_id: int) -> HttpResponse:
     report = imports.import_preview(actor=request.user, plan=plan, file=upload)
     upload.seek(0)
     token = secrets.token_urlsafe(16)
-    with _cache_or_503():
+    with cache_or_503():
         cache.set(
             _import_key(token),
             {

@@ -9,6 +9,7 @@ says so with `@renders_errors_with`.
 """
 
 from collections.abc import Callable
+from contextlib import contextmanager
 from functools import wraps
 from typing import Any
 
@@ -17,7 +18,8 @@ from django.shortcuts import render
 
 from backend.authz import allowed
 from backend.authz import authorise as _authorise
-from backend.errors import DomainError, TooMany
+from backend.errors import DomainError, TooMany, Unavailable
+from backend.ratelimit import STORE_ERRORS, UNAVAILABLE_MESSAGE
 
 __all__ = ["DomainErrorMiddleware", "InvalidInput", "allowed", "authorise", "parse"]
 
@@ -95,3 +97,13 @@ class DomainErrorMiddleware:
         context = {"error": exception.message, "status": exception.status, "code": exception.code}
         template = "frontend/partials/refusal.html" if request.htmx else "frontend/refused.html"
         return _retry_after(render(request, template, context, status=exception.status), exception)
+
+
+@contextmanager
+def cache_or_503():
+    """For a page that keeps something in the cache between two requests (an import's
+    previewed file): with the cache down, a Persian 503, not a 500."""
+    try:
+        yield
+    except STORE_ERRORS as error:
+        raise Unavailable(UNAVAILABLE_MESSAGE, code="cache_down") from error
