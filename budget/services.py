@@ -73,6 +73,12 @@ def _changed(city_id: int) -> None:
     transaction.on_commit(lambda: selectors.budget_changed(city_id))
 
 
+def _known_fields(fields: dict[str, Any], known: tuple[str, ...]) -> None:
+    unknown = set(fields) - set(known)
+    if unknown:
+        raise DomainError("فیلد ناشناخته: " + "، ".join(sorted(unknown)), code="unknown_field")
+
+
 # Parsing ----------------------------------------------------------------------------------
 
 
@@ -298,9 +304,7 @@ def project_create(
 ) -> Project:
     """A yearly project under a scheme of the plan, in one of the plan's years."""
     authorise(actor, "budget.manage", plan)
-    unknown = set(fields) - set(PROJECT_FIELDS)
-    if unknown:
-        raise DomainError("فیلد ناشناخته: " + "، ".join(sorted(unknown)), code="unknown_field")
+    _known_fields(fields, PROJECT_FIELDS)
     year = parse_year(year)
     if not plan.start_year <= year <= plan.end_year:
         raise DomainError("سال پروژه در بازه‌ی سال‌های برنامه نیست.", code="year_outside_plan")
@@ -340,9 +344,7 @@ def project_update(*, actor: Any, project: Project, **fields: Any) -> Project:
     """Change a project's fields; one activity entry with what changed (a status change is
     among them). Progress is recomputed."""
     authorise(actor, "budget.manage", project)
-    unknown = set(fields) - set(PROJECT_FIELDS)
-    if unknown:
-        raise DomainError("فیلد ناشناخته: " + "، ".join(sorted(unknown)), code="unknown_field")
+    _known_fields(fields, PROJECT_FIELDS)
     with transaction.atomic():
         locked = _locked_project(project)
         before = _project_state(locked, tuple(fields))
@@ -404,9 +406,7 @@ def _weight(value: Any) -> int:
 def milestone_update(*, actor: Any, milestone: Milestone, **fields: Any) -> Milestone:
     """Change a milestone (mark it done with `done_on`, or undo with an empty one)."""
     authorise(actor, "budget.manage", milestone)
-    unknown = set(fields) - set(MILESTONE_FIELDS)
-    if unknown:
-        raise DomainError("فیلد ناشناخته: " + "، ".join(sorted(unknown)), code="unknown_field")
+    _known_fields(fields, MILESTONE_FIELDS)
     parsers = {"title": _title, "due_on": _date, "done_on": _date, "weight": _weight}
     with transaction.atomic():
         locked = Milestone.objects.select_for_update().get(pk=milestone.pk)
@@ -474,9 +474,7 @@ def line_create(
 ) -> BudgetLine:
     """A line of the city's budget for a Jalali year."""
     authorise(actor, "budget.manage", city)
-    unknown = set(fields) - set(LINE_FIELDS)
-    if unknown:
-        raise DomainError("فیلد ناشناخته: " + "، ".join(sorted(unknown)), code="unknown_field")
+    _known_fields(fields, LINE_FIELDS)
     line = BudgetLine(
         city=city, year=parse_year(year), code=parse_code(code, "کد ردیف"), title=_title(title)
     )
@@ -503,9 +501,7 @@ def line_update(*, actor: Any, line: BudgetLine, **fields: Any) -> tuple[BudgetL
     """Change a line's amounts or text. Returns (line, whether anything changed): sending
     the same figures again changes nothing and records nothing."""
     authorise(actor, "budget.manage", line)
-    unknown = set(fields) - set(LINE_FIELDS)
-    if unknown:
-        raise DomainError("فیلد ناشناخته: " + "، ".join(sorted(unknown)), code="unknown_field")
+    _known_fields(fields, LINE_FIELDS)
     with transaction.atomic():
         locked = BudgetLine.objects.select_for_update().get(pk=line.pk)
         before = _line_state(locked, tuple(fields))

@@ -270,31 +270,21 @@ def three_figures(row: dict[str, Any], title: str = "") -> SafeString:
     rule = selectors.gap_rule()
     spent_mark = _("آستانه‌ی هزینه در قاعده‌ی هشدار: %(p)s") % {"p": pct(rule["spent"])}
     result_mark = _("آستانه‌ی نتیجه در قاعده‌ی هشدار: %(p)s") % {"p": pct(rule["result"])}
+    shown = [
+        (_("پول هزینه‌شده"), "spent", SPENT_COLOUR, rule["spent"], spent_mark),
+        (_("پیشرفت فیزیکی"), "physical", PHYSICAL_COLOUR, rule["result"], result_mark),
+        (_("تحقق شاخص‌ها"), "realisation", RESULT_COLOUR, rule["result"], result_mark),
+    ]
     rows = [
         {
-            "label": _("پول هزینه‌شده"),
-            "value": _fraction(row.get("spent")),
-            "text": figure_pct(row.get("spent")),
-            "colour": SPENT_COLOUR,
-            "mark": float(rule["spent"]),
-            "mark_title": spent_mark,
-        },
-        {
-            "label": _("پیشرفت فیزیکی"),
-            "value": _fraction(row.get("physical")),
-            "text": figure_pct(row.get("physical")),
-            "colour": PHYSICAL_COLOUR,
-            "mark": float(rule["result"]),
-            "mark_title": result_mark,
-        },
-        {
-            "label": _("تحقق شاخص‌ها"),
-            "value": _fraction(row.get("realisation")),
-            "text": figure_pct(row.get("realisation")),
-            "colour": RESULT_COLOUR,
-            "mark": float(rule["result"]),
-            "mark_title": result_mark,
-        },
+            "label": label,
+            "value": _fraction(row.get(key)),
+            "text": figure_pct(row.get(key)),
+            "colour": colour,
+            "mark": float(mark),
+            "mark_title": mark_title,
+        }
+        for label, key, colour, mark, mark_title in shown
     ]
     return mark_safe(figure_bars_svg(rows, title=title, rtl=get_language_bidi()))  # noqa: S308
 
