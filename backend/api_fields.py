@@ -1,5 +1,7 @@
 """Serializer fields shared by the apps' APIs."""
 
+import decimal
+
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -23,3 +25,42 @@ class AuthorField(serializers.Serializer):
 
     public_name = serializers.CharField()
     is_expert = serializers.BooleanField()
+
+
+class CoordinateField(serializers.DecimalField):
+    """A latitude or longitude in degrees, rounded to 5 decimals (about a metre) before it
+    is checked: a phone's position comes with many more digits than a pin needs. Persian
+    and Arabic-Indic digits are accepted."""
+
+    def __init__(self, *, limit: int, **kwargs):
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("allow_null", True)
+        limit_message = f"مختصات باید بین {-limit} و {limit} درجه باشد."
+        kwargs.setdefault(
+            "error_messages",
+            {
+                "invalid": "مختصات باید عدد باشد.",
+                "max_value": limit_message,
+                "min_value": limit_message,
+                "max_string_length": "مختصات بیش از حد طولانی است.",
+            },
+        )
+        super().__init__(
+            max_digits=8,
+            decimal_places=5,
+            min_value=-limit,
+            max_value=limit,
+            rounding=decimal.ROUND_HALF_EVEN,
+            **kwargs,
+        )
+
+    def validate_precision(self, value):
+        return super().validate_precision(value.quantize(decimal.Decimal("0.00001")))
+
+    def to_internal_value(self, data):
+        if isinstance(data, str):
+            data = data.translate(_DIGITS).replace("٫", ".")
+        return super().to_internal_value(data)
+
+
+_DIGITS = str.maketrans("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩", "01234567890123456789")

@@ -491,6 +491,24 @@ BUDGET_CURRENCY = os.environ.get("BUDGET_CURRENCY", "rial")
 BUDGET_GAP_SPENT = env_int("BUDGET_GAP_SPENT", 90)
 BUDGET_GAP_RESULT = env_int("BUDGET_GAP_RESULT", 60)
 
+# --- places and pictures (docs/places.md) ---
+# Map tiles: a deployment picks its tile server ({z}/{x}/{y} template, e.g. an Iranian
+# provider's or an OpenStreetMap server it may use). Empty (the default) serves no tiles:
+# maps show district boundaries and points on a plain background, and nothing is fetched
+# from another host.
+MAP_TILE_URL = os.environ.get("MAP_TILE_URL", "")
+MAP_TILE_ATTRIBUTION = os.environ.get("MAP_TILE_ATTRIBUTION", "")
+MAP_TILE_MAX_ZOOM = env_int("MAP_TILE_MAX_ZOOM", 18)
+if MAP_TILE_URL:
+    from urllib.parse import urlsplit as _urlsplit
+
+    _tiles = _urlsplit(MAP_TILE_URL)
+    if _tiles.netloc:  # a {s} subdomain placeholder becomes the CSP wildcard
+        _tile_origin = f"{_tiles.scheme}://{_tiles.netloc.replace('{s}', '*')}"
+        CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"].append(_tile_origin)
+# Similar-problem suggestions also name published problems within this many metres.
+SIMILAR_NEARBY_METRES = env_int("SIMILAR_NEARBY_METRES", 250)
+
 # django-axes asks for its middleware to come last, after every block above.
 MIDDLEWARE = [m for m in MIDDLEWARE if m != "axes.middleware.AxesMiddleware"]
 MIDDLEWARE.append("axes.middleware.AxesMiddleware")

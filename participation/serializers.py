@@ -3,7 +3,7 @@ from rest_framework import serializers
 
 from accounts.models import Organisation
 from backend.api import IdField
-from backend.api_fields import AuthorField, JalaliDateTimeField
+from backend.api_fields import AuthorField, CoordinateField, JalaliDateTimeField
 from backend.authz import allowed
 from backend.errors import Missing
 from cities.models import District
@@ -71,17 +71,8 @@ class ProblemIn(serializers.Serializer):
         allow_null=True,
         error_messages=_id_messages("منطقه‌ای با این شناسه نیست."),
     )
-    latitude = serializers.DecimalField(
-        max_digits=8, decimal_places=5, min_value=-90, max_value=90, required=False, allow_null=True
-    )
-    longitude = serializers.DecimalField(
-        max_digits=8,
-        decimal_places=5,
-        min_value=-180,
-        max_value=180,
-        required=False,
-        allow_null=True,
-    )
+    latitude = CoordinateField(limit=90)
+    longitude = CoordinateField(limit=180)
 
 
 class ProblemOut(serializers.ModelSerializer):

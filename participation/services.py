@@ -13,6 +13,7 @@ from backend.persian import normalise
 from backend.ratelimit import posting_limit_check
 from backend.sanitise import clean_html, html_to_text, plain_text, plain_title
 from cities.models import District
+from cities.places import check_point
 from moderation.models import ModeratedContent, ModerationState
 from moderation.services import content_submitted, initial_state
 from participation.models import (
@@ -103,8 +104,7 @@ def problem_submit(
     title = _title(title)
     body = _body(body)
     _same_city(plan, axis, district)
-    if (latitude is None) != (longitude is None):
-        raise DomainError("موقعیت باید هم عرض و هم طول جغرافیایی داشته باشد.", code="point")
+    district = check_point(plan.city, latitude, longitude, district)
     problem = Problem(
         plan=plan,
         author=author,
