@@ -17,8 +17,8 @@ OUTSIDE = "این نقطه بیرون از محدوده‌ی شهر {city} اس�
 def district_at(city: City, lat: Decimal, lon: Decimal) -> District | None:
     """The district whose boundary holds the point (the first by number when they overlap)."""
     for district in city.districts.exclude(boundary=None).order_by("number", "id"):
-        inside_box = district.bbox and geo.in_box(district.bbox, lat, lon)
-        if inside_box and geo.contains(district.boundary, lat, lon):
+        boundary, box = district.boundary, district.bbox
+        if boundary and box and geo.in_box(box, lat, lon) and geo.contains(boundary, lat, lon):
             return district
     return None
 
@@ -37,7 +37,8 @@ def check_point(
         raise outside
     found = district_at(city, lat, lon)
     if city.boundary:
-        if not (geo.in_box(city.bbox, lat, lon) and geo.contains(city.boundary, lat, lon)):
+        box = city.bbox or geo.IRAN_BOX
+        if not (geo.in_box(box, lat, lon) and geo.contains(city.boundary, lat, lon)):
             raise outside
     elif found is None and city.districts.exclude(boundary=None).exists():
         raise outside
