@@ -240,7 +240,10 @@ def problem_similar(request):
     """Partial: published problems of the plan like the title being typed (?plan=&text=)."""
     plan_id = parse_id(request.GET.get("plan"))
     text = request.GET.get("text") or request.GET.get("title") or ""
-    found = similar_problems(plan_id=plan_id, text=text[:300]) if plan_id else []
+    # The pin, when the map has one; a malformed point only drops the nearby part.
+    point = s.SimilarPointIn(data=request.GET)
+    place = point.validated_data if point.is_valid() else {}
+    found = similar_problems(plan_id=plan_id, text=text[:300], **place) if plan_id else []
     return render(request, "frontend/partials/similar_problems.html", {"similar": found})
 
 

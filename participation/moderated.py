@@ -12,7 +12,12 @@ def _problem_hints(problem: Problem) -> dict:
     from participation.similarity import similar_problems  # the similarity index loads late
 
     similar = similar_problems(
-        plan_id=problem.plan_id, text=problem.title, limit=1, exclude_id=problem.pk
+        plan_id=problem.plan_id,
+        text=problem.title,
+        limit=1,
+        exclude_id=problem.pk,
+        latitude=problem.latitude,
+        longitude=problem.longitude,
     )
     if similar and similar[0].score >= DUPLICATE_HINT_SCORE:
         return {
@@ -20,6 +25,7 @@ def _problem_hints(problem: Problem) -> dict:
                 "id": similar[0].id,
                 "title": similar[0].title,
                 "score": similar[0].score,
+                "distance_m": similar[0].distance_m,
             }
         }
     return {}

@@ -141,7 +141,21 @@ class ProblemDetailOut(ProblemOut):
         return None
 
 
-class SimilarIn(serializers.Serializer):
+class SimilarPointIn(serializers.Serializer):
+    """The new problem's point, when it has one: nearby problems are considered too."""
+
+    latitude = CoordinateField(limit=90)
+    longitude = CoordinateField(limit=180)
+
+    def validate(self, attrs):
+        if (attrs.get("latitude") is None) != (attrs.get("longitude") is None):
+            raise serializers.ValidationError(
+                "موقعیت باید هم عرض و هم طول جغرافیایی داشته باشد.", code="point"
+            )
+        return attrs
+
+
+class SimilarIn(SimilarPointIn):
     plan = serializers.PrimaryKeyRelatedField(queryset=Plan.objects.all())
     text = serializers.CharField(max_length=TITLE_INPUT_MAX)
     exclude = IdField(required=False)
@@ -152,6 +166,9 @@ class SimilarOut(serializers.Serializer):
     title = serializers.CharField()
     score = serializers.FloatField()
     supports_count = serializers.IntegerField()
+    distance_m = serializers.IntegerField(
+        allow_null=True, help_text="متر تا نقطه‌ی داده‌شده، اگر در شعاع نزدیکی باشد."
+    )
 
 
 class SupportIn(serializers.Serializer):

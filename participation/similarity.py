@@ -4,13 +4,23 @@ PostgreSQL ranks with pg_trgm, nearest first over a GiST index (a GIN index serv
 SQLite finds candidates through an FTS5 trigram table and scores them with the same formula
 (backend.trigram), so a problem typed with Arabic ي/ك, without ZWNJ, with other digits or
 with its words reordered ranks first on both.
+
+Given the new problem's point, published problems within SIMILAR_NEARBY_METRES are
+considered too: one whose title is like the new one (NEARBY_THRESHOLD, lower than the
+plain threshold, since the place already says a lot) joins the list, and a nearby match
+ranks ahead of an equally similar one elsewhere. Each suggestion then carries its distance,
+so the page can say «۱۲۰ متر آن‌طرف‌تر، با عنوان مشابه». Distances are computed in Python
+on both backends, so they rank alike.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from decimal import Decimal
 
+from django.conf import settings
 from django.contrib.postgres.search import TrigramDistance
 from django.db import connection
 
+from backend import geo
 from backend.persian import normalise
 from backend.trigram import similarity, trigrams
 from moderation.models import ModerationState
@@ -18,6 +28,12 @@ from participation.models import Problem
 
 THRESHOLD = 0.2
 SQLITE_CANDIDATES = 60
+# Nearby problems need less textual likeness to be worth showing.
+NEARBY_THRESHOLD = 0.12
+# How much a match at the very same spot moves up the list (fading to 0 at the radius).
+NEARBY_BONUS = 0.15
+# Published problems read from the box around the point, at most.
+NEARBY_CANDIDATES = 400
 
 
 @dataclass(frozen=True)
@@ -26,6 +42,13 @@ class SimilarProblem:
     title: str
     score: float
     supports_count: int
+    # Metres from the given point, when both have one and it is within the radius.
+    distance_m: int | None = None
+
+    def rank(self, radius: float) -> float:
+        if self.distance_m is None or radius <= 0:
+            return self.score
+        return self.score + NEARBY_BONUS * max(0.0, 1 - self.distance_m / radius)
 
 
 def _published(plan_id: int, exclude_id: int | None):
@@ -84,16 +107,55 @@ def _sqlite(key: str, plan_id: int, limit: int, exclude_id: int | None):
     return scored[:limit]
 
 
+def _nearby(
+    key: str, plan_id: int, exclude_id: int | None, lat: Decimal, lon: Decimal, radius: float
+) -> dict[int, SimilarProblem]:
+    """Published problems within `radius` metres whose titles are at least a little alike,
+    by id, each with its distance."""
+    south, west, north, east = geo.box_around(lat, lon, radius)
+    rows = (
+        _published(plan_id, exclude_id)
+        .filter(latitude__range=(south, north), longitude__range=(west, east))
+        .values_list("id", "title", "title_key", "supports_count", "latitude", "longitude")
+    )[:NEARBY_CANDIDATES]
+    found = {}
+    for pk, title, title_key, supports, plat, plon in rows:
+        metres = geo.distance_m(lat, lon, plat, plon)
+        if metres > radius:
+            continue
+        score = similarity(key, title_key)
+        if score >= NEARBY_THRESHOLD:
+            found[pk] = SimilarProblem(pk, title, round(score, 3), supports, round(metres))
+    return found
+
+
 def similar_problems(
-    *, plan_id: int, text: str, limit: int = 5, exclude_id: int | None = None
+    *,
+    plan_id: int,
+    text: str,
+    limit: int = 5,
+    exclude_id: int | None = None,
+    latitude: Decimal | None = None,
+    longitude: Decimal | None = None,
 ) -> list[SimilarProblem]:
-    """Published problems of the plan most like `text`, best first, with a 0–1 score."""
+    """Published problems of the plan most like `text`, best first, with a 0–1 score and,
+    when a point is given, the distance of those within the nearby radius."""
     key = normalise(text)[:300]
     if len(key.replace(" ", "")) < 3:
         return []
-    if connection.vendor == "postgresql":
-        return _postgres(key, plan_id, limit, exclude_id)
-    return _sqlite(key, plan_id, limit, exclude_id)
+    search = _postgres if connection.vendor == "postgresql" else _sqlite
+    radius = float(settings.SIMILAR_NEARBY_METRES)
+    if latitude is None or longitude is None or radius <= 0:
+        return search(key, plan_id, limit, exclude_id)
+    near = _nearby(key, plan_id, exclude_id, latitude, longitude, radius)
+    merged = dict(near)
+    for found in search(key, plan_id, limit, exclude_id):
+        if found.id in near:  # found both ways: the search's score, and the distance
+            merged[found.id] = replace(found, distance_m=near[found.id].distance_m)
+        else:
+            merged[found.id] = found
+    ranked = sorted(merged.values(), key=lambda s: (-s.rank(radius), -s.supports_count, s.id))
+    return ranked[:limit]
 
 
 def ensure_sqlite_index(using: str = "default", **kwargs) -> None:

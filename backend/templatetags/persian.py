@@ -7,6 +7,7 @@ import re
 from django import template
 from django.utils.safestring import SafeData, mark_safe
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 from backend.jalali import jalali_date_str, jalali_datetime_str, jalali_long
 from backend.persian import to_persian_digits
@@ -84,3 +85,20 @@ def jdatetime_filter(value) -> str:
 def jlong(value) -> str:
     """``۵ فروردین ۱۴۰۴، ساعت ۱۴:۳۰``."""
     return _lenient(jalali_long, value)
+
+
+@register.filter(is_safe=True)
+def metres(value) -> str:
+    """A distance for people: «۱۲۰ متر» rounded to ten metres, «۱٫۴ کیلومتر» from a
+    kilometre up; in the page language's digits."""
+    try:
+        value = float(value)
+    except (TypeError, ValueError):
+        return ""
+    if value >= 1000:
+        language = get_language() or "fa"
+        km = f"{value / 1000:.1f}"
+        text = _("%(km)s کیلومتر") % {"km": km.replace(".", "٫") if language[:2] == "fa" else km}
+    else:
+        text = _("%(m)s متر") % {"m": max(10, int(round(value / 10)) * 10)}
+    return _digits_for_language(str(text))

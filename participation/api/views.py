@@ -51,6 +51,8 @@ class ProblemSimilar(APIView):
             OpenApiParameter("plan", int, required=True),
             OpenApiParameter("text", str, required=True),
             OpenApiParameter("exclude", int, required=False),
+            OpenApiParameter("latitude", float, required=False),
+            OpenApiParameter("longitude", float, required=False),
         ],
         responses=s.SimilarOut(many=True),
     )
@@ -61,6 +63,8 @@ class ProblemSimilar(APIView):
             plan_id=query.validated_data["plan"].pk,
             text=query.validated_data["text"],
             exclude_id=query.validated_data.get("exclude"),
+            latitude=query.validated_data.get("latitude"),
+            longitude=query.validated_data.get("longitude"),
         )
         return Response(s.SimilarOut(found, many=True).data)
 

@@ -163,3 +163,22 @@ def test_fa_digits_uses_the_persian_decimal_separator_for_numbers():
     assert fa_digits("34.68") == "۳۴٫۶۸"
     assert fa_digits(2.5) == "۲٫۵"
     assert fa_digits("نسخه 1.2 از برنامه") == "نسخه ۱.۲ از برنامه"
+
+
+@pytest.mark.parametrize(
+    ("value", "persian", "english"),
+    [
+        (123.4, "۱۲۰ متر", "120 metres"),
+        (4, "۱۰ متر", "10 metres"),
+        (1450, "۱٫۴ کیلومتر", "1.4 km"),
+        ("x", "", ""),
+        (None, "", ""),
+    ],
+)
+def test_metres_reads_as_a_distance_in_each_language(engine, value, persian, english):
+    from django.utils import translation
+
+    with translation.override("fa"):
+        assert render(engine, "{{ v|metres }}", v=value) == persian
+    with translation.override("en"):
+        assert render(engine, "{{ v|metres }}", v=value) == english
