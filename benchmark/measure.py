@@ -132,6 +132,13 @@ class InProcess:
         self.queries = [text.search_query(rng) for _ in range(n)]
         axes = len(w.AXES)
         self.similar_texts = [text.problem_title(rng, rng.randrange(axes)) for _ in range(n)]
+        # Pins where published problems are: the nearby part of the lookup has work to do.
+        pinned = list(
+            Problem.objects.filter(
+                plan=self.plan, moderation_state=PUBLISHED, latitude__isnull=False
+            ).values_list("latitude", "longitude")[: n * 5]
+        )
+        self.similar_points = [rng.choice(pinned) for _ in range(n)] if pinned else []
         self.axis_ids = list(Axis.objects.filter(city=self.plan.city).values_list("pk", flat=True))
         self.district_ids = list(
             District.objects.filter(city=self.plan.city).values_list("pk", flat=True)
@@ -248,6 +255,26 @@ class InProcess:
                     ),
                 )
             )
+            if self.similar_points:
+                rows.append(
+                    self._series(
+                        Row(
+                            "similar_near",
+                            f"GET {problems}similar/?plan=&text=&latitude=&longitude=",
+                            "p95 < 50 ms",
+                            50,
+                        ),
+                        lambda i: self._get(
+                            f"{problems}similar/",
+                            {
+                                "plan": plan,
+                                "text": self.similar_texts[i],
+                                "latitude": self.similar_points[i][0],
+                                "longitude": self.similar_points[i][1],
+                            },
+                        ),
+                    )
+                )
             try:
                 rows.append(
                     self._series(

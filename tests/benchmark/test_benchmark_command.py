@@ -22,6 +22,7 @@ ROWS = [
     "GET /api/v1/problems/{id}/",
     "GET /api/v1/plans/{id}/items/ (whole tree)",
     "GET /api/v1/problems/similar/?plan=&text=",
+    "GET /api/v1/problems/similar/?plan=&text=&latitude=&longitude=",
     "POST /api/v1/problems/ (submission)",
     "GET /api/v1/comments/?problem= (50-comment thread)",
     "GET /bench/bare/ (bare DRF APIView, baseline)",
