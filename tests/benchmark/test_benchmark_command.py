@@ -95,13 +95,13 @@ def test_benchmark_reports_every_row_with_query_counts(tmp_path):
         assert label in rows, label
         assert label in output
     requests = [label for label in rows if re.match(r"(GET|POST) ", label)]
-    assert len(requests) == 9
+    assert len(requests) == 10
     for label in requests:
         assert re.fullmatch(r"\d+(–\d+)?", rows[label][6]), label  # queries per request
         assert all(re.fullmatch(r"\d+\.\d", cell) for cell in rows[label][3:6]), label
     assert rows[ROWS[0]][7] in {"PASS", "MISS"}  # judged against its target
-    assert re.fullmatch(r"\d+ vs \d+", rows[ROWS[9]][2])
-    assert rows[ROWS[11]][2] == "not run (--ws)"
+    assert re.fullmatch(r"\d+ vs \d+", rows["Problem list queries, page_size=1 vs 100"][2])
+    assert rows["Decision → author's websocket (2 uvicorn workers, Redis)"][2] == "not run (--ws)"
     # The benchmark's submissions are removed again.
     assert Problem.objects.count() == 200
 
@@ -118,8 +118,10 @@ def test_benchmark_ws_times_decisions_across_two_workers(tmp_path):
         requests=1,
     )
     rows = table_rows(report)
-    websocket = rows[ROWS[11]]
+    websocket = rows["Decision → author's websocket (2 uvicorn workers, Redis)"]
     assert websocket[2].startswith("p99 ")
     assert "lost" not in websocket[2]
     assert all(re.fullmatch(r"\d+\.\d", cell) for cell in websocket[3:6])
-    assert re.match(r"\d+% \(\d+ vs \d+ req/s\)", rows[ROWS[12]][2])
+    assert re.match(
+        r"\d+% \(\d+ vs \d+ req/s\)", rows["Public list throughput ÷ bare DRF (HTTP, 2 workers)"][2]
+    )
