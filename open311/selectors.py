@@ -101,11 +101,11 @@ def _closed() -> ExpressionWrapper:
     live = Project.objects.exclude(status=Project.Status.CANCELLED).filter(scheme=OuterRef("pk"))
     unfinished = items.filter(~Exists(live) | Exists(live.exclude(status=Project.Status.DONE)))
     done = Q(triage_state=Triage.ACCEPTED) & Exists(items) & ~Exists(unfinished)
-    closed = (
-        Q(triage_state__in=[Triage.MERGED, Triage.OUT_OF_SCOPE])
-        | Q(inventory_entry__status=InventoryEntry.Status.DROPPED)
-        | done
+    # Exists, never a join on the entry: a problem without one must give false, not NULL.
+    dropped = InventoryEntry.objects.filter(
+        pk=OuterRef("inventory_entry_id"), status=InventoryEntry.Status.DROPPED
     )
+    closed = Q(triage_state__in=[Triage.MERGED, Triage.OUT_OF_SCOPE]) | Exists(dropped) | done
     return ExpressionWrapper(closed, output_field=BooleanField())
 
 

@@ -459,6 +459,9 @@ def test_service_code_and_pagination(client, plan, axis, arak, issued):
     page1 = body(client.get(f"{V2}/requests.json", {"page": 1, "page_size": 2}))
     assert not {r["service_request_id"] for r in page1} & {r["service_request_id"] for r in page2}
     assert len(body(client.get(f"{V2}/requests.json"))) == 6
+    assert len(body(client.get(f"{V2}/requests.json", {"status": "open"}))) == 6
+    assert len(body(client.get(f"{V2}/requests.json", {"status": "closed,open"}))) == 6
+    assert body(client.get(f"{V2}/requests.json", {"status": "closed"})) == []
 
 
 def test_at_most_1000_per_page(client, plan, axis, issued):
