@@ -13,7 +13,15 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from typing import Any
 
-from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import (
+    BooleanField,
+    Exists,
+    ExpressionWrapper,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+)
 from django.utils import timezone
 
 from backend.errors import DomainError, Missing
@@ -88,8 +96,10 @@ def district_list(city: City) -> list[District]:
 
 
 def client_list(*, city: City) -> QuerySet[Open311Client]:
-    return Open311Client.objects.filter(city=city).select_related("created_by").order_by(
-        "-created_at", "-pk"
+    return (
+        Open311Client.objects.filter(city=city)
+        .select_related("created_by")
+        .order_by("-created_at", "-pk")
     )
 
 
@@ -162,7 +172,7 @@ def request_list(*, city: City, filters: RequestFilters) -> list[Problem]:
         raise DomainError("بازه‌ی start_date تا end_date حداکثر ۹۰ روز است.", code="dates")
     rows = rows.filter(created_at__gte=start, created_at__lte=end)
     if filters.statuses and set(filters.statuses) != {"open", "closed"}:
-        rows = rows.filter(is_closed=filters.statuses == ["closed"])
+        rows = rows.filter(**{"is_closed": filters.statuses == ["closed"]})  # the annotation
     offset = (filters.page - 1) * filters.page_size
     return list(rows[offset : offset + filters.page_size])
 

@@ -4,8 +4,8 @@ Output is written by open311.api.render (XML or JSON in the spec's shapes), from
 dicts of open311.selectors.request_out.
 """
 
-from django.utils.dateparse import parse_datetime
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from rest_framework import serializers
 
 from backend.api_fields import CoordinateField
@@ -18,7 +18,8 @@ class RequestIn(serializers.Serializer):
 
     jurisdiction_id = serializers.CharField(required=False, allow_blank=True, max_length=60)
     service_code = serializers.CharField(
-        max_length=40, error_messages={"required": "service_code لازم است.", "blank": "service_code لازم است."}
+        max_length=40,
+        error_messages={"required": "service_code لازم است.", "blank": "service_code لازم است."},
     )
     lat = CoordinateField(limit=90)
     long = CoordinateField(limit=180)
@@ -84,7 +85,10 @@ class RequestsQuery(serializers.Serializer):
     end_date = serializers.CharField(required=False, allow_blank=True, max_length=40)
     status = serializers.CharField(required=False, allow_blank=True, max_length=20)
     page = serializers.IntegerField(
-        required=False, min_value=1, max_value=1_000_000, error_messages={"invalid": "page باید عدد باشد."}
+        required=False,
+        min_value=1,
+        max_value=1_000_000,
+        error_messages={"invalid": "page باید عدد باشد."},
     )
     page_size = serializers.IntegerField(
         required=False,

@@ -8,8 +8,8 @@ the first one.
 """
 
 import hashlib
-import html
 import hmac
+import html
 import re
 import secrets
 from dataclasses import dataclass
@@ -100,9 +100,7 @@ def client_issue(
                 after={"name": name, "contact": contact, "key_prefix": prefix},
             )
     except IntegrityError as error:
-        raise Conflict(
-            "برنامه‌ای با همین نام در این شهر هست.", code="client_name_taken"
-        ) from error
+        raise Conflict("برنامه‌ای با همین نام در این شهر هست.", code="client_name_taken") from error
     return client, raw_key
 
 

@@ -11,10 +11,9 @@ from inventory.models import InventoryEntry
 from open311.models import Open311Request
 from open311.services import client_issue, client_revoke
 from participation.models import Problem
-from planning.models import Plan, PlanItem
+from planning.models import Plan
 from tests.factories import (
     AxisFactory,
-    CityFactory,
     PlanFactory,
     PlanItemFactory,
     ProblemFactory,
@@ -117,7 +116,8 @@ def test_service_definition_lists_districts(client, issued, axis, districts):
 
 
 @pytest.mark.parametrize("code", ["axis-999999", "nothing", "axis-", "axis-1e5", "x" * 60])
-def test_unknown_service_is_404_in_the_error_shape(client, issued, code, fmt="xml"):
+def test_unknown_service_is_404_in_the_error_shape(client, issued, code):
+    fmt = "xml"
     response = client.get(f"{V2}/services/{code}.{fmt}")
     assert response.status_code == 404
     root = xml(response)
@@ -129,7 +129,9 @@ def test_unknown_service_is_404_in_the_error_shape(client, issued, code, fmt="xm
 def test_other_citys_axis_is_not_a_service(client, issued, qom):
     qom_axis = AxisFactory(city=qom)
     PlanFactory(city=qom)
-    assert client.get(f"{V2}/services/axis-{qom_axis.pk}.json?jurisdiction_id=arak").status_code == 404
+    assert (
+        client.get(f"{V2}/services/axis-{qom_axis.pk}.json?jurisdiction_id=arak").status_code == 404
+    )
 
 
 def test_jurisdiction_required_when_several_cities(client, issued, qom):
@@ -231,7 +233,7 @@ def test_district_attribute(client, key, axis, districts, qom):
 
 
 @pytest.mark.parametrize(
-    "change, status",
+    ("change", "status"),
     [
         ({"api_key": ""}, 403),
         ({"api_key": "nope"}, 403),
@@ -263,7 +265,7 @@ def test_bad_input_is_a_4xx_in_the_spec_shape(client, key, axis, change, status)
 
 
 def test_xml_breaking_description_stays_well_formed(client, key, axis, moderator):
-    text = 'خیابان <b>&"\'\x01\x0b\ufffe]]>' + "ب" * 9000
+    text = "خیابان <b>&\"'\x01\x0b\ufffe]]>" + "ب" * 9000
     [row] = body(post(client, **good(key, axis, description=text)))
     problem = publish(Open311Request.objects.get(token=row["token"]).problem, moderator)
     assert "<b>" not in problem.body  # plain text, escaped
@@ -278,7 +280,10 @@ def test_key_of_another_city_or_revoked(client, issued, axis, qom, city_admin):
     _, qom_key = client_issue(actor=None, city=qom, name="qom app")
     response = post(client, **good(qom_key, axis))  # jurisdiction arak, key of qom
     assert response.status_code == 403
-    response = post(client, **good(qom_key, qom_axis, jurisdiction_id="qom", lat="", long="", address_string="قم"))
+    response = post(
+        client,
+        **good(qom_key, qom_axis, jurisdiction_id="qom", lat="", long="", address_string="قم"),
+    )
     assert response.status_code == 200
     client_revoke(actor=city_admin, client=issued[0])
     response = post(client, **good(issued[1], axis))
@@ -314,7 +319,10 @@ def test_a_retry_after_the_window_is_a_new_request(client, key, axis, settings):
 def test_one_device_cannot_use_up_the_clients_quota(client, key, axis, settings):
     settings.OPEN311_DEVICE_LIMIT = 2
     for n in range(2):
-        assert post(client, **good(key, axis, description=f"مسئله‌ی شماره {n} در خیابان")).status_code == 200
+        assert (
+            post(client, **good(key, axis, description=f"مسئله‌ی شماره {n} در خیابان")).status_code
+            == 200
+        )
     response = post(client, **good(key, axis, description="مسئله‌ی سوم در خیابان"))
     assert response.status_code == 429
     assert int(response["Retry-After"]) > 0
@@ -326,7 +334,10 @@ def test_one_device_cannot_use_up_the_clients_quota(client, key, axis, settings)
 def test_per_address_limit(client, key, axis, settings):
     settings.OPEN311_IP_LIMIT = 1
     assert post(client, **good(key, axis, device_id="a")).status_code == 200
-    assert post(client, **good(key, axis, device_id="b", description="دیگری در خیابان")).status_code == 429
+    assert (
+        post(client, **good(key, axis, device_id="b", description="دیگری در خیابان")).status_code
+        == 429
+    )
 
 
 def test_the_clients_posting_limit(client, key, axis, settings):
@@ -418,13 +429,23 @@ def test_default_window_is_90_days(client, published, plan):
     assert ids == [published.pk]
     # start_date alone: the 90 days from it
     start = (timezone.now() - timedelta(days=95)).strftime("%Y-%m-%dT%H:%M:%S+03:30")
-    ids = [r["service_request_id"] for r in body(client.get(f"{V2}/requests.json", {"start_date": start}))]
+    ids = [
+        r["service_request_id"]
+        for r in body(client.get(f"{V2}/requests.json", {"start_date": start}))
+    ]
     assert ids == [old.pk]
     end = (timezone.now() - timedelta(days=50)).isoformat()
-    ids = [r["service_request_id"] for r in body(client.get(f"{V2}/requests.json", {"end_date": end}))]
+    ids = [
+        r["service_request_id"] for r in body(client.get(f"{V2}/requests.json", {"end_date": end}))
+    ]
     assert ids == [old.pk]
     # service_request_id overrides the window
-    ids = [r["service_request_id"] for r in body(client.get(f"{V2}/requests.json", {"service_request_id": f"{old.pk},{published.pk}"}))]
+    ids = [
+        r["service_request_id"]
+        for r in body(
+            client.get(f"{V2}/requests.json", {"service_request_id": f"{old.pk},{published.pk}"})
+        )
+    ]
     assert sorted(ids) == sorted([old.pk, published.pk])
 
 
@@ -466,20 +487,33 @@ def test_service_code_and_pagination(client, plan, axis, arak, issued):
 
 def test_at_most_1000_per_page(client, plan, axis, issued):
     Problem.objects.bulk_create(
-        [Problem(plan=plan, author=issued[0].account, title=f"م {n}", body="<p>ب</p>", moderation_state="published") for n in range(1003)]
+        [
+            Problem(
+                plan=plan,
+                author=issued[0].account,
+                title=f"م {n}",
+                body="<p>ب</p>",
+                moderation_state="published",
+            )
+            for n in range(1003)
+        ]
     )
     assert len(body(client.get(f"{V2}/requests.json"))) == 1000
     assert len(body(client.get(f"{V2}/requests.json", {"page": 2}))) == 3
 
 
-def test_query_count_is_constant(client, plan, axis, issued, django_assert_max_num_queries, planner):
+def test_query_count_is_constant(
+    client, plan, axis, issued, django_assert_max_num_queries, planner
+):
     def make(n):
         for _ in range(n):
             problem = ProblemFactory(plan=plan, axis=axis)
             entry = InventoryEntry.objects.create(plan=plan, code=f"E{problem.pk}", title="ورودی")
             item = PlanItemFactory(plan=plan)
             entry.addressed_by.add(item)
-            Problem.objects.filter(pk=problem.pk).update(inventory_entry=entry, triage_state="accepted")
+            Problem.objects.filter(pk=problem.pk).update(
+                inventory_entry=entry, triage_state="accepted"
+            )
 
     make(1)
     with django_assert_max_num_queries(6) as one:
@@ -506,17 +540,22 @@ def _scheme(plan, code="1"):
     goal = PlanItemFactory(plan=plan, code=code)
     strategy = PlanItemFactory(plan=plan, parent=goal, kind="strategy", code=f"{code}.1")
     policy = PlanItemFactory(plan=plan, parent=strategy, kind="policy", code=f"{code}.1.1")
-    return PlanItemFactory(plan=plan, parent=policy, kind="project", code=f"{code}.1.1.1", title="تعریض میدان")
+    return PlanItemFactory(
+        plan=plan, parent=policy, kind="project", code=f"{code}.1.1.1", title="تعریض میدان"
+    )
 
 
 def test_status_mapping(client, published, entry, plan, committee):
     assert _row(client, published)["status"] == "open"
-    Problem.objects.filter(pk=published.pk).update(triage_state="out_of_scope", triage_reason="کار شورا نیست")
+    Problem.objects.filter(pk=published.pk).update(
+        triage_state="out_of_scope", triage_reason="کار شورا نیست"
+    )
     row = _row(client, published)
     assert (row["status"], row["status_notes"]) == ("closed", "خارج از موضوع برنامه: کار شورا نیست")
     Problem.objects.filter(pk=published.pk).update(triage_state="merged", inventory_entry=entry)
     row = _row(client, published)
-    assert row["status"] == "closed" and "ترافیک میدان" in row["status_notes"]
+    assert row["status"] == "closed"
+    assert "ترافیک میدان" in row["status_notes"]
     Problem.objects.filter(pk=published.pk).update(triage_state="accepted")
     InventoryEntry.objects.filter(pk=entry.pk).update(committee=committee)
     row = _row(client, published)
@@ -531,8 +570,18 @@ def test_status_mapping(client, published, entry, plan, committee):
     assert row["status"] == "open"  # no project yet: not done
     assert "تعریض میدان" in row["status_notes"]
     end = timezone.localdate() + timedelta(days=200)
-    running = Project.objects.create(plan=plan, scheme=scheme, year=1404, code="P1", title="فاز ۱", status="running", planned_end=end)
-    Project.objects.create(plan=plan, scheme=scheme, year=1404, code="P2", title="فاز ۲", status="cancelled")
+    running = Project.objects.create(
+        plan=plan,
+        scheme=scheme,
+        year=1404,
+        code="P1",
+        title="فاز ۱",
+        status="running",
+        planned_end=end,
+    )
+    Project.objects.create(
+        plan=plan, scheme=scheme, year=1404, code="P2", title="فاز ۲", status="cancelled"
+    )
     row = _row(client, published)
     assert row["status"] == "open"
     assert row["expected_datetime"].startswith(end.isoformat() + "T23:59:59")
@@ -541,8 +590,13 @@ def test_status_mapping(client, published, entry, plan, committee):
     assert row["status"] == "closed"
     assert "انجام شد" in row["status_notes"]
     assert row["expected_datetime"] == ""
-    open_ids = [r["service_request_id"] for r in body(client.get(f"{V2}/requests.json", {"status": "open"}))]
-    closed_ids = [r["service_request_id"] for r in body(client.get(f"{V2}/requests.json", {"status": "closed"}))]
+    open_ids = [
+        r["service_request_id"] for r in body(client.get(f"{V2}/requests.json", {"status": "open"}))
+    ]
+    closed_ids = [
+        r["service_request_id"]
+        for r in body(client.get(f"{V2}/requests.json", {"status": "closed"}))
+    ]
     assert (open_ids, closed_ids) == ([], [published.pk])
     InventoryEntry.objects.filter(pk=entry.pk).update(status="dropped")
     assert "کنار گذاشته" in _row(client, published)["status_notes"]

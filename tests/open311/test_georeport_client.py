@@ -31,7 +31,9 @@ def test_georeport_creates_and_reads(setup, fmt, axis, districts, moderator):
     service = services if isinstance(services, dict) else services[0]  # xmltodict: one → dict
     assert service["service_code"] == f"axis-{axis.pk}"
     definition = client.get_service_definition(service["service_code"])
-    attribute = definition["attributes"]["attribute"] if fmt == "xml" else definition["attributes"][0]
+    attribute = (
+        definition["attributes"]["attribute"] if fmt == "xml" else definition["attributes"][0]
+    )
     assert attribute["code"] == "district"
 
     answer = requests.post(
