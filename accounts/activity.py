@@ -63,4 +63,7 @@ ACTIONS: dict[str, str | Promise] = {
     "budget.funding_remove": _("برداشتن تأمین پروژه از ردیف"),
     "budget.mapping_set": _("نگاشت ستون‌های پرونده‌ی بودجه"),
     "budget.import": _("ورود گروهی ردیف‌های بودجه از پرونده"),
+    # Open311 client apps
+    "open311.client_issue": _("صدور کلید Open311"),
+    "open311.client_revoke": _("ابطال کلید Open311"),
 }

@@ -55,7 +55,11 @@ class CoordinateField(serializers.DecimalField):
         )
 
     def validate_precision(self, value):
-        return super().validate_precision(value.quantize(decimal.Decimal("0.00001")))
+        try:
+            value = value.quantize(decimal.Decimal("0.00001"))
+        except decimal.InvalidOperation:  # "1e400": too many digits to round; out of range
+            self.fail("max_value" if value > 0 else "min_value")
+        return super().validate_precision(value)
 
     def to_internal_value(self, data):
         if isinstance(data, str):

@@ -80,6 +80,7 @@ POSTING_KIND_LABELS = {
     "comment": "نظر",
     "proposal": "پیشنهاد",
     "report": "گزارش",
+    "open311": "درخواست Open311",
 }
 
 

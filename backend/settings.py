@@ -509,6 +509,23 @@ if MAP_TILE_URL:
 # Similar-problem suggestions also name published problems within this many metres.
 SIMILAR_NEARBY_METRES = env_int("SIMILAR_NEARBY_METRES", 250)
 
+# --- Open311 (docs/open311.md) ---
+# GeoReport v2 under /open311/v2/. Each client app posts through its own service account:
+# at most OPEN311_POSTING_LIMIT problems per client per hour (the posting-limit window),
+# and, so that one device cannot use up its client's quota, OPEN311_DEVICE_LIMIT per
+# device_id and OPEN311_IP_LIMIT per client address (per hour). A retried identical POST
+# (same client, device, service, description and point) within OPEN311_RETRY_MINUTES gets
+# the first answer's token. Reads are limited to OPEN311_READ_LIMIT per address per minute.
+INSTALLED_APPS.insert(INSTALLED_APPS.index("frontend"), "open311")
+OPEN311_POSTING_LIMIT = env_int("OPEN311_POSTING_LIMIT", 200)
+POSTING_LIMITS["open311"] = OPEN311_POSTING_LIMIT
+OPEN311_DEVICE_LIMIT = env_int("OPEN311_DEVICE_LIMIT", 10)
+OPEN311_IP_LIMIT = env_int("OPEN311_IP_LIMIT", 60)
+OPEN311_RETRY_MINUTES = env_int("OPEN311_RETRY_MINUTES", 10)
+OPEN311_READ_LIMIT = env_int("OPEN311_READ_LIMIT", 300)
+# Shown in discovery.{xml,json}: who answers questions about this endpoint and its keys.
+OPEN311_CONTACT = os.environ.get("OPEN311_CONTACT", "")
+
 # django-axes asks for its middleware to come last, after every block above.
 MIDDLEWARE = [m for m in MIDDLEWARE if m != "axes.middleware.AxesMiddleware"]
 MIDDLEWARE.append("axes.middleware.AxesMiddleware")

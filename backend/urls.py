@@ -26,6 +26,8 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="swagger-ui"),
     path("healthz", healthz, name="healthz"),
+    path("open311/v2/", include("open311.api.urls")),
+    path("", include("open311.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("frontend.urls_inventory")),
     path("", include("frontend.urls_monitoring")),

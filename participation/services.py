@@ -96,10 +96,13 @@ def problem_submit(
     district: District | None = None,
     latitude: Decimal | None = None,
     longitude: Decimal | None = None,
+    posting_kind: str = "problem",
 ) -> Problem:
     """Store a citizen's problem. It starts pending unless the plan's moderation settings
     publish it at once; the title is plain text, the body sanitised HTML, and normalised
-    copies are kept for search and similarity."""
+    copies are kept for search and similarity. `posting_kind` names the posting limit that
+    counts it (`settings.POSTING_LIMITS`): "problem" for a person, "open311" for the service
+    account of an Open311 client app, which posts for many people."""
     enforce(author, "participation.submit_problem", plan)
     title = _title(title)
     body = _body(body)
@@ -118,7 +121,7 @@ def problem_submit(
         search_text=normalise(f"{title} {html_to_text(body)}"),
         moderation_state=_initial_state(plan, author),
     )
-    return _save_and_queue(problem, "problem")
+    return _save_and_queue(problem, posting_kind)
 
 
 def problem_support(*, user: User, problem: Problem) -> bool:

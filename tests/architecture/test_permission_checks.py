@@ -16,6 +16,7 @@ APPS = [
     "inventory",
     "monitoring",
     "budget",
+    "open311",
 ]
 
 # Where permission logic must not be typed.

@@ -36,7 +36,13 @@ def post_problem(client, plan, n=0):
 def test_defaults_are_set():
     from django.conf import settings
 
-    assert settings.POSTING_LIMITS == {"problem": 10, "comment": 30, "proposal": 5, "report": 20}
+    assert settings.POSTING_LIMITS == {
+        "problem": 10,
+        "comment": 30,
+        "proposal": 5,
+        "report": 20,
+        "open311": 200,  # per Open311 client app (OPEN311_POSTING_LIMIT)
+    }
     assert settings.POSTING_LIMIT_WINDOW_SECONDS == 3600
 
 
