@@ -212,12 +212,21 @@ def _notice(problem: Problem) -> str:
     if problem.moderation_state == ModerationState.PUBLISHED:
         notice = "درخواست شما ثبت و منتشر شد."
     similar = similar_problems(
-        plan_id=problem.plan_id, text=problem.title, limit=1, exclude_id=problem.pk
+        plan_id=problem.plan_id,
+        text=problem.title,
+        limit=1,
+        exclude_id=problem.pk,
+        latitude=problem.latitude,
+        longitude=problem.longitude,
     )
     if similar and similar[0].score >= STRONG_SIMILARITY:
+        where = ""
+        if similar[0].distance_m is not None:
+            metres = max(10, round(similar[0].distance_m / 10) * 10)
+            where = f"، {to_persian_digits(metres)} متر آن‌طرف‌تر"
         notice += (
             f" مسئله‌ی مشابهی پیش‌تر منتشر شده است: «{similar[0].title}» "
-            f"(شماره‌ی {to_persian_digits(similar[0].id)})."
+            f"(شماره‌ی {to_persian_digits(similar[0].id)}{where})."
         )
     return notice
 

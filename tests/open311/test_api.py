@@ -356,6 +356,20 @@ def test_similar_published_problem_is_named(client, key, axis, plan):
     assert "چاله‌ی بزرگ جلوی مدرسه" in row["service_notice"]
 
 
+def test_a_nearby_similar_problem_is_named_with_its_distance(client, key, axis, plan):
+    from decimal import Decimal
+
+    # 0.001° of latitude north of the request's point: about 111 m.
+    ProblemFactory(
+        plan=plan,
+        title="چاله‌ی بزرگ جلوی مدرسه",
+        latitude=Decimal("34.09100"),
+        longitude=Decimal("49.69000"),
+    )
+    [row] = body(post(client, **good(key, axis)))
+    assert "۱۱۰ متر آن‌طرف‌تر" in row["service_notice"]
+
+
 # Tokens --------------------------------------------------------------------------------
 
 
