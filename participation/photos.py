@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import IO, Any
 
 from django.conf import settings
+from django.urls import reverse
 from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
 
 from backend.errors import DomainError
@@ -51,6 +52,15 @@ class ProcessedPhoto:
     @property
     def extension(self) -> str:
         return "jpg" if self.format == "jpeg" else self.format
+
+
+SIZES = ("full", "thumb")
+
+
+def photo_url(photo_id: int, size: str = "full") -> str:
+    """The photo's stable address (site-relative): the view that checks, on every request,
+    who may see it (frontend.views_photos)."""
+    return reverse("frontend:problem_photo", args=[photo_id, size])
 
 
 def shown_name(upload: Any, position: int) -> str:
