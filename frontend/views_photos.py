@@ -9,7 +9,7 @@ PHOTO_CACHE_SECONDS; unpublished ones are never stored (`private, no-store`).
 
 from django.conf import settings
 from django.core.files.storage import default_storage
-from django.http import FileResponse, Http404, HttpResponse, HttpResponseNotModified
+from django.http import Http404, HttpResponse, HttpResponseNotModified
 from django.utils.http import parse_etags
 from django.views.decorators.http import require_safe
 
@@ -40,9 +40,12 @@ def problem_photo(request, pk: int, size: str):
         return _headers(HttpResponseNotModified(), etag=etag, public=public)
     name = photo.image if size == "full" else photo.thumbnail
     try:
-        stored = default_storage.open(name, "rb")
+        # Read whole (a stored photo is a few hundred kB at most): a plain response, which
+        # the ASGI server sends without a synchronous iterator.
+        with default_storage.open(name, "rb") as stored:
+            data = stored.read()
     except (FileNotFoundError, OSError) as error:
         raise Http404 from error
-    response = FileResponse(stored, content_type=photo.content_type)
+    response = HttpResponse(data, content_type=photo.content_type)
     response["Content-Disposition"] = "inline"
     return _headers(response, etag=etag, public=public)

@@ -78,7 +78,7 @@ class TestResponse:
     def test_published_is_cacheable_with_the_right_headers(self, client, photo, settings):
         _set_state(photo, "published")
         response = client.get(_url(photo))
-        body = b"".join(response.streaming_content)
+        body = response.content
         assert response["Content-Type"] == "image/jpeg"
         assert response["X-Content-Type-Options"] == "nosniff"
         assert response["Content-Disposition"] == "inline"
@@ -105,7 +105,7 @@ class TestResponse:
         photo = problem.photos.get()
         client.force_login(citizen)
         for size in ("full", "thumb"):
-            body = b"".join(client.get(_url(photo, size)).streaming_content)
+            body = client.get(_url(photo, size)).content
             assert not Image.open(io.BytesIO(body)).getexif()
             assert b"Secret Person" not in body
 

@@ -14,7 +14,13 @@
     var countLine = box.querySelector("[data-photo-count]");
     var maxCount = parseInt(box.dataset.maxCount, 10) || 4;
     var maxBytes = parseInt(box.dataset.maxBytes, 10) || 0;
-    var urls = [];
+
+    function sizeText(bytes) {
+      if (bytes < 1048576) {
+        return faDigits(Math.max(1, Math.round(bytes / 1024))) + " " + box.dataset.unitKb;
+      }
+      return faDigits((bytes / 1048576).toFixed(1)) + " " + box.dataset.unitMb;
+    }
     if (!input || !list) return;
 
     function problemWith(files) {
@@ -28,8 +34,6 @@
     }
 
     function show() {
-      urls.forEach(function (url) { URL.revokeObjectURL(url); });
-      urls = [];
       list.textContent = "";
       var files = Array.prototype.slice.call(input.files || []);
       var problem = problemWith(files);
@@ -41,15 +45,16 @@
       files.forEach(function (file) {
         var item = document.createElement("li");
         if (/^image\//.test(file.type)) {
+          // A data: address (the page's CSP allows data: images, not blob:).
           var img = document.createElement("img");
-          var url = URL.createObjectURL(file);
-          urls.push(url);
-          img.src = url;
           img.alt = "";
+          var reader = new FileReader();
+          reader.onload = function () { img.src = reader.result; };
+          reader.readAsDataURL(file);
           item.appendChild(img);
         }
         var name = document.createElement("span");
-        name.textContent = file.name + " (" + faDigits((file.size / 1048576).toFixed(1)) + " MB)";
+        name.textContent = file.name + " (" + sizeText(file.size) + ")";
         item.appendChild(name);
         list.appendChild(item);
       });
