@@ -124,6 +124,11 @@ def _decode(data: bytes, name: str) -> Image.Image:
                 raise _too_many_pixels(name)
             probe.verify()
             image = _open(data)
+            # JPEG: let the decoder scale down by 1/2, 1/4 or 1/8 while still decoding the
+            # whole file (a truncated one still fails) — several times faster for a phone's
+            # 12 MP photo, and never below the stored size.
+            long_side = settings.PHOTO_LONG_SIDE
+            image.draft("RGB", (long_side, long_side))
             image.load()
         except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
             raise _too_many_pixels(name) from error

@@ -118,8 +118,9 @@ class TestRefused:
         assert error.code == "photo_not_image"
         assert f"«{name}»" in error.message
 
-    def test_a_truncated_jpeg(self):
-        data = image_bytes("JPEG", size=(400, 300))
+    @pytest.mark.parametrize("size", [(400, 300), (4000, 3000)])  # decoded whole, or scaled
+    def test_a_truncated_jpeg(self, size):
+        data = image_bytes("JPEG", size=size)
         error = _refusal(data[: len(data) // 2], "cut.jpg")
         assert error.code == "photo_not_image"
         assert "cut.jpg" in error.message
