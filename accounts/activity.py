@@ -16,6 +16,8 @@ ACTIONS: dict[str, str | Promise] = {
     "moderation.hide_by_reports": _("پنهان شدن با گزارش کاربران"),
     "moderation.appeal": _("درخواست بازبینی"),
     "content.state": _("تغییر وضعیت نوشته"),
+    # problems
+    "problem.photo_remove": _("برداشتن عکس مسئله"),
     # triage and the inventory
     "triage.accept": _("پذیرش مسئله در فهرست"),
     "triage.merge": _("ادغام مسئله"),

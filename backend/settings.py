@@ -508,6 +508,23 @@ if MAP_TILE_URL:
         CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"].append(_tile_origin)
 # Similar-problem suggestions also name published problems within this many metres.
 SIMILAR_NEARBY_METRES = env_int("SIMILAR_NEARBY_METRES", 250)
+# Photos of problems (docs/photos.md). Files go through Django's storage API
+# (STORAGES["default"]): a local folder by default; a deployment points STORAGES["default"] at
+# an object-storage backend (e.g. django-storages' S3 backend) with settings alone. Photos are
+# never served from a public MEDIA_URL: frontend.views_photos checks the post's visibility.
+MEDIA_ROOT = os.environ.get("MEDIA_ROOT") or BASE_DIR / "media"
+PHOTO_MAX_PER_PROBLEM = 4
+PHOTO_MAX_BYTES = env_int("PHOTO_MAX_BYTES", 8 * 1024 * 1024)  # one uploaded file
+PHOTO_MAX_PIXELS = env_int("PHOTO_MAX_PIXELS", 40_000_000)  # decompression-bomb guard
+PHOTO_LONG_SIDE = 1600  # px, the stored photo's longer side at most
+PHOTO_THUMB_LONG_SIDE = 480  # px, the thumbnail's
+PHOTO_JPEG_QUALITY = 82
+PHOTO_CACHE_SECONDS = 3600  # how long browsers and shared caches keep a published photo
+# Request limits: form fields stay small (files do not count here); uploads above 2.5 MB
+# stream to a temporary file instead of memory; a handful of files per request at most.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+DATA_UPLOAD_MAX_NUMBER_FILES = 10
 
 # --- Open311 (docs/open311.md) ---
 # GeoReport v2 under /open311/v2/. Each client app posts through its own service account:

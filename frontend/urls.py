@@ -3,6 +3,7 @@ from django.urls import path
 from frontend import views
 from frontend import views_moderation as moderation
 from frontend import views_participation as participation
+from frontend import views_photos as photos
 
 app_name = "frontend"
 
@@ -36,6 +37,13 @@ urlpatterns = [
         participation.comment_create,
         {"target": "problem"},
         name="problem_comment",
+    ),
+    # Photos of problems: the same address for everyone, asked who may see it every time
+    path("photos/<int:pk>/<str:size>", photos.problem_photo, name="problem_photo"),
+    path(
+        "problems/<int:pk>/photos/<int:photo_id>/remove/",
+        participation.problem_photo_remove,
+        name="problem_photo_remove",
     ),
     # Proposals and endorsements
     path("proposals/new/", participation.proposal_new, name="proposal_new"),

@@ -135,9 +135,17 @@ def _queue_entries(request, city, *, only: int | None = None) -> list[dict]:
     rows = selectors.queue_list(city_id=city.pk)
     rows = rows.filter(pk=only) if only is not None else rows[:QUEUE_LIMIT]
     now = timezone.now()
-    return [
+    entries = [
         _entry_display(selectors.queue_entry_out(row, now=now), user=request.user) for row in rows
     ]
+    # A problem's photos are judged with it: one query for every problem listed.
+    problem_ids = [e["object_id"] for e in entries if e["content_type"] == "problem"]
+    if problem_ids:
+        photos = participation_selectors.photos_by_problem(problem_ids=problem_ids)
+        for entry in entries:
+            if entry["content_type"] == "problem":
+                entry["photos"] = photos.get(entry["object_id"], [])
+    return entries
 
 
 def _render_queue(request, city, *, status: int = 200, failed: dict | None = None):

@@ -7,6 +7,7 @@ the values typed (`@renders_errors_with`); a 404 (hidden or unknown content) or 
 refusal is answered by `DomainErrorMiddleware`. Templates ask the same permission names.
 """
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -26,6 +27,7 @@ from participation import selectors, services
 from participation import serializers as s
 from participation.filters import ProblemFilter
 from participation.models import Comment
+from participation.photos import ACCEPT as PHOTO_ACCEPT
 from participation.rules import accepts_comments
 from participation.similarity import similar_problems
 from planning import selectors as planning_selectors
@@ -256,9 +258,20 @@ def _problem_form(request: HttpRequest, error: DomainError | None = None) -> Htt
         "chosen_plan": chosen,
         "values": values,
         "error": error.message if error is not None else None,
+        "photo_limits": _photo_limits(),
+        "photos_sent": bool(request.FILES.getlist("photos")),
         **_place_choices(chosen),
     }
     return render(request, "frontend/problem_new.html", context)
+
+
+def _photo_limits() -> dict:
+    return {
+        "count": settings.PHOTO_MAX_PER_PROBLEM,
+        "bytes": settings.PHOTO_MAX_BYTES,
+        "megabytes": settings.PHOTO_MAX_BYTES // (1024 * 1024),
+        "accept": PHOTO_ACCEPT,
+    }
 
 
 @login_required
@@ -267,7 +280,9 @@ def problem_new(request):
     if request.method != "POST":
         return _problem_form(request)
     data = parse(s.ProblemIn, request.POST, request=request)
-    created = services.problem_submit(author=request.user, **data)
+    created = services.problem_submit(
+        author=request.user, photos=request.FILES.getlist("photos"), **data
+    )
     messages.success(
         request,
         _pending_notice(
@@ -277,6 +292,19 @@ def problem_new(request):
         ),
     )
     return redirect("frontend:my_posts")
+
+
+@login_required
+@require_POST
+def problem_photo_remove(request, pk: int, photo_id: int):
+    """The author (while pending) or a moderator removes one photo; back to the problem."""
+    problem = _load(request, "problem", pk)
+    photo = next((p for p in problem.photos.all() if p.pk == photo_id), None)
+    if photo is None:
+        raise Http404
+    services.problem_photo_remove(actor=request.user, photo=photo)
+    messages.success(request, _("عکس برداشته شد."))
+    return redirect("frontend:problem", pk=pk)
 
 
 # Proposals ---------------------------------------------------------------------------

@@ -67,7 +67,8 @@ def _form_print(request: HttpRequest) -> str:
         if name not in _NOT_FINGERPRINTED
         for value in values
     )
-    files = sorted((name, f.name, f.size) for name, f in request.FILES.items())
+    # Every file of a repeated field (several photos), not only the last one.
+    files = sorted((name, f.name, f.size) for name, found in request.FILES.lists() for f in found)
     return fingerprint(request.method, request.path, repr(fields), repr(files))
 
 

@@ -222,3 +222,43 @@ class Comment(ModeratedContent):
     @property
     def target(self):
         return self.plan_item or self.problem or self.proposal
+
+
+class ProblemPhoto(models.Model):
+    """A photo of a problem, re-encoded without metadata (participation/photos.py). The
+    files live in the default storage under random names; the uploader's file name is never
+    kept. Photos are moderated with their problem: who may see one is who may see it."""
+
+    class Format(models.TextChoices):
+        JPEG = "jpeg", "JPEG"
+        WEBP = "webp", "WebP"
+
+    problem = models.ForeignKey(Problem, on_delete=models.CASCADE, related_name="photos")
+    position = models.PositiveSmallIntegerField(default=0)
+    image = models.CharField(max_length=200, editable=False)  # name in the default storage
+    thumbnail = models.CharField(max_length=200, editable=False)
+    format = models.CharField(max_length=4, choices=Format.choices, default=Format.JPEG)
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    bytes = models.PositiveIntegerField()
+    thumbnail_bytes = models.PositiveIntegerField(default=0)
+    # SHA-256 of the uploaded file: the same file twice on one problem is refused.
+    content_hash = models.CharField(max_length=64, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("عکس مسئله")
+        verbose_name_plural = _("عکس‌های مسئله")
+        ordering = ["problem_id", "position", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["problem", "content_hash"], name="problem_photo_once_per_problem"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.problem_id}/{self.position}"
+
+    @property
+    def content_type(self) -> str:
+        return f"image/{self.format}"

@@ -14,7 +14,7 @@ from typing import Any
 import rules
 
 from accounts.models import Organisation
-from accounts.rules import is_organisation_member
+from accounts.rules import is_city_moderator, is_organisation_member
 from backend.authz import allowed, authorise, permission
 from backend.errors import Conflict, DomainError, Refused
 from moderation.models import ModerationState
@@ -120,6 +120,17 @@ def is_verified_organisation(user: Any, organisation: Organisation | None) -> bo
 may_act_for_organisation = is_organisation_member & is_verified_organisation
 
 
+@rules.predicate
+def is_pending(user: Any, content: Any) -> bool:
+    return content is not None and content.moderation_state == ModerationState.PENDING
+
+
+@rules.predicate
+def moderates_its_city(user: Any, content: Any) -> bool:
+    """The user moderates the city of the content's plan."""
+    return content is not None and is_city_moderator(user, content.plan.city_id)
+
+
 # Reasons: the specific answer when a condition fails ------------------------------------
 
 
@@ -183,6 +194,12 @@ def _verified(user: Any, organisation: Any) -> DomainError | None:
     if verified(organisation):
         return None
     return Refused("این سازمان هنوز تأیید نشده یا تعلیق است.", code="organisation_unverified")
+
+
+def _photo_still_pending(user: Any, problem: Any) -> DomainError | None:
+    if is_author(user, problem) and not is_pending(user, problem):
+        return Conflict("عکس را فقط تا پیش از بررسی ناظران می‌توانید بردارید.", code="photo_locked")
+    return None
 
 
 # Permissions -----------------------------------------------------------------------------
@@ -260,4 +277,20 @@ _register(
     is_author,
     message="دلیل بررسی را فقط نویسنده‌ی مسئله می‌بیند.",
     code="not_author",
+)
+# Photos are moderated with their problem (obj: the Problem). Its author and the city's
+# moderators see them in every state (a moderator judges them in the queue); everyone else
+# only once the problem is published, so a rejected or hidden problem's photos are a 404.
+_register(
+    "participation.view_photos",
+    is_published | is_author | moderates_its_city,
+    message="عکسی با این شناسه نیست.",
+    code="not_found",
+)
+_register(
+    "participation.remove_photo",
+    (is_author & is_pending) | moderates_its_city,
+    _photo_still_pending,
+    message="این عکس را نمی‌توانید بردارید.",
+    code="cannot_remove_photo",
 )

@@ -9,7 +9,7 @@ from django.db.models.functions import Coalesce
 from accounts.models import Membership, Organisation
 from moderation.models import ModerationState
 from moderation.selectors import visible_to
-from participation.models import Comment, Endorsement, Problem, Proposal, Support
+from participation.models import Comment, Endorsement, Problem, ProblemPhoto, Proposal, Support
 from participation.rules import PROBLEM_PHASES
 from planning.models import Plan, PlanItem
 from planning.selectors import plan_list
@@ -28,10 +28,16 @@ def _published_comments_count(field: str):
     return Coalesce(Subquery(counts, output_field=IntegerField()), 0)
 
 
+def _photos() -> Prefetch:
+    """A problem's photos in their order: one query for every problem of a page."""
+    return Prefetch("photos", queryset=ProblemPhoto.objects.order_by("position", "id"))
+
+
 def problem_list(*, user=None, with_places: bool = False) -> QuerySet[Problem]:
-    """Problems the user may see (published, plus their own), ready for listing. Joins
-    only what a list row shows (each extra join costs planning time on every request);
-    `with_places` adds the plan and city for pages that name them."""
+    """Problems the user may see (published, plus their own), ready for listing, with
+    their photos (one more query per page). Joins only what a list row shows (each extra
+    join costs planning time on every request); `with_places` adds the plan and city for
+    pages that name them."""
     related = ["author", "axis", "district"]
     if with_places:
         related += ["plan", "plan__city", "inventory_entry"]
@@ -39,6 +45,7 @@ def problem_list(*, user=None, with_places: bool = False) -> QuerySet[Problem]:
         Problem.objects.filter(visible_to(user))
         .select_related(*related)
         .annotate(comments_count=_published_comments_count("problem"))
+        .prefetch_related(_photos())
     )
     if user is not None and user.is_authenticated:
         queryset = queryset.annotate(
@@ -55,6 +62,23 @@ def problem_get(*, pk: int, user=None) -> Problem | None:
         .filter(pk=pk)
         .first()
     )
+
+
+def photo_get(*, pk: int) -> ProblemPhoto | None:
+    """One photo with its problem and the problem's plan (whose city the view rule asks).
+    Whether the user may see it is `participation.view_photos` on `photo.problem`."""
+    return ProblemPhoto.objects.select_related("problem__plan").filter(pk=pk).first()
+
+
+def photos_by_problem(*, problem_ids) -> dict[int, list[ProblemPhoto]]:
+    """The photos of several problems in one query, by problem id (the moderation queue
+    shows them beside each problem it lists)."""
+    found: dict[int, list[ProblemPhoto]] = {}
+    for photo in ProblemPhoto.objects.filter(problem_id__in=list(problem_ids)).order_by(
+        "problem_id", "position", "id"
+    ):
+        found.setdefault(photo.problem_id, []).append(photo)
+    return found
 
 
 def comment_list(*, user=None) -> QuerySet[Comment]:

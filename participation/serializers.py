@@ -9,6 +9,7 @@ from backend.errors import Missing
 from cities.models import District
 from moderation.selectors import visible_to
 from participation.models import BODY_MAX, Comment, Endorsement, Problem, Proposal
+from participation.photos import photo_url
 from planning.models import Axis, Plan, PlanItem
 
 # Raw input limits: generous enough for formatting, small enough to refuse abuse early.
@@ -73,6 +74,29 @@ class ProblemIn(serializers.Serializer):
     )
     latitude = CoordinateField(limit=90)
     longitude = CoordinateField(limit=180)
+    # Multipart only (repeat the field per file); the service checks each file itself and
+    # names the one it refuses.
+    photos = serializers.ListField(
+        child=serializers.FileField(allow_empty_file=True, use_url=False),
+        required=False,
+        help_text="تا ۴ عکس JPEG، PNG یا WebP (هر کدام حداکثر ۸ مگابایت)؛ فقط در multipart.",
+    )
+
+
+class PhotoOut(serializers.Serializer):
+    """A photo of a problem: its addresses (site-relative) and the full size's pixels."""
+
+    id = serializers.IntegerField()
+    url = serializers.SerializerMethodField()
+    thumbnail_url = serializers.SerializerMethodField()
+    width = serializers.IntegerField()
+    height = serializers.IntegerField()
+
+    def get_url(self, obj) -> str:
+        return photo_url(obj.pk, "full")
+
+    def get_thumbnail_url(self, obj) -> str:
+        return photo_url(obj.pk, "thumb")
 
 
 class ProblemOut(serializers.ModelSerializer):
@@ -82,6 +106,7 @@ class ProblemOut(serializers.ModelSerializer):
     comments_count = serializers.IntegerField(read_only=True)
     created_at_jalali = JalaliDateTimeField(source="created_at")
     supported_by_me = serializers.SerializerMethodField()
+    photos = serializers.SerializerMethodField()
 
     class Meta:
         model = Problem
@@ -104,10 +129,17 @@ class ProblemOut(serializers.ModelSerializer):
             "created_at",
             "created_at_jalali",
             "author",
+            "photos",
         ]
 
     def get_supported_by_me(self, obj) -> bool:
         return bool(getattr(obj, "supported_by_me", False))
+
+    @extend_schema_field(PhotoOut(many=True))
+    def get_photos(self, obj):
+        """The problem's photos (prefetched by participation.selectors.problem_list): a
+        problem listed is one the user may see, and so are its photos."""
+        return PhotoOut(obj.photos.all(), many=True).data
 
 
 class ProblemDetailOut(ProblemOut):

@@ -1,15 +1,22 @@
 """Every write a citizen, an NGO or an expert makes: problems, supports, comments,
 proposals and endorsements. Text is sanitised here, on the way in."""
 
+import logging
+import secrets
+from collections.abc import Sequence
 from decimal import Decimal
-from typing import TypeVar
+from typing import Any, TypeVar
 
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.db.models import F
 
 from accounts.models import Organisation, User
+from accounts.services import activity_record
 from backend.errors import Conflict, DomainError, Missing
-from backend.persian import normalise
+from backend.persian import normalise, to_persian_digits
 from backend.ratelimit import posting_limit_check
 from backend.sanitise import clean_html, html_to_text, plain_text, plain_title
 from cities.models import District
@@ -22,13 +29,18 @@ from participation.models import (
     Comment,
     Endorsement,
     Problem,
+    ProblemPhoto,
     Proposal,
     Support,
 )
+from participation.photos import ProcessedPhoto, photo_process
 from participation.rules import enforce
 from planning.models import Axis, Plan, PlanItem
 
 STATEMENT_MAX = 2000
+PHOTO_FOLDER = "problem-photos"
+
+logger = logging.getLogger("hamandishi.photos")
 
 
 ContentT = TypeVar("ContentT", bound=ModeratedContent)
@@ -96,18 +108,22 @@ def problem_submit(
     district: District | None = None,
     latitude: Decimal | None = None,
     longitude: Decimal | None = None,
+    photos: Sequence[Any] = (),
     posting_kind: str = "problem",
 ) -> Problem:
     """Store a citizen's problem. It starts pending unless the plan's moderation settings
     publish it at once; the title is plain text, the body sanitised HTML, and normalised
-    copies are kept for search and similarity. `posting_kind` names the posting limit that
-    counts it (`settings.POSTING_LIMITS`): "problem" for a person, "open311" for the service
-    account of an Open311 client app, which posts for many people."""
+    copies are kept for search and similarity. `photos` (uploaded files, at most
+    PHOTO_MAX_PER_PROBLEM) are all checked and re-encoded before anything is stored: one
+    refused photo stores neither the problem nor any file. `posting_kind` names the posting
+    limit that counts it (`settings.POSTING_LIMITS`): "problem" for a person, "open311" for
+    the service account of an Open311 client app, which posts for many people."""
     enforce(author, "participation.submit_problem", plan)
     title = _title(title)
     body = _body(body)
     _same_city(plan, axis, district)
     district = check_point(plan.city, latitude, longitude, district)
+    prepared = _photos_prepare(photos)
     problem = Problem(
         plan=plan,
         author=author,
@@ -121,7 +137,92 @@ def problem_submit(
         search_text=normalise(f"{title} {html_to_text(body)}"),
         moderation_state=_initial_state(plan, author),
     )
-    return _save_and_queue(problem, posting_kind)
+    if not prepared:
+        return _save_and_queue(problem, posting_kind)
+    with transaction.atomic():
+        _save_and_queue(problem, posting_kind)
+        _photos_store(problem, prepared)
+    return problem
+
+
+def _photos_prepare(uploads: Sequence[Any]) -> list[ProcessedPhoto]:
+    """Every upload checked and re-encoded (participation/photos.py), or the first refusal."""
+    limit = settings.PHOTO_MAX_PER_PROBLEM
+    if len(uploads) > limit:
+        raise DomainError(
+            f"هر مسئله حداکثر {to_persian_digits(limit)} عکس دارد.", code="too_many_photos"
+        )
+    prepared: list[ProcessedPhoto] = []
+    for position, upload in enumerate(uploads):
+        photo = photo_process(upload, position=position)
+        if any(p.content_hash == photo.content_hash for p in prepared):
+            raise DomainError(
+                f"عکس «{photo.shown_name}» دو بار فرستاده شده است.", code="photo_duplicate"
+            )
+        prepared.append(photo)
+    return prepared
+
+
+def _photos_delete_files(names: Sequence[str]) -> None:
+    for name in names:
+        try:
+            default_storage.delete(name)
+        except OSError:  # a file left behind is logged, never a failed request
+            logger.warning("could not delete photo file %s", name, exc_info=True)
+
+
+def _photos_store(problem: Problem, prepared: Sequence[ProcessedPhoto]) -> list[ProblemPhoto]:
+    """Write the files under random names and their rows (the caller's transaction); the
+    files written are deleted again if anything fails on the way."""
+    written: list[str] = []
+    rows = []
+    try:
+        for position, photo in enumerate(prepared):
+            stem = f"{PHOTO_FOLDER}/{secrets.token_urlsafe(18)}"
+            image = default_storage.save(f"{stem}.{photo.extension}", ContentFile(photo.image))
+            written.append(image)
+            thumb = default_storage.save(
+                f"{stem}-thumb.{photo.extension}", ContentFile(photo.thumbnail)
+            )
+            written.append(thumb)
+            rows.append(
+                ProblemPhoto(
+                    problem=problem,
+                    position=position,
+                    image=image,
+                    thumbnail=thumb,
+                    format=photo.format,
+                    width=photo.width,
+                    height=photo.height,
+                    bytes=len(photo.image),
+                    thumbnail_bytes=len(photo.thumbnail),
+                    content_hash=photo.content_hash,
+                )
+            )
+        return ProblemPhoto.objects.bulk_create(rows)
+    except BaseException:
+        _photos_delete_files(written)
+        raise
+
+
+def problem_photo_remove(*, actor: User, photo: ProblemPhoto) -> None:
+    """Remove a photo: its author while the problem is pending, or a moderator of the
+    problem's city at any time. The files go once the transaction commits."""
+    problem = photo.problem
+    enforce(actor, "participation.remove_photo", problem)
+    with transaction.atomic():
+        removed, _ = ProblemPhoto.objects.filter(pk=photo.pk).delete()
+        if not removed:
+            raise Missing("عکسی با این شناسه نیست.")
+        activity_record(
+            actor=actor,
+            action="problem.photo_remove",
+            obj=problem,
+            city_id=problem.plan.city_id,
+            before={"photo": photo.pk, "position": photo.position},
+        )
+    names = [photo.image, photo.thumbnail]
+    transaction.on_commit(lambda: _photos_delete_files(names))
 
 
 def problem_support(*, user: User, problem: Problem) -> bool:

@@ -219,3 +219,44 @@ class TestViewTriageReason:
         problem = ProblemFactory(plan=plan)
         user = person(role, author=problem.author)
         assert allowed(user, "participation.view_triage_reason", problem) is expected
+
+
+PHOTO_ROLES = ["anonymous", "citizen", "author", "moderator", "other_city_moderator"]
+
+
+def _photo_person(role, problem, moderator, qom_moderator):
+    if role == "moderator":
+        return moderator
+    if role == "other_city_moderator":
+        return qom_moderator
+    return person(role, author=problem.author)
+
+
+@pytest.mark.django_db
+class TestPhotos:
+    @pytest.mark.parametrize("role", PHOTO_ROLES)
+    @pytest.mark.parametrize("state", STATES)
+    def test_view_matrix(self, plan, moderator, qom_moderator, role, state):
+        problem = ProblemFactory(plan=plan, moderation_state=state)
+        user = _photo_person(role, problem, moderator, qom_moderator)
+        expected = state == "published" or role in ("author", "moderator")
+        assert allowed(user, "participation.view_photos", problem) is expected
+
+    @pytest.mark.parametrize("role", PHOTO_ROLES)
+    @pytest.mark.parametrize("state", STATES)
+    def test_remove_matrix(self, plan, moderator, qom_moderator, role, state):
+        problem = ProblemFactory(plan=plan, moderation_state=state)
+        user = _photo_person(role, problem, moderator, qom_moderator)
+        expected = role == "moderator" or (role == "author" and state == "pending")
+        assert allowed(user, "participation.remove_photo", problem) is expected
+
+    def test_the_author_after_review_is_a_conflict(self, plan):
+        problem = ProblemFactory(plan=plan, moderation_state="published")
+        with pytest.raises(Conflict) as caught:
+            enforce(problem.author, "participation.remove_photo", problem)
+        assert caught.value.code == "photo_locked"
+
+    def test_someone_else_is_refused(self, plan):
+        problem = ProblemFactory(plan=plan, moderation_state="pending")
+        with pytest.raises(Refused):
+            enforce(UserFactory(), "participation.remove_photo", problem)
