@@ -124,3 +124,11 @@ def test_serve_script_starts_workers_that_serve_pages_and_hashed_static(tmp_path
         log.close()
     log_text = (tmp_path / "serve.log").read_text()
     assert "2 workers" in log_text
+
+
+def test_compose_keeps_photos_on_a_shared_volume():
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    app = compose["services"]["app"]
+    assert app["environment"]["MEDIA_ROOT"] == "/app/media"
+    assert "media:/app/media" in app["volumes"]
+    assert "media" in compose["volumes"]
