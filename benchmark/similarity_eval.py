@@ -182,9 +182,7 @@ class Report:
             "|---|---:|---:|---:|---:|---:|---:|",
         ]
         rows = []
-        series = [("All queries", None)] + [
-            (kind, kind) for kind in s.KINDS if self.of_kind(kind)
-        ]
+        series = [("All queries", None)] + [(kind, kind) for kind in s.KINDS if self.of_kind(kind)]
         for label, kind in series:
             chosen = self.of_kind(kind)
             times = [q.ms for q in chosen]
@@ -210,9 +208,7 @@ class Report:
         lines = []
         for q in self.misses[:limit]:
             where = f"ranked {q.position}" if q.position else "not in the answer"
-            lines.append(
-                f"- {q.kind}, {q.target} ({where}): «{q.text}» → first {_first(q.ranked)}"
-            )
+            lines.append(f"- {q.kind}, {q.target} ({where}): «{q.text}» → first {_first(q.ranked)}")
         for d in self.false_positives:
             lines.append(f"- distractor «{d.text}» → first {_first(d.ranked)}")
         return "\n".join(lines) if lines else "- none"
