@@ -1,12 +1,28 @@
 """Reads of citizen input. Counts come from denormalised counters or one annotation, never
 a query per row."""
 
+from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import (
+    Avg,
+    Count,
+    Exists,
+    F,
+    FloatField,
+    IntegerField,
+    Min,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+)
+from django.db.models.functions import Coalesce, Floor
 
 from accounts.models import Membership, Organisation
+from cities.models import District
 from moderation.models import ModerationState
 from moderation.selectors import visible_to
 from participation.models import Comment, Endorsement, Problem, Proposal, Support
@@ -165,3 +181,130 @@ def problems_matching(queryset: QuerySet[Problem], words: list[str]) -> QuerySet
     for word in words:
         condition &= Q(search_text__contains=word)
     return queryset.filter(condition)
+
+
+# The map ------------------------------------------------------------------------------
+
+MAP_MAX_FEATURES = 300
+# From this zoom on (a few streets across) the map shows single problems, not clusters.
+MAP_POINTS_ZOOM = 17
+# A map tile is 256 px wide; a cluster cell is a quarter of it (64 px) at every zoom.
+MAP_CELLS_PER_TILE = 4
+# Never more than this many cells along a side of the view: 17 × 17 cells hold at most
+# 289 clusters, under MAP_MAX_FEATURES whatever the screen size.
+MAP_CELLS_PER_SIDE = 16
+
+
+@dataclass(frozen=True)
+class MapView:
+    bbox: tuple[float, float, float, float]  # south, west, north, east
+    zoom: int
+    cell: float | None  # degrees; None when single problems are shown
+    total: int  # published problems with a point in the view (after the filters)
+    clusters: list[dict]  # {"lat", "lon", "count"}
+    points: list[dict]  # {"id", "title", "lat", "lon"}
+    truncated: bool
+
+
+def map_cell_size(*, bbox: tuple[float, float, float, float], zoom: int) -> float:
+    """The cluster grid's cell in degrees: 64 px at this zoom, but never so small that the
+    view holds more than MAP_CELLS_PER_SIDE cells along a side."""
+    south, west, north, east = bbox
+    by_zoom = 360.0 / (2**zoom) / MAP_CELLS_PER_TILE
+    by_view = max(north - south, east - west) / MAP_CELLS_PER_SIDE
+    return max(by_zoom, by_view)
+
+
+def _map_rows(*, plan: Plan, bbox, filters: dict) -> QuerySet[Problem]:
+    """Published problems of the plan with a point in the box: the map never shows a
+    pending, rejected or hidden problem, not even to its author."""
+    south, west, north, east = bbox
+    rows = Problem.objects.filter(
+        plan=plan,
+        moderation_state=PUBLISHED,
+        latitude__gte=south,
+        latitude__lte=north,
+        longitude__gte=west,
+        longitude__lte=east,
+    )
+    for field in ("axis", "district", "triage_state"):
+        if filters.get(field) not in (None, ""):
+            rows = rows.filter(**{field: filters[field]})
+    return rows.order_by()
+
+
+def problem_map(*, plan: Plan, user=None, bbox, zoom: int, filters: dict | None = None) -> MapView:
+    """The plan's problems in the box, clustered on a grid that follows the zoom, at most
+    MAP_MAX_FEATURES features whatever the data: one GROUP BY in SQL (cell = floor of the
+    offset from the box's corner over the cell size; COUNT and AVG per cell), then one
+    query for the titles of cells holding a single problem. From MAP_POINTS_ZOOM on, the
+    problems themselves (newest first, `truncated` when there are more). `user` is taken
+    for symmetry with the other reads: the map is public and the same for everyone."""
+    del user
+    filters = filters or {}
+    bbox = tuple(float(v) for v in bbox)
+    rows = _map_rows(plan=plan, bbox=bbox, filters=filters)
+    if zoom >= MAP_POINTS_ZOOM:
+        found = list(
+            rows.order_by("-created_at", "-id").values("id", "title", "latitude", "longitude")[
+                : MAP_MAX_FEATURES + 1
+            ]
+        )
+        truncated = len(found) > MAP_MAX_FEATURES
+        points = [_map_point(row) for row in found[:MAP_MAX_FEATURES]]
+        return MapView(bbox, zoom, None, len(points), [], points, truncated)
+    cell = map_cell_size(bbox=bbox, zoom=zoom)
+    south, west = bbox[0], bbox[1]
+    cells = list(
+        rows.annotate(
+            row=Floor((F("latitude") - south) / cell, output_field=IntegerField()),
+            col=Floor((F("longitude") - west) / cell, output_field=IntegerField()),
+        )
+        .values("row", "col")
+        .annotate(
+            n=Count("*"),
+            lat=Avg("latitude", output_field=FloatField()),
+            lon=Avg("longitude", output_field=FloatField()),
+            first=Min("id"),
+        )
+        .order_by()
+    )
+    single_ids = [c["first"] for c in cells if c["n"] == 1]
+    singles = {
+        row["id"]: _map_point(row)
+        for row in Problem.objects.filter(pk__in=single_ids).values(
+            "id", "title", "latitude", "longitude"
+        )
+    }
+    clusters = [
+        {"lat": round(float(c["lat"]), 6), "lon": round(float(c["lon"]), 6), "count": c["n"]}
+        for c in cells
+        if c["n"] > 1
+    ]
+    points = [singles[pk] for pk in single_ids if pk in singles]
+    total = sum(c["n"] for c in cells)
+    return MapView(bbox, zoom, cell, total, clusters, points, False)
+
+
+def _map_point(row: dict) -> dict:
+    return {
+        "id": row["id"],
+        "title": row["title"],
+        "lat": float(row["latitude"]),
+        "lon": float(row["longitude"]),
+    }
+
+
+def district_map(*, plan: Plan) -> list[District]:
+    """The districts of the plan's city with their boundary and, as `problems_count` and
+    `supports_sum`, the plan's published problems in each and the supports they gathered
+    (one query)."""
+    published = Q(problems__plan=plan, problems__moderation_state=PUBLISHED)
+    return list(
+        District.objects.filter(city_id=plan.city_id)
+        .annotate(
+            problems_count=Count("problems", filter=published),
+            supports_sum=Coalesce(Sum("problems__supports_count", filter=published), 0),
+        )
+        .order_by("number", "name")
+    )
