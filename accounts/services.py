@@ -28,9 +28,9 @@ from accounts.models import (
 from accounts.otp_senders import OtpDeliveryError, deliver_code
 from accounts.phone import InvalidPhone, normalise_phone
 from accounts.rules import forget_city_roles
+from backend import geo
 from backend.authz import authorise
 from backend.errors import Conflict, DomainError, Missing, Refused, TooMany, Unavailable
-from backend import geo
 from backend.persian import normalise, to_latin_digits, to_persian_digits
 from backend.ratelimit import rate_limit_hit
 from backend.realtime import emit_access_changed, emit_on_commit, user_group
@@ -686,6 +686,30 @@ def boundaries_import(*, actor, city: City, geojson) -> BoundariesImported:
     district or repeated district refuses the whole file (400) with a Persian line per
     problem. A district the file does not name keeps its boundary."""
     authorise(actor, "cities.import_boundaries", city)
+    city_boundary, chosen = _boundaries_read(city, geojson)
+    with transaction.atomic():
+        before = {"city": city.boundary is not None}
+        if city_boundary is not None:
+            city.boundary = city_boundary
+            city.save(update_fields=["boundary", "bbox"])
+        for district, geometry in chosen:
+            district.boundary = geometry
+            district.save(update_fields=["boundary", "bbox"])
+        names = sorted((d.name for d, _g in chosen), key=normalise)
+        activity_record(
+            actor=actor,
+            action="city.boundaries_import",
+            obj=city,
+            city_id=city.pk,
+            before=before,
+            after={"city": city_boundary is not None, "districts": names},
+        )
+    return BoundariesImported(city_boundary=city_boundary is not None, districts=names)
+
+
+def _boundaries_read(city: City, geojson) -> tuple[dict | None, list[tuple[District, dict]]]:
+    """The checked city boundary (or None) and (district, boundary) pairs of the file, or
+    a DomainError listing every feature that cannot be used."""
     if not isinstance(geojson, dict) or geojson.get("type") != "FeatureCollection":
         raise DomainError("پرونده باید یک FeatureCollection از GeoJSON باشد.", code="geojson")
     features = geojson.get("features")
@@ -726,24 +750,7 @@ def boundaries_import(*, actor, city: City, geojson) -> BoundariesImported:
             code="boundaries_invalid",
             extra={"problems": problems},
         )
-    with transaction.atomic():
-        before = {"city": city.boundary is not None}
-        if city_boundary is not None:
-            city.boundary = city_boundary
-            city.save(update_fields=["boundary", "bbox"])
-        for district, geometry in chosen.values():
-            district.boundary = geometry
-            district.save(update_fields=["boundary", "bbox"])
-        names = sorted((d.name for d, _g in chosen.values()), key=normalise)
-        activity_record(
-            actor=actor,
-            action="city.boundaries_import",
-            obj=city,
-            city_id=city.pk,
-            before=before,
-            after={"city": city_boundary is not None, "districts": names},
-        )
-    return BoundariesImported(city_boundary=city_boundary is not None, districts=names)
+    return city_boundary, list(chosen.values())
 
 
 def _district_named(properties: dict, by_number: dict, by_name: dict) -> District | None:

@@ -5,9 +5,9 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.models import Organisation
+from backend import geo
 from backend.api import IdField
 from backend.api_fields import AuthorField, CoordinateField, JalaliDateTimeField
-from backend import geo
 from backend.authz import allowed
 from backend.errors import Missing
 from cities.models import District
