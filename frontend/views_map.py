@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from backend.choropleth import Area, choropleth_svg
+from backend.persian import to_persian_digits
 from participation import selectors
 from participation import serializers as s
 from participation.models import Problem
@@ -21,7 +22,7 @@ FILTERS = ("axis", "district", "triage_state")
 
 def _short_label(district) -> str:
     if district.number is not None:
-        return _("منطقه‌ی %(n)s") % {"n": district.number}
+        return _("منطقه‌ی %(n)s") % {"n": to_persian_digits(district.number)}
     return district.name.split("(")[0].strip()[:16]
 
 
