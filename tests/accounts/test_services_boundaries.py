@@ -53,7 +53,8 @@ class TestImport:
                 feature({"name": "منطقه ی دو"}, square(49.7, 34.1)),  # no ZWNJ: still found
             ),
         )
-        assert done.city_boundary and len(done.districts) == 2
+        assert done.city_boundary
+        assert len(done.districts) == 2
         arak.refresh_from_db()
         one.refresh_from_db()
         two.refresh_from_db()
@@ -61,7 +62,8 @@ class TestImport:
         assert one.bbox == [34.0, 49.6, 34.02, 49.62]
         assert two.boundary["type"] == "Polygon"
         entry = Activity.objects.get(action="city.boundaries_import")
-        assert entry.city_id == arak.pk and entry.actor == city_admin
+        assert entry.city_id == arak.pk
+        assert entry.actor == city_admin
         # The points rule now uses them.
         assert check_point(arak, 34.01, 49.61, None) == one
         with pytest.raises(DomainError) as refused:
@@ -81,12 +83,15 @@ class TestImport:
             boundaries_import(actor=city_admin, city=arak, geojson=bad)
         problems = error.value.extra["problems"]
         assert len(problems) == 3
-        assert "عارضه‌ی ۳" in problems[0] and "منطقه‌ای با این شماره" in problems[0]
-        assert "Polygon" in problems[1] and "منطقه‌ی دو" in problems[1]
+        assert "عارضه‌ی ۳" in problems[0]
+        assert "منطقه‌ای با این شماره" in problems[0]
+        assert "Polygon" in problems[1]
+        assert "منطقه‌ی دو" in problems[1]
         assert "دو بار" in problems[2]
         arak.refresh_from_db()
         one.refresh_from_db()
-        assert arak.boundary is None and one.boundary is None
+        assert arak.boundary is None
+        assert one.boundary is None
         assert not Activity.objects.filter(action="city.boundaries_import").exists()
 
     @pytest.mark.parametrize(

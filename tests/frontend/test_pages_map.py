@@ -52,9 +52,11 @@ class TestReportForm:
         html = html_of(client.get("/problems/new/"))
         assert 'data-testid="point-picker"' in html
         assert 'type="hidden" name="latitude" value=""' in html
-        assert "استفاده از موقعیت من" in html and "حذف نقطه" in html
+        assert "استفاده از موقعیت من" in html
+        assert "حذف نقطه" in html
         # Leaflet and our script from our own static files; the map is left-to-right.
-        assert '/static/leaflet/leaflet.js"' in html and '/static/frontend/map.js"' in html
+        assert '/static/leaflet/leaflet.js"' in html
+        assert '/static/frontend/map.js"' in html
         assert re.search(r'<div class="map" dir="ltr" data-map="picker"', html)
         assert "<script>" not in html  # no inline script (the boundaries are JSON data)
         assert 'id="picker-boundaries" type="application/json"' in html
@@ -68,7 +70,8 @@ class TestReportForm:
         )
         assert response.status_code == 302
         created = Problem.objects.get(title="بی‌نقطه")
-        assert created.latitude is None and created.longitude is None
+        assert created.latitude is None
+        assert created.longitude is None
 
     def test_a_point_inside_the_city_is_kept_with_its_district(self, client, citizen, plan, mapped):
         west, _east = mapped
@@ -85,7 +88,8 @@ class TestReportForm:
         )
         assert response.status_code == 302
         created = Problem.objects.get(title="با نقطه")
-        assert created.latitude == Decimal("34.12345") and created.district == west
+        assert created.latitude == Decimal("34.12345")
+        assert created.district == west
 
     def test_a_point_outside_the_city_shows_the_form_again_with_the_pin(
         self, client, citizen, plan, mapped
@@ -104,7 +108,8 @@ class TestReportForm:
         html = html_of(response)
         assert response.status_code == 400
         assert "بیرون از محدوده‌ی شهر اراک" in html
-        assert 'name="latitude" value="35.7"' in html and 'name="longitude" value="51.4"' in html
+        assert 'name="latitude" value="35.7"' in html
+        assert 'name="longitude" value="51.4"' in html
         assert 'value="تهران"' in html
         assert not Problem.objects.filter(title="تهران").exists()
 
@@ -137,12 +142,15 @@ class TestPlanMap:
             response = client.get(f"/plans/{plan.pk}/map/")
         html = html_of(response)
         assert response.status_code == 200
-        assert 'data-tiles=""' in html and "نقشه‌ی پایه خاموش است" in html
+        assert 'data-tiles=""' in html
+        assert "نقشه‌ی پایه خاموش است" in html
         assert f'data-api="/api/v1/plans/{plan.pk}/map/"' in html
         # Two choropleths, each district labelled, the legend and a table in Persian digits.
         assert html.count("<svg") == 2
-        assert "منطقه‌ی ۱" in html and "منطقه‌ی ۲" in html
-        assert "۲ مسئله" in html and "۱۵ پشتیبانی" in html
+        assert "منطقه‌ی ۱" in html
+        assert "منطقه‌ی ۲" in html
+        assert "۲ مسئله" in html
+        assert "۱۵ پشتیبانی" in html
         table = html.split('data-testid="district-table"')[1]
         assert re.search(r"منطقه‌ی غرب</th><td class=\"num\">۲</td><td class=\"num\">۱۵</td>", table)
         assert re.search(r"منطقه‌ی شرق</th><td class=\"num\">۰</td><td class=\"num\">۰</td>", table)

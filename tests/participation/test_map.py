@@ -53,7 +53,8 @@ class TestSelector:
         pin(PlanFactory(city=plan.city), 34.09, 49.69)  # another plan
         view = selectors.problem_map(plan=plan, user=citizen, bbox=ARAK_BOX, zoom=18)
         assert [p["id"] for p in view.points] == [shown.pk]
-        assert view.total == 1 and not view.truncated
+        assert view.total == 1
+        assert not view.truncated
 
     def test_clusters_are_bounded_at_any_zoom(self, plan, citizen):
         grid(plan, 2500, author=citizen)
@@ -64,10 +65,12 @@ class TestSelector:
             assert sum(c["count"] for c in view.clusters) + len(view.points) == 2500
         # A whole-country view over a small city: a handful of clusters.
         wide = selectors.problem_map(plan=plan, bbox=(24, 43.5, 40.5, 63.5), zoom=5)
-        assert len(wide.clusters) <= 2 and wide.total == 2500
+        assert len(wide.clusters) <= 2
+        assert wide.total == 2500
         # From zoom 17: single problems, capped and marked truncated.
         close = selectors.problem_map(plan=plan, bbox=ARAK_BOX, zoom=17)
-        assert len(close.points) == selectors.MAP_MAX_FEATURES and close.truncated
+        assert len(close.points) == selectors.MAP_MAX_FEATURES
+        assert close.truncated
         assert close.clusters == []
 
     def test_cells_shrink_as_the_zoom_grows(self, plan, citizen):
@@ -129,7 +132,9 @@ class TestApi:
         body = response.json()
         assert body["type"] == "FeatureCollection"
         assert body["bbox"] == [49.63, 34.04, 49.73, 34.13]
-        assert body["total"] == 3 and body["zoom"] == 12 and body["cell"] > 0
+        assert body["total"] == 3
+        assert body["zoom"] == 12
+        assert body["cell"] > 0
         kinds = {f["properties"]["kind"]: f for f in body["features"]}
         point = kinds["point"]
         assert point["geometry"] == {"type": "Point", "coordinates": [49.64, 34.05]}
@@ -149,7 +154,8 @@ class TestApi:
         plan.city.save()
         pin(plan, 34.05, 49.7)
         body = api_client.get(url(plan)).json()
-        assert body["bbox"] == [49.6, 34.0, 49.8, 34.2] and body["total"] == 1
+        assert body["bbox"] == [49.6, 34.0, 49.8, 34.2]
+        assert body["total"] == 1
 
     @pytest.mark.parametrize(
         ("query", "field"),
@@ -183,7 +189,8 @@ class TestApi:
         pin(plan, 34.1, 49.7)
         response = api_client.get(url(plan, "?bbox=۳۴٫۰۴،۴۹٫۶۳،۳۴٫۱۳،۴۹٫۷۳&zoom=۱۸"))
         assert response.status_code == 200
-        assert response.json()["total"] == 1 and response.json()["zoom"] == 18
+        assert response.json()["total"] == 1
+        assert response.json()["zoom"] == 18
 
     def test_unknown_plan_is_a_404(self, api_client):
         assert api_client.get("/api/v1/plans/999999/map/").status_code == 404
@@ -201,4 +208,5 @@ class TestApi:
         Problem.objects.filter(plan=plan).update(axis=axis)
         with django_assert_max_num_queries(4):
             body = api_client.get(url(plan, query)).json()
-        assert len(body["features"]) <= 300 and body["total"] >= 300
+        assert len(body["features"]) <= 300
+        assert body["total"] >= 300
