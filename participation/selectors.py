@@ -286,7 +286,7 @@ def problem_map(*, plan: Plan, user=None, bbox, zoom: int, filters: dict | None 
     return MapView(bbox, zoom, cell, total, clusters, points, False)
 
 
-def _map_point(row: dict) -> dict:
+def _map_point(row: Any) -> dict:
     return {
         "id": row["id"],
         "title": row["title"],
