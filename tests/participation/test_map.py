@@ -4,6 +4,7 @@ problems, zoom levels; the API's GeoJSON, its Persian 400s and its query count."
 from decimal import Decimal
 
 import pytest
+from django.core.cache import cache
 
 from participation import selectors
 from participation.models import Problem
@@ -91,6 +92,20 @@ class TestSelector:
         view = selectors.problem_map(plan=plan, bbox=ARAK_BOX, zoom=12)
         assert view.points == [{"id": lone.pk, "title": "چاله‌ی بزرگ", "lat": 34.05, "lon": 49.64}]
         assert [c["count"] for c in view.clusters] == [2]
+
+    def test_wide_views_come_from_the_cache_for_a_minute(self, plan, django_assert_num_queries):
+        pin(plan, 34.1, 49.7)
+        assert selectors.problem_map(plan=plan, bbox=ARAK_BOX, zoom=12).total == 1
+        pin(plan, 34.1, 49.7)
+        with django_assert_num_queries(0):  # any box at that zoom: a lookup
+            assert selectors.problem_map(plan=plan, bbox=ARAK_BOX, zoom=12).total == 1
+            moved = (34.05, 49.65, 34.14, 49.75)
+            assert selectors.problem_map(plan=plan, bbox=moved, zoom=12).total == 1
+        # Closer views are grouped live, so the new problem shows there at once.
+        close = (34.09, 49.69, 34.11, 49.71)
+        assert selectors.problem_map(plan=plan, bbox=close, zoom=16).total == 2
+        cache.clear()
+        assert selectors.problem_map(plan=plan, bbox=ARAK_BOX, zoom=12).total == 2
 
     def test_filters(self, plan, arak):
         axis, other_axis = AxisFactory(city=arak), AxisFactory(city=arak)
@@ -206,6 +221,7 @@ class TestApi:
             assert api_client.get(url(plan, query)).status_code == 200
         grid(plan, 600, author=citizen)
         Problem.objects.filter(plan=plan).update(axis=axis)
+        cache.clear()  # wide views are cached for a minute
         with django_assert_max_num_queries(4):
             body = api_client.get(url(plan, query)).json()
         assert len(body["features"]) <= 300
