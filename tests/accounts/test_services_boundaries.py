@@ -161,3 +161,14 @@ def test_the_command_reports_refusals_in_persian(arak, tmp_path):
         call_command(
             "import_boundaries", "arak", str(tmp_path / "broken.geojson"), "--user", plain.username
         )
+
+
+def test_the_admin_checks_a_typed_boundary():
+    from planning.admin import _clean_boundary
+
+    assert _clean_boundary(None) is None
+    assert _clean_boundary(square(49.6, 34.0))["type"] == "Polygon"
+    from django import forms
+
+    with pytest.raises(forms.ValidationError, match="Polygon"):
+        _clean_boundary({"type": "Point", "coordinates": [49.6, 34.0]})
