@@ -16,7 +16,7 @@ from playwright.sync_api import expect
 from accounts.services import boundaries_import
 from demo.boundaries import arak_boundaries
 from participation.models import Problem
-from tests.e2e.helpers import shot, sign_in_with_password
+from tests.e2e.helpers import ARTIFACTS, shot, sign_in_with_password
 from tests.factories import CityFactory, DistrictFactory, PlanFactory, StaffRoleFactory, UserFactory
 
 _defaults = importlib.import_module("moderation.migrations.0003_default_rules")
@@ -134,7 +134,8 @@ def test_report_by_tapping_the_map_then_see_it_on_the_plans_map(
     expect(citizen.get_by_test_id("picker-status")).to_contain_text("نقطه‌ی انتخاب‌شده")
     latitude = citizen.get_by_test_id("point-latitude").input_value()
     longitude = citizen.get_by_test_id("point-longitude").input_value()
-    assert latitude and longitude
+    assert latitude
+    assert longitude
     expect(citizen.get_by_test_id("picker-clear")).to_be_visible()
     # «use my location» explains and asks first; saying no asks the browser nothing.
     citizen.get_by_test_id("picker-locate").click()
@@ -176,11 +177,8 @@ def test_report_by_tapping_the_map_then_see_it_on_the_plans_map(
     chart = visitor.get_by_test_id("choropleth")
     expect(chart).to_contain_text("منطقه‌ی")
     chart.scroll_into_view_if_needed()
-    chart.screenshot(
-        path=str(
-            shot(visitor, "map-journey-plan-map-final").with_name("map-journey-choropleth.png")
-        )
-    )
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    chart.screenshot(path=str(ARTIFACTS / "map-journey-choropleth.png"))
     link.click()
     expect(visitor.get_by_role("heading", level=1)).to_have_text(TITLE)
     expect(visitor.get_by_test_id("problem-map")).to_be_visible()
