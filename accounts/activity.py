@@ -38,6 +38,8 @@ ACTIONS: dict[str, str | Promise] = {
     "staff_role.revoke": _("گرفتن نقش کارکنان"),
     "expertise.verify": _("تأیید نشان کارشناس"),
     "expertise.revoke": _("برداشتن نشان کارشناس"),
+    # cities
+    "city.boundaries_import": _("ورود مرزهای شهر و مناطق"),
     # monitoring
     "monitoring.indicator_create": _("افزودن شاخص"),
     "monitoring.version_draft": _("ویرایش پیش‌نویس شاخص"),

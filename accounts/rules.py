@@ -165,3 +165,12 @@ permission(
     message="فقط مدیر سامانه نقش کارکنان را می‌دهد یا می‌گیرد.",
     code="not_superuser",
 )
+# A city's boundary and its districts' (obj: the city): its city admins, or a superuser.
+# It lives here, not in `cities`, because roles are an accounts matter and `cities` sits
+# below accounts on the ladder.
+permission(
+    "cities.import_boundaries",
+    is_city_admin | is_superuser,
+    message="مرزهای شهر را فقط مدیر همین شهر یا مدیر سامانه وارد می‌کند.",
+    code="not_city_admin",
+)

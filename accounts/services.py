@@ -28,12 +28,14 @@ from accounts.models import (
 from accounts.otp_senders import OtpDeliveryError, deliver_code
 from accounts.phone import InvalidPhone, normalise_phone
 from accounts.rules import forget_city_roles
+from backend import geo
 from backend.authz import authorise
 from backend.errors import Conflict, DomainError, Missing, Refused, TooMany, Unavailable
-from backend.persian import to_latin_digits
+from backend.persian import normalise, to_latin_digits, to_persian_digits
 from backend.ratelimit import rate_limit_hit
 from backend.realtime import emit_access_changed, emit_on_commit, user_group
 from backend.sanitise import plain_text, plain_title
+from cities.models import City, District
 
 
 def phone_clean(raw) -> str:
@@ -658,3 +660,105 @@ def activity_record(
         before=before or {},
         after=after or {},
     )
+
+
+# City boundaries --------------------------------------------------------------------
+# Here rather than in `cities`: who may import is a city role, and roles live in accounts,
+# above cities on the ladder.
+
+
+@dataclass(frozen=True)
+class BoundariesImported:
+    city_boundary: bool
+    districts: list[str]  # names of the districts given a boundary
+
+
+def _feature_label(index: int, properties: dict) -> str:
+    name = properties.get("name") or properties.get("number")
+    label = f"عارضه‌ی {to_persian_digits(index + 1)}"
+    return f"{label} («{name}»)" if name not in (None, "") else label
+
+
+def boundaries_import(*, actor, city: City, geojson) -> BoundariesImported:
+    """Set the city's boundary and its districts' from a GeoJSON FeatureCollection: a
+    feature with `properties.city = true` is the city's, the others name a district by
+    `properties.number` or `properties.name`. All or nothing: one bad geometry, unknown
+    district or repeated district refuses the whole file (400) with a Persian line per
+    problem. A district the file does not name keeps its boundary."""
+    authorise(actor, "cities.import_boundaries", city)
+    city_boundary, chosen = _boundaries_read(city, geojson)
+    with transaction.atomic():
+        before = {"city": city.boundary is not None}
+        if city_boundary is not None:
+            city.boundary = city_boundary
+            city.save(update_fields=["boundary", "bbox"])
+        for district, geometry in chosen:
+            district.boundary = geometry
+            district.save(update_fields=["boundary", "bbox"])
+        names = sorted((d.name for d, _g in chosen), key=normalise)
+        activity_record(
+            actor=actor,
+            action="city.boundaries_import",
+            obj=city,
+            city_id=city.pk,
+            before=before,
+            after={"city": city_boundary is not None, "districts": names},
+        )
+    return BoundariesImported(city_boundary=city_boundary is not None, districts=names)
+
+
+def _boundaries_read(city: City, geojson) -> tuple[dict | None, list[tuple[District, dict]]]:
+    """The checked city boundary (or None) and (district, boundary) pairs of the file, or
+    a DomainError listing every feature that cannot be used."""
+    if not isinstance(geojson, dict) or geojson.get("type") != "FeatureCollection":
+        raise DomainError("پرونده باید یک FeatureCollection از GeoJSON باشد.", code="geojson")
+    features = geojson.get("features")
+    if not isinstance(features, list) or not features:
+        raise DomainError("مجموعه هیچ عارضه‌ای ندارد.", code="geojson")
+    districts = list(District.objects.filter(city=city))
+    by_number = {d.number: d for d in districts if d.number is not None}
+    by_name = {normalise(d.name): d for d in districts}
+    problems: list[str] = []
+    city_boundary = None
+    chosen: dict[int, tuple[District, dict]] = {}
+    for index, feature in enumerate(features):
+        properties = feature.get("properties") if isinstance(feature, dict) else None
+        properties = properties if isinstance(properties, dict) else {}
+        label = _feature_label(index, properties)
+        try:
+            if not isinstance(feature, dict) or feature.get("type") != "Feature":
+                raise geo.GeometryError("هر عارضه باید از نوع Feature باشد.")
+            geometry = geo.clean_geometry(feature.get("geometry"))
+        except geo.GeometryError as error:
+            problems.append(f"{label}: {error}")
+            continue
+        if properties.get("city") is True:
+            if city_boundary is not None:
+                problems.append(f"{label}: مرز شهر دو بار آمده است.")
+            city_boundary = geometry
+            continue
+        district = _district_named(properties, by_number, by_name)
+        if district is None:
+            problems.append(f"{label}: منطقه‌ای با این شماره یا نام در {city.name} نیست.")
+        elif district.pk in chosen:
+            problems.append(f"{label}: مرز {district.name} دو بار آمده است.")
+        else:
+            chosen[district.pk] = (district, geometry)
+    if problems:
+        raise DomainError(
+            "مرزها وارد نشد:\n" + "\n".join(problems),
+            code="boundaries_invalid",
+            extra={"problems": problems},
+        )
+    return city_boundary, list(chosen.values())
+
+
+def _district_named(properties: dict, by_number: dict, by_name: dict) -> District | None:
+    number = properties.get("number")
+    if number not in (None, ""):
+        try:
+            return by_number.get(int(to_latin_digits(str(number))))
+        except ValueError:
+            return None
+    name = properties.get("name")
+    return by_name.get(normalise(str(name))) if name else None

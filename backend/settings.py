@@ -5,6 +5,7 @@ cache, DEBUG on. DATABASE_URL and REDIS_URL switch to PostgreSQL and Redis (chan
 cache). With DEBUG off the app refuses to start without SECRET_KEY and ALLOWED_HOSTS.
 """
 
+import importlib.util
 import os
 from pathlib import Path
 from typing import Any
@@ -506,6 +507,13 @@ if MAP_TILE_URL:
     if _tiles.netloc:  # a {s} subdomain placeholder becomes the CSP wildcard
         _tile_origin = f"{_tiles.scheme}://{_tiles.netloc.replace('{s}', '*')}"
         CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"].append(_tile_origin)
+# Leaflet comes from django-leaflet's static files (leaflet/leaflet.js, .css, images/),
+# served like ours, never from a CDN. Only its files: the package is not an installed app,
+# because its admin module needs GeoDjango (GDAL), which this project does not use.
+_leaflet = importlib.util.find_spec("leaflet")
+if _leaflet is None or not _leaflet.submodule_search_locations:
+    raise ImproperlyConfigured("django-leaflet is missing: pip install -r requirements.txt")
+STATICFILES_DIRS = [str(Path(_leaflet.submodule_search_locations[0]) / "static")]
 # Similar-problem suggestions also name published problems within this many metres.
 SIMILAR_NEARBY_METRES = env_int("SIMILAR_NEARBY_METRES", 250)
 # Photos of problems (docs/photos.md). Files go through Django's storage API

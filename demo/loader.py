@@ -5,9 +5,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Membership, Organisation, StaffRole, User
+from accounts.services import boundaries_import
 from backend.ratelimit import posting_unlimited
 from cities.models import City, District
 from demo import content
+from demo.boundaries import arak_boundaries, qom_boundaries
 from demo.budget_loader import load_budget
 from demo.inventory_loader import load_inventory
 from demo.moderation_loader import load_moderation_history
@@ -82,6 +84,14 @@ def load_organisation(city: City, users: dict[str, User]) -> Organisation:
     return organisation
 
 
+def load_boundaries(cities: dict[str, City], users: dict[str, User]) -> None:
+    """City and district boundaries (demo/boundaries.py), before any pin is placed, so the
+    demo's points pass the same inside-the-city check a citizen's do. Once per city."""
+    for slug, collection in (("arak", arak_boundaries), ("qom", qom_boundaries)):
+        if cities[slug].boundary is None:
+            boundaries_import(actor=users["admin"], city=cities[slug], geojson=collection())
+
+
 @transaction.atomic
 def load_demo() -> dict:
     if not settings.DEBUG:
@@ -97,6 +107,7 @@ def load_demo() -> dict:
 def _load_demo() -> dict:
     cities = {spec["slug"]: load_city(spec) for spec in (content.ARAK, content.QOM)}
     users = load_accounts(cities)
+    load_boundaries(cities, users)
     organisation = load_organisation(cities["arak"], users)
     loaded = {"cities": cities, "users": users, "organisation": organisation}
     # Plans and citizen input; adds `ngo2` to users.

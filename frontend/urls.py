@@ -1,6 +1,7 @@
 from django.urls import path
 
 from frontend import views
+from frontend import views_map as maps
 from frontend import views_moderation as moderation
 from frontend import views_participation as participation
 from frontend import views_photos as photos
@@ -19,6 +20,7 @@ urlpatterns = [
     # Plans and their items
     path("plans/", participation.plans, name="plans"),
     path("plans/<int:pk>/", participation.plan, name="plan"),
+    path("plans/<int:pk>/map/", maps.plan_map, name="plan_map"),
     path("plan-items/<int:pk>/", participation.plan_item, name="plan_item"),
     path(
         "plan-items/<int:pk>/comments/",

@@ -250,7 +250,7 @@ def problem_similar(request):
 
 
 def _problem_form(request: HttpRequest, error: DomainError | None = None) -> HttpResponse:
-    values = _posted(request, "plan", "title", "body", "axis", "district")
+    values = _posted(request, "plan", "title", "body", "axis", "district", "latitude", "longitude")
     wanted = parse_id(values["plan"] or request.GET.get("plan"))
     chosen = selectors.default_problem_plan(wanted=wanted)
     context = {

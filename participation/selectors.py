@@ -1,12 +1,30 @@
 """Reads of citizen input. Counts come from denormalised counters or one annotation, never
 a query per row."""
 
+import logging
+import math
+from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.core.cache import cache
+from django.db.models import (
+    Avg,
+    Count,
+    Exists,
+    FloatField,
+    IntegerField,
+    Min,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+)
+from django.db.models.functions import Cast, Coalesce, Floor
 
 from accounts.models import Membership, Organisation
+from cities.models import District
 from moderation.models import ModerationState
 from moderation.selectors import visible_to
 from participation.models import Comment, Endorsement, Problem, ProblemPhoto, Proposal, Support
@@ -15,6 +33,7 @@ from planning.models import Plan, PlanItem
 from planning.selectors import plan_list
 
 PUBLISHED = ModerationState.PUBLISHED
+logger = logging.getLogger(__name__)
 
 
 def _published_comments_count(field: str):
@@ -189,3 +208,195 @@ def problems_matching(queryset: QuerySet[Problem], words: list[str]) -> QuerySet
     for word in words:
         condition &= Q(search_text__contains=word)
     return queryset.filter(condition)
+
+
+# The map ------------------------------------------------------------------------------
+
+MAP_MAX_FEATURES = 300
+# From this zoom on (a few streets across) the map shows single problems, not clusters.
+MAP_POINTS_ZOOM = 17
+# A map tile is 256 px wide; a cluster cell is a quarter of it (64 px) at every zoom.
+MAP_CELLS_PER_TILE = 4
+# Never more than this many cells along a side of the view: 17 × 17 cells hold at most
+# 289 clusters, under MAP_MAX_FEATURES whatever the screen size.
+MAP_CELLS_PER_SIDE = 16
+# Up to this zoom (a district or more on a phone) the plan's whole grid is cached.
+MAP_CACHED_ZOOM = 14
+MAP_CACHE_SECONDS = 60
+
+
+@dataclass(frozen=True)
+class MapView:
+    bbox: tuple[float, float, float, float]  # south, west, north, east
+    zoom: int
+    cell: float | None  # degrees; None when single problems are shown
+    total: int  # published problems with a point in the view (after the filters)
+    clusters: list[dict]  # {"lat", "lon", "count"}
+    points: list[dict]  # {"id", "title", "lat", "lon"}
+    truncated: bool
+
+
+def _cell(level: int) -> float:
+    return 360.0 / (2**level) / MAP_CELLS_PER_TILE
+
+
+def _grid_level(bbox, zoom: int) -> int:
+    """The zoom whose 64 px cells the view is cut into: the asked zoom, or a lower one while
+    the view would hold more than MAP_CELLS_PER_SIDE cells along a side."""
+    south, west, north, east = bbox
+    span = max(north - south, east - west)
+    level = zoom
+    while level > 0 and span / _cell(level) > MAP_CELLS_PER_SIDE:
+        level -= 1
+    return level
+
+
+def map_cell_size(*, bbox: tuple[float, float, float, float], zoom: int) -> float:
+    """The cluster grid's cell in degrees for this view."""
+    return _cell(_grid_level(bbox, zoom))
+
+
+def _map_rows(*, plan: Plan, bbox=None, filters: dict) -> QuerySet[Problem]:
+    """Published problems of the plan with a point (in the box, when one is given): the map
+    never shows a pending, rejected or hidden problem, not even to its author."""
+    rows = Problem.objects.filter(
+        plan=plan, moderation_state=PUBLISHED, latitude__isnull=False, longitude__isnull=False
+    )
+    if bbox is not None:
+        south, west, north, east = bbox
+        rows = rows.filter(
+            latitude__gte=south, latitude__lte=north, longitude__gte=west, longitude__lte=east
+        )
+    for field in ("axis", "district", "triage_state"):
+        if filters.get(field) not in (None, ""):
+            rows = rows.filter(**{field: filters[field]})
+    return rows.order_by()
+
+
+def _grid(rows: QuerySet[Problem], cell: float) -> list[dict]:
+    """One GROUP BY: the cells of a fixed grid (row = floor(lat / cell), col likewise; the
+    grid does not move with the view, so clusters stay put while the map pans) with their
+    count, mean point and, for a cell of one, that problem's id and title."""
+    cells = list(
+        rows.annotate(
+            row=Floor(Cast("latitude", FloatField()) / cell, output_field=IntegerField()),
+            col=Floor(Cast("longitude", FloatField()) / cell, output_field=IntegerField()),
+        )
+        .values("row", "col")
+        .annotate(
+            n=Count("*"),
+            lat=Avg(Cast("latitude", FloatField())),
+            lon=Avg(Cast("longitude", FloatField())),
+            first=Min("id"),
+        )
+        .order_by()
+    )
+    single = [c["first"] for c in cells if c["n"] == 1]
+    titles = (
+        dict(Problem.objects.filter(pk__in=single).values_list("id", "title")) if single else {}
+    )
+    return [
+        {
+            "row": int(c["row"]),
+            "col": int(c["col"]),
+            "count": c["n"],
+            "lat": round(float(c["lat"]), 6),
+            "lon": round(float(c["lon"]), 6),
+            "id": c["first"] if c["n"] == 1 else None,
+            "title": titles.get(c["first"]) if c["n"] == 1 else None,
+        }
+        for c in cells
+    ]
+
+
+def _plan_grid(*, plan: Plan, level: int, filters: dict) -> list[dict]:
+    """The plan's whole grid at a wide zoom, kept MAP_CACHE_SECONDS in the cache: every view
+    at that zoom (whatever its box) is then a lookup. Without the cache, computed."""
+    key = "map:{}:{}:{}:{}:{}".format(
+        plan.pk,
+        level,
+        *(
+            getattr(filters.get(f), "pk", filters.get(f)) or ""
+            for f in ("axis", "district", "triage_state")
+        ),
+    )
+    try:
+        found = cache.get(key)
+    except Exception:  # noqa: BLE001 - without the cache, compute
+        found = None
+    if found is not None:
+        return found
+    grid = _grid(_map_rows(plan=plan, filters=filters), _cell(level))
+    try:
+        cache.set(key, grid, MAP_CACHE_SECONDS)
+    except Exception:  # noqa: BLE001
+        logger.warning("map cache unavailable; grid of plan %s not kept", plan.pk)
+    return grid
+
+
+def problem_map(*, plan: Plan, user=None, bbox, zoom: int, filters: dict | None = None) -> MapView:
+    """The plan's problems in the box, clustered on a grid whose 64 px cells follow the zoom,
+    at most MAP_MAX_FEATURES features whatever the data. Up to MAP_CACHED_ZOOM the plan's
+    whole grid comes from the cache (a newly published problem shows there within
+    MAP_CACHE_SECONDS); closer, the box is grouped live. From MAP_POINTS_ZOOM on, the
+    problems themselves (newest first, `truncated` when there are more). `user` is taken for
+    symmetry with the other reads: the map is public and the same for everyone."""
+    del user
+    filters = filters or {}
+    bbox = tuple(float(v) for v in bbox)
+    if zoom >= MAP_POINTS_ZOOM:
+        found = list(
+            _map_rows(plan=plan, bbox=bbox, filters=filters)
+            .order_by("-created_at", "-id")
+            .values("id", "title", "latitude", "longitude")[: MAP_MAX_FEATURES + 1]
+        )
+        truncated = len(found) > MAP_MAX_FEATURES
+        points = [_map_point(row) for row in found[:MAP_MAX_FEATURES]]
+        return MapView(bbox, zoom, None, len(points), [], points, truncated)
+    level = _grid_level(bbox, zoom)
+    cell = _cell(level)
+    if level <= MAP_CACHED_ZOOM:
+        south, west, north, east = bbox
+        rows = range(math.floor(south / cell), math.floor(north / cell) + 1)
+        cols = range(math.floor(west / cell), math.floor(east / cell) + 1)
+        cells = [
+            c
+            for c in _plan_grid(plan=plan, level=level, filters=filters)
+            if c["row"] in rows and c["col"] in cols
+        ]
+    else:
+        cells = _grid(_map_rows(plan=plan, bbox=bbox, filters=filters), cell)
+    clusters = [
+        {"lat": c["lat"], "lon": c["lon"], "count": c["count"]} for c in cells if c["count"] > 1
+    ]
+    points = [
+        {"id": c["id"], "title": c["title"], "lat": c["lat"], "lon": c["lon"]}
+        for c in cells
+        if c["count"] == 1
+    ]
+    total = sum(c["count"] for c in cells)
+    return MapView(bbox, zoom, cell, total, clusters, points, False)
+
+
+def _map_point(row: Any) -> dict:
+    return {
+        "id": row["id"],
+        "title": row["title"],
+        "lat": float(row["latitude"]),
+        "lon": float(row["longitude"]),
+    }
+
+
+def district_map(*, plan: Plan) -> list[District]:
+    """The districts of the plan's city with their boundary and, as `problems_count` and
+    `supports_sum`, the plan's published problems in each and the supports they gathered
+    (one query)."""
+    published = Q(problems__plan=plan, problems__moderation_state=PUBLISHED)
+    return list(
+        District.objects.filter(city_id=plan.city_id)
+        .annotate(
+            problems_count=Count("problems", filter=published),
+            supports_sum=Coalesce(Sum("problems__supports_count", filter=published), 0),
+        )
+        .order_by("number", "name")
+    )

@@ -1,7 +1,11 @@
+import math
+
+from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.models import Organisation
+from backend import geo
 from backend.api import IdField
 from backend.api_fields import AuthorField, CoordinateField, JalaliDateTimeField
 from backend.authz import allowed
@@ -372,3 +376,157 @@ class MyPostsOut(serializers.Serializer):
     problems = ProblemOut(many=True)
     proposals = ProposalOut(many=True)
     comments = CommentOut(many=True)
+
+
+# The map --------------------------------------------------------------------------------
+
+BBOX_SHAPE = "محدوده (bbox) چهار عدد است، جداشده با ویرگول: جنوب،غرب،شمال،شرق."
+BBOX_ORDER = "در محدوده، جنوب باید کمتر از شمال و غرب کمتر از شرق باشد."
+BBOX_RANGE = "عرض جغرافیایی بین ۹۰- و ۹۰ درجه و طول بین ۱۸۰- و ۱۸۰ درجه است."
+ZOOM_MESSAGES = {
+    "invalid": "بزرگ‌نمایی (zoom) باید عددی درست از ۰ تا ۲۲ باشد.",
+    "max_value": "بزرگ‌نمایی (zoom) باید عددی درست از ۰ تا ۲۲ باشد.",
+    "min_value": "بزرگ‌نمایی (zoom) باید عددی درست از ۰ تا ۲۲ باشد.",
+    "max_string_length": "بزرگ‌نمایی (zoom) باید عددی درست از ۰ تا ۲۲ باشد.",
+}
+NOT_THIS_CITY = "{name} از شهر این برنامه نیست."
+
+
+class BboxField(serializers.CharField):
+    """`south,west,north,east` in degrees; Persian or Arabic-Indic digits and the Persian
+    comma are accepted."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", 120)
+        kwargs.setdefault("error_messages", {"max_length": BBOX_SHAPE, "blank": BBOX_SHAPE})
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data):
+        text = super().to_internal_value(data).translate(_MAP_DIGITS).replace("،", ",")
+        parts = [p.strip() for p in text.split(",")]
+        try:
+            south, west, north, east = (float(p) for p in parts)
+        except ValueError:
+            raise serializers.ValidationError(BBOX_SHAPE, code="bbox") from None
+        if not all(math.isfinite(v) for v in (south, west, north, east)):
+            raise serializers.ValidationError(BBOX_SHAPE, code="bbox")
+        if not (-90 <= south <= 90 and -90 <= north <= 90 and -180 <= west <= 180):
+            raise serializers.ValidationError(BBOX_RANGE, code="bbox")
+        if not -180 <= east <= 180:
+            raise serializers.ValidationError(BBOX_RANGE, code="bbox")
+        if south >= north or west >= east:
+            raise serializers.ValidationError(BBOX_ORDER, code="bbox")
+        return (south, west, north, east)
+
+
+_MAP_DIGITS = str.maketrans("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩٫", "01234567890123456789.")
+
+
+class MapIn(serializers.Serializer):
+    """The map's query (`?bbox=&zoom=&axis=&district=&triage_state=`) for one plan, given
+    as `plan` in the context. Without a bbox, the plan's city (or Iran); zoom 12."""
+
+    bbox = BboxField(required=False)
+    zoom = serializers.IntegerField(
+        required=False, default=12, min_value=0, max_value=22, error_messages=ZOOM_MESSAGES
+    )
+    axis = serializers.PrimaryKeyRelatedField(
+        queryset=Axis.objects.all(),
+        required=False,
+        allow_null=True,
+        error_messages=_id_messages("محوری با این شناسه نیست."),
+    )
+    district = serializers.PrimaryKeyRelatedField(
+        queryset=District.objects.all(),
+        required=False,
+        allow_null=True,
+        error_messages=_id_messages("منطقه‌ای با این شناسه نیست."),
+    )
+    triage_state = serializers.ChoiceField(
+        choices=Problem.Triage.choices,
+        required=False,
+        allow_blank=True,
+        error_messages={"invalid_choice": "وضعیت بررسی «{input}» شناخته نیست."},
+    )
+
+    def validate(self, attrs):
+        plan = self.context["plan"]
+        for name, label in (("axis", "محور"), ("district", "منطقه")):
+            chosen = attrs.get(name)
+            if chosen is not None and chosen.city_id != plan.city_id:
+                raise serializers.ValidationError({name: NOT_THIS_CITY.format(name=label)})
+        if not attrs.get("bbox"):
+            attrs["bbox"] = tuple(plan.city.bbox or geo.IRAN_BOX)
+        return attrs
+
+
+class MapPointProperties(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=["cluster", "point"])
+    count = serializers.IntegerField(help_text="problems in the cluster (clusters only)")
+    id = serializers.IntegerField(help_text="the problem's id (points only)")
+    title = serializers.CharField(help_text="points only")
+    url = serializers.CharField(help_text="the problem's page (points only)")
+
+
+class MapGeometry(serializers.Serializer):
+    type = serializers.ChoiceField(choices=["Point"])
+    coordinates = serializers.ListField(
+        child=serializers.FloatField(), min_length=2, max_length=2, help_text="[lon, lat]"
+    )
+
+
+class MapFeature(serializers.Serializer):
+    type = serializers.ChoiceField(choices=["Feature"])
+    geometry = MapGeometry()
+    properties = MapPointProperties()
+
+
+class MapOut(serializers.Serializer):
+    """A GeoJSON FeatureCollection built from `participation.selectors.MapView`: clusters
+    carry `count`, single problems `id`, `title` and `url`. `total` counts the problems in
+    the view; `cell` is the grid's cell in degrees (null when single problems are shown);
+    `truncated` says the view holds more single problems than were sent."""
+
+    type = serializers.ChoiceField(choices=["FeatureCollection"])
+    bbox = serializers.ListField(
+        child=serializers.FloatField(), help_text="the view, as GeoJSON orders it: [w, s, e, n]"
+    )
+    zoom = serializers.IntegerField()
+    cell = serializers.FloatField(allow_null=True)
+    total = serializers.IntegerField()
+    truncated = serializers.BooleanField()
+    features = MapFeature(many=True)
+
+    def to_representation(self, instance):
+        page = reverse("frontend:problem", kwargs={"pk": 0}).replace("/0/", "/{}/")
+        features = [
+            {
+                "type": "Feature",
+                "geometry": {"type": "Point", "coordinates": [c["lon"], c["lat"]]},
+                "properties": {"kind": "cluster", "count": c["count"]},
+            }
+            for c in instance.clusters
+        ]
+        features += [
+            {
+                "type": "Feature",
+                "geometry": {"type": "Point", "coordinates": [p["lon"], p["lat"]]},
+                "properties": {
+                    "kind": "point",
+                    "id": p["id"],
+                    "title": p["title"],
+                    "url": page.format(p["id"]),
+                },
+            }
+            for p in instance.points
+        ]
+        return {
+            "type": "FeatureCollection",
+            # GeoJSON's own order (RFC 7946): west, south, east, north.
+            "bbox": [instance.bbox[1], instance.bbox[0], instance.bbox[3], instance.bbox[2]],
+            "zoom": instance.zoom,
+            "cell": instance.cell,
+            "total": instance.total,
+            "truncated": instance.truncated,
+            "features": features,
+        }

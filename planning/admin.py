@@ -1,13 +1,31 @@
+from django import forms
 from django.contrib import admin
 
+from backend import geo
 from backend.admin_jalali import JalaliAdmin, jalali_column
 from cities.models import City, District
 from planning.models import Axis, Committee, Plan, PlanItem
 
 
+def _clean_boundary(value):
+    """A boundary typed in the admin is checked like an imported one (docs/map.md)."""
+    if value in (None, ""):
+        return None
+    try:
+        return geo.clean_geometry(value)
+    except geo.GeometryError as error:
+        raise forms.ValidationError(str(error)) from error
+
+
+class BoundaryForm(forms.ModelForm):
+    def clean_boundary(self):
+        return _clean_boundary(self.cleaned_data.get("boundary"))
+
+
 class DistrictInline(admin.TabularInline):
     model = District
     extra = 0
+    fields = ["name", "number"]  # boundaries are long: edited on the district's own page
 
 
 class AxisInline(admin.TabularInline):
@@ -17,6 +35,7 @@ class AxisInline(admin.TabularInline):
 
 @admin.register(City)
 class CityAdmin(JalaliAdmin):
+    form = BoundaryForm
     list_display = ["name", "slug", "province"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [AxisInline, DistrictInline]
@@ -37,6 +56,7 @@ class AxisAdmin(JalaliAdmin):
 
 @admin.register(District)
 class DistrictAdmin(JalaliAdmin):
+    form = BoundaryForm
     list_display = ["name", "number", "city"]
     list_filter = ["city"]
 

@@ -7,6 +7,7 @@ urlpatterns = [
     path("problems/similar/", views.ProblemSimilar.as_view(), name="problem-similar"),
     path("problems/<int:pk>/", views.ProblemDetail.as_view(), name="problem-detail"),
     path("problems/<int:pk>/support/", views.ProblemSupport.as_view(), name="problem-support"),
+    path("plans/<int:pk>/map/", views.PlanMap.as_view(), name="plan-map"),
     path("comments/", views.CommentListCreate.as_view(), name="comment-list"),
     path("me/posts/", views.MyPosts.as_view(), name="my-posts"),
     path("proposals/", views.ProposalListCreate.as_view(), name="proposal-list"),

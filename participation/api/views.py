@@ -9,6 +9,7 @@ from participation import serializers as s
 from participation.filters import CommentFilter, ProblemFilter, ProposalFilter
 from participation.models import Problem
 from participation.similarity import similar_problems
+from planning.models import Plan
 
 
 class ProblemListCreate(generics.ListCreateAPIView):
@@ -188,3 +189,42 @@ class MyPosts(APIView):
                 "comments": s.CommentOut(posts["comments"][:100], many=True).data,
             }
         )
+
+
+class PlanMap(APIView):
+    """The plan's published problems with a point, for a map: clusters on a grid that
+    follows the zoom, single problems from zoom 17 or where a cell holds one; never more
+    than 300 features. Public."""
+
+    permission_classes = [permissions.AllowAny]
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "bbox",
+                str,
+                required=False,
+                description="south,west,north,east in degrees (default: the city's box)",
+            ),
+            OpenApiParameter("zoom", int, required=False, description="0–22, default 12"),
+            OpenApiParameter("axis", int, required=False),
+            OpenApiParameter("district", int, required=False),
+            OpenApiParameter(
+                "triage_state", str, required=False, enum=[c for c, _ in Problem.Triage.choices]
+            ),
+        ],
+        responses=s.MapOut,
+    )
+    def get(self, request, pk):
+        plan = get_object_or_404(Plan.objects.select_related("city"), pk=pk)
+        query = s.MapIn(data=request.query_params, context={"plan": plan})
+        query.is_valid(raise_exception=True)
+        data = query.validated_data
+        view = selectors.problem_map(
+            plan=plan,
+            user=request.user,
+            bbox=data["bbox"],
+            zoom=data["zoom"],
+            filters={k: data.get(k) for k in ("axis", "district", "triage_state")},
+        )
+        return Response(s.MapOut(view).data)

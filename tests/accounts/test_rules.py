@@ -200,3 +200,28 @@ def test_refusals_are_persian():
         error = refusal(name)
         assert error.status == 403
         assert any("\u0600" <= ch <= "\u06ff" for ch in error.message)
+
+
+# City boundaries (accounts.services.boundaries_import; obj: the city).
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("role", "city", "expected"),
+    [
+        (None, None, False),
+        ("moderator", "arak", False),
+        ("planner", "arak", False),
+        ("city_admin", "arak", True),
+        ("city_admin", "qom", False),
+        ("superuser", None, True),
+    ],
+)
+def test_import_boundaries_matrix(arak, qom, role, city, expected):
+    from backend.authz import allowed
+
+    if role == "superuser":
+        user = UserFactory(is_superuser=True)
+    elif role is None:
+        user = UserFactory()
+    else:
+        user = StaffRoleFactory(city={"arak": arak, "qom": qom}[city], role=role).user
+    assert allowed(user, "cities.import_boundaries", arak) is expected

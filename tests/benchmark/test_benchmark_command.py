@@ -30,6 +30,9 @@ ROWS = [
     "Public list throughput ÷ bare DRF (in-process)",
     "Decision → author's websocket (2 uvicorn workers, Redis)",
     "Public list throughput ÷ bare DRF (HTTP, 2 workers)",
+    "GET /api/v1/plans/{id}/map/ city-wide (zoom 13)",
+    "GET …/map/ a district (zoom 14)",
+    "GET …/map/ a street, single problems (zoom 17)",
 ]
 
 
@@ -95,7 +98,7 @@ def test_benchmark_reports_every_row_with_query_counts(tmp_path):
         assert label in rows, label
         assert label in output
     requests = [label for label in rows if re.match(r"(GET|POST) ", label)]
-    assert len(requests) == 10
+    assert len(requests) == 13
     for label in requests:
         assert re.fullmatch(r"\d+(–\d+)?", rows[label][6]), label  # queries per request
         assert all(re.fullmatch(r"\d+\.\d", cell) for cell in rows[label][3:6]), label
