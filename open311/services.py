@@ -43,6 +43,8 @@ DESCRIPTION_MAX = 10_000
 STRONG_SIMILARITY = 0.5
 
 BAD_KEY = "کلید API نامعتبر است یا باطل شده است."
+# What issued keys look like (URL-safe base64 around a dot), with room to spare.
+_KEY_SHAPE = re.compile(r"[A-Za-z0-9_.\-]{1,200}")
 
 
 def _hash(raw: str) -> str:
@@ -134,6 +136,8 @@ def client_for_key(raw_key: str | None) -> Open311Client:
     raw_key = (raw_key or "").strip()
     if not raw_key:
         raise Refused("کلید API (api_key) لازم است.", code="api_key_required")
+    if not _KEY_SHAPE.fullmatch(raw_key):  # never a NUL or a 10 kB string to the database
+        raise Refused(BAD_KEY, code="api_key_invalid")
     prefix = raw_key.split(".", 1)[0][:12]
     client = (
         Open311Client.objects.select_related("city", "account").filter(key_prefix=prefix).first()

@@ -61,7 +61,20 @@ def test_revoke(arak, city_admin, qom):
     assert Activity.objects.filter(action="open311.client_revoke").count() == 1
 
 
-@pytest.mark.parametrize("raw", ["", "x", "abcd1234", "abcd1234.", "." * 500, "\u0000"])
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "",
+        "x",
+        "abcd1234",
+        "abcd1234.",
+        "." * 500,
+        "\u0000",
+        "abcd1234.\u0000x",
+        "é" * 20,
+        "k" * 300,
+    ],
+)
 def test_bad_keys(arak, city_admin, raw):
     client_issue(actor=city_admin, city=arak, name="اپ")
     with pytest.raises(Refused):
