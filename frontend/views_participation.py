@@ -280,6 +280,7 @@ def problem_new(request):
     if request.method != "POST":
         return _problem_form(request)
     data = parse(s.ProblemIn, request.POST, request=request)
+    data.pop("photos", None)  # the files themselves come from request.FILES
     created = services.problem_submit(
         author=request.user, photos=request.FILES.getlist("photos"), **data
     )

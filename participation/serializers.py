@@ -58,6 +58,14 @@ PLAN_MESSAGES = _id_messages("برنامه‌ای با این شناسه نیس�
 ORGANISATION_MESSAGES = _id_messages("سازمانی با این شناسه نیست.", choose="سازمان را انتخاب کنید.")
 
 
+class PhotoListField(serializers.ListField):
+    """Uploaded files; an empty part (a file input left empty in a multipart form arrives as
+    "" among the form values) is no photo rather than a wrong one."""
+
+    def to_internal_value(self, data):
+        return super().to_internal_value([item for item in data if item != ""])
+
+
 class ProblemIn(serializers.Serializer):
     plan = serializers.PrimaryKeyRelatedField(
         queryset=Plan.objects.all(), error_messages=PLAN_MESSAGES
@@ -80,7 +88,7 @@ class ProblemIn(serializers.Serializer):
     longitude = CoordinateField(limit=180)
     # Multipart only (repeat the field per file); the service checks each file itself and
     # names the one it refuses.
-    photos = serializers.ListField(
+    photos = PhotoListField(
         child=serializers.FileField(allow_empty_file=True, use_url=False),
         required=False,
         help_text="تا ۴ عکس JPEG، PNG یا WebP (هر کدام حداکثر ۸ مگابایت)؛ فقط در multipart.",

@@ -53,6 +53,16 @@ class TestReportForm:
         assert response.status_code == 302
         assert Problem.objects.get().photos.count() == 2
 
+    def test_an_empty_file_input_is_no_photo(self, client, citizen, plan):
+        # A browser sends a file input left empty as an empty part, which reaches the form
+        # values as "" (the browser journeys without a photo caught this).
+        client.force_login(citizen)
+        response = client.post("/problems/new/", _form(plan, ""))
+        assert response.status_code == 302
+        assert Problem.objects.get().photos.count() == 0
+        api = client.post("/api/v1/problems/", {**_form(plan, ""), "title": "دومی"})
+        assert api.status_code == 201, api.content
+
     def test_a_refused_photo_keeps_the_text_and_names_the_file(self, client, citizen, plan):
         client.force_login(citizen)
         photos = [jpeg_upload(), upload(b"just text", "receipt.jpg")]
