@@ -33,7 +33,7 @@ from moderation.models import ModerationState
 from open311.models import Open311Client, Open311Request
 from participation.models import TITLE_MAX, Problem
 from participation.services import problem_submit
-from participation.similarity import similar_problems
+from participation.similarity import similar_to
 from planning.models import Axis, Plan
 
 KEY_PREFIX_LENGTH = 8
@@ -215,14 +215,7 @@ def _notice(problem: Problem) -> str:
     notice = "درخواست شما ثبت شد و پس از بررسی ناظران منتشر می‌شود."
     if problem.moderation_state == ModerationState.PUBLISHED:
         notice = "درخواست شما ثبت و منتشر شد."
-    similar = similar_problems(
-        plan_id=problem.plan_id,
-        text=problem.title,
-        limit=1,
-        exclude_id=problem.pk,
-        latitude=problem.latitude,
-        longitude=problem.longitude,
-    )
+    similar = similar_to(problem)
     if similar and similar[0].score >= STRONG_SIMILARITY:
         where = ""
         if similar[0].distance_m is not None:

@@ -9,16 +9,9 @@ DUPLICATE_HINT_SCORE = 0.5
 
 
 def _problem_hints(problem: Problem) -> dict:
-    from participation.similarity import similar_problems  # the similarity index loads late
+    from participation.similarity import similar_to  # the similarity index loads late
 
-    similar = similar_problems(
-        plan_id=problem.plan_id,
-        text=problem.title,
-        limit=1,
-        exclude_id=problem.pk,
-        latitude=problem.latitude,
-        longitude=problem.longitude,
-    )
+    similar = similar_to(problem)
     if similar and similar[0].score >= DUPLICATE_HINT_SCORE:
         return {
             "similar_problem": {

@@ -58,6 +58,24 @@ PLAN_MESSAGES = _id_messages("برنامه‌ای با این شناسه نیس�
 ORGANISATION_MESSAGES = _id_messages("سازمانی با این شناسه نیست.", choose="سازمان را انتخاب کنید.")
 
 
+def _axis_field() -> serializers.PrimaryKeyRelatedField:
+    return serializers.PrimaryKeyRelatedField(
+        queryset=Axis.objects.all(),
+        required=False,
+        allow_null=True,
+        error_messages=_id_messages("محوری با این شناسه نیست."),
+    )
+
+
+def _district_field() -> serializers.PrimaryKeyRelatedField:
+    return serializers.PrimaryKeyRelatedField(
+        queryset=District.objects.all(),
+        required=False,
+        allow_null=True,
+        error_messages=_id_messages("منطقه‌ای با این شناسه نیست."),
+    )
+
+
 class PhotoListField(serializers.ListField):
     """Uploaded files; an empty part (a file input left empty in a multipart form arrives as
     "" among the form values) is no photo rather than a wrong one."""
@@ -72,18 +90,8 @@ class ProblemIn(serializers.Serializer):
     )
     title = serializers.CharField(max_length=TITLE_INPUT_MAX, error_messages=TITLE_MESSAGES)
     body = serializers.CharField(max_length=BODY_MAX, error_messages=BODY_MESSAGES)
-    axis = serializers.PrimaryKeyRelatedField(
-        queryset=Axis.objects.all(),
-        required=False,
-        allow_null=True,
-        error_messages=_id_messages("محوری با این شناسه نیست."),
-    )
-    district = serializers.PrimaryKeyRelatedField(
-        queryset=District.objects.all(),
-        required=False,
-        allow_null=True,
-        error_messages=_id_messages("منطقه‌ای با این شناسه نیست."),
-    )
+    axis = _axis_field()
+    district = _district_field()
     latitude = CoordinateField(limit=90)
     longitude = CoordinateField(limit=180)
     # Multipart only (repeat the field per file); the service checks each file itself and
@@ -438,18 +446,8 @@ class MapIn(serializers.Serializer):
     zoom = serializers.IntegerField(
         required=False, default=12, min_value=0, max_value=22, error_messages=ZOOM_MESSAGES
     )
-    axis = serializers.PrimaryKeyRelatedField(
-        queryset=Axis.objects.all(),
-        required=False,
-        allow_null=True,
-        error_messages=_id_messages("محوری با این شناسه نیست."),
-    )
-    district = serializers.PrimaryKeyRelatedField(
-        queryset=District.objects.all(),
-        required=False,
-        allow_null=True,
-        error_messages=_id_messages("منطقه‌ای با این شناسه نیست."),
-    )
+    axis = _axis_field()
+    district = _district_field()
     triage_state = serializers.ChoiceField(
         choices=Problem.Triage.choices,
         required=False,

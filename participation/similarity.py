@@ -188,3 +188,16 @@ def ensure_sqlite_index(using: str = "default", **kwargs) -> None:
             cursor.execute(statement)
         cursor.execute("DELETE FROM participation_problem_trgm")
         cursor.execute(sql.FILL)
+
+
+def similar_to(problem: Problem, *, limit: int = 1) -> list[SimilarProblem]:
+    """Published problems like a stored one (by its title and its point), itself left out:
+    the moderators' duplicate hint and Open311's notice."""
+    return similar_problems(
+        plan_id=problem.plan_id,
+        text=problem.title,
+        limit=limit,
+        exclude_id=problem.pk,
+        latitude=problem.latitude,
+        longitude=problem.longitude,
+    )
