@@ -18,6 +18,8 @@ ACTIONS: dict[str, str | Promise] = {
     "content.state": _("تغییر وضعیت نوشته"),
     # problems
     "problem.photo_remove": _("برداشتن عکس مسئله"),
+    "lexicon.save": _("ویرایش گروه هم‌معنی‌ها"),
+    "lexicon.delete": _("حذف گروه هم‌معنی‌ها"),
     # triage and the inventory
     "triage.accept": _("پذیرش مسئله در فهرست"),
     "triage.merge": _("ادغام مسئله"),

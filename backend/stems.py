@@ -83,6 +83,19 @@ COMPOUND_TAILS = frozenset(
 )
 
 
+# Words that name a kind of place; followed by a name they make a place («میدان شهدا»).
+PLACE_HEADS = frozenset(
+    _split(
+        "خیابان بلوار میدان محله شهرک کوچه کوی بزرگراه جاده تقاطع چهارراه منطقه روستای "
+        "بیمارستان درمانگاه مدرسه دبستان دبیرستان دانشگاه فرهنگسرا بازار پارک بوستان مسجد"
+    )
+)
+# Heads of streets and areas, which are often named after another place («بلوار دانشگاه»).
+STREET_HEADS = frozenset(_split("خیابان بلوار میدان کوچه کوی بزرگراه جاده محله شهرک"))
+# Titles that begin a two-word name («امام خمینی», «شهید بهشتی»).
+NAME_STARTS = frozenset(_split("امام شهید آیت الله حضرت سردار دکتر استاد علامه شیخ سید"))
+
+
 def words(text: str) -> list[str]:
     """The comparison key's words, in order."""
     return normalise(text).split()
@@ -99,10 +112,10 @@ def _cut_verb_prefix(word: str) -> str:
 @lru_cache(maxsize=65_536)
 def stem(word: str) -> str:
     """The stem of one normalised word ('' when the word carries no topic)."""
-    if len(word) < 2 or word in STOP_WORDS or word in DETACHED_AFFIXES:
-        return ""
     if word.isdigit():
         return word
+    if len(word) < 2 or word in STOP_WORDS or word in DETACHED_AFFIXES:
+        return ""
     word = _cut_verb_prefix(word)
     for _ in range(2):
         for suffix in SUFFIXES:
@@ -153,12 +166,16 @@ class Concept:
 
     words: str
     alternatives: tuple[Alternative, ...]
+    # The last word of a title still being typed: a stored stem that begins with it counts.
+    prefix: bool = False
+    # A named place («بلوار امام خمینی», «شهرک فرهنگیان»): it says where, not what.
+    place: bool = False
 
-    def found_in(self, stems_held: set[str] | frozenset[str]) -> Alternative | None:
-        for alternative in self.alternatives:
-            if all(s in stems_held for s in alternative):
-                return alternative
-        return None
+    def found_in(self, stems_held: set[str] | frozenset[str]) -> bool:
+        if self.prefix:
+            start = self.alternatives[0][0]
+            return any(s.startswith(start) for s in stems_held)
+        return any(all(s in stems_held for s in a) for a in self.alternatives)
 
 
 def _term_alternatives(term: str) -> list[Alternative]:
@@ -201,40 +218,120 @@ class Lexicon:
         index = self._member.get(alternative)
         return None if index is None else self._groups[index]
 
-    def concepts(self, text: str) -> list[Concept]:
-        """What `text` speaks of, phrase by phrase: a lexicon phrase (longest first), a
-        compound written apart, or a single stem."""
+    def _phrase_at(self, parts: list[tuple[str, str]], i: int, joined: dict[str, str]):
+        """A lexicon phrase (longest first) or a compound written apart starting at `i`."""
+        for n in range(min(self.longest, len(parts) - i), 1, -1):
+            group = self.group_of(tuple(s for _, s in parts[i : i + n]))
+            if group is not None:
+                return Concept(" ".join(w for w, _ in parts[i : i + n]), group)
+        if i + 1 < len(parts):
+            both = f"{parts[i][0]} {parts[i + 1][0]}"
+            if both in joined:
+                pair = (parts[i][1], parts[i + 1][1])
+                whole = (joined[both],)
+                group = self.group_of(whole) or self.group_of(pair)
+                return Concept(both, group if group is not None else (pair, whole))
+        return None
+
+    def concepts(self, text: str, *, typing: bool = False) -> list[Concept]:
+        """What `text` speaks of, phrase by phrase: a named place, a lexicon phrase
+        (longest first), a compound written apart, or a single stem. With `typing`, a last
+        word that is not followed by a space may be unfinished and matches as a prefix."""
+        if typing and text and not text[-1].isspace():
+            *rest, last = words(text) or [""]
+            if len(last) >= MIN_STEM and not last.isdigit():
+                found = self.concepts(" ".join(rest))
+                prefix = Concept(last, ((last,),), prefix=True)
+                return (
+                    [*found, prefix]
+                    if prefix.alternatives not in (c.alternatives for c in found)
+                    else found
+                )
         pairs = stem_pairs(text)
         parts = [(w, s) for w, s in pairs if " " not in w]
         joined = {w: s for w, s in pairs if " " in w}
+        places = _place_spans(text)
         found: list[Concept] = []
         i = 0
         while i < len(parts):
-            concept = None
-            for n in range(min(self.longest, len(parts) - i), 1, -1):
-                window = tuple(s for _, s in parts[i : i + n])
-                group = self.group_of(window)
-                if group is not None:
-                    concept = Concept(" ".join(w for w, _ in parts[i : i + n]), group)
-                    break
-            if concept is None and i + 1 < len(parts):
-                both = f"{parts[i][0]} {parts[i + 1][0]}"
-                if both in joined:
-                    pair = (parts[i][1], parts[i + 1][1])
-                    whole = (joined[both],)
-                    group = self.group_of(whole) or self.group_of(pair)
-                    alternatives = group if group is not None else (pair, whole)
-                    concept = Concept(both, alternatives)
+            span = places.get(i)
+            if span:
+                window = parts[i : i + span]
+                concept = Concept(
+                    " ".join(w for w, _ in window), (tuple(s for _, s in window),), place=True
+                )
+            else:
+                concept = self._phrase_at(parts, i, joined)
             if concept is None:
                 word, single = parts[i]
                 concept = Concept(word, self.group_of((single,)) or ((single,),))
-                n = 1
-            else:
-                n = len(concept.words.split())
             found.append(concept)
-            i += n
+            i += len(concept.words.split())
         # The same thing said twice counts once.
         unique: dict[tuple[Alternative, ...], Concept] = {}
         for concept in found:
             unique.setdefault(concept.alternatives, concept)
         return list(unique.values())
+
+
+@lru_cache(maxsize=1)
+def _place_head_stems() -> frozenset[str]:
+    return frozenset(stem(w) for w in PLACE_HEADS)
+
+
+def place_stems(text: str) -> list[Alternative]:
+    """The named places of `text`, each as the stems it is made of."""
+    parts = [s for w, s in stem_pairs(text) if " " not in w]
+    return [tuple(parts[i : i + n]) for i, n in _place_spans(text).items()]
+
+
+def _name_after(seq: list[tuple[str, str | None]], k: int) -> tuple[list[str], int]:
+    """The name words after the place head at `k`, and where the scan stopped."""
+    head = seq[k][0]
+    names: list[str] = []
+    j = k + 1
+    while j < len(seq) and len(names) < 2:
+        word, found = seq[j]
+        if found is None:  # a function word ends a name
+            break
+        if found in _place_head_stems():
+            # «بلوار دانشگاه» is a street named after a place; «مدرسه‌ی خیابان …» is not.
+            if not names and head in STREET_HEADS:
+                names.append(word)
+                j += 1
+            break
+        if found:
+            if names and not (names[0] in NAME_STARTS or word.isdigit()):
+                break
+            names.append(word)
+        j += 1
+    return names, j
+
+
+def _place_spans(text: str) -> dict[int, int]:
+    """Named places in `text`, as {index of the head among the stemmed words: how many
+    stemmed words the place takes}. A head word followed (past detached affixes, before any
+    function word) by one name word, or two when the first opens a name («شهید بهشتی») or
+    the second is a number («منطقه‌ی ۲»)."""
+    # Each word: its stem ('' for a detached affix), or None for a function word.
+    seq: list[tuple[str, str | None]] = []
+    positions = []  # each word's position among the stemmed words
+    index = -1
+    for word in words(text):
+        found = "" if word in DETACHED_AFFIXES else (stem(word) or None)
+        if found:
+            index += 1
+        seq.append((word, found))
+        positions.append(index)
+    spans: dict[int, int] = {}
+    k = 0
+    while k < len(seq):
+        found = seq[k][1]
+        if found and found in _place_head_stems():
+            names, stop = _name_after(seq, k)
+            if names:
+                spans[positions[k]] = 1 + len(names)
+                k = stop
+                continue
+        k += 1
+    return spans

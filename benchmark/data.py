@@ -25,6 +25,7 @@ from django.utils import timezone
 
 from accounts.models import StaffRole, User
 from backend.persian import normalise
+from backend.stems import stem_key
 from benchmark import text
 from benchmark import words as w
 from cities.models import City, District
@@ -484,8 +485,9 @@ class BenchData:
                     latitude,
                     longitude,
                     normalise(title),
-                    # The same key problem_submit makes from the title and the body's words.
+                    # The same keys problem_submit makes from the title and the body's words.
                     normalise(f"{title} {' '.join(paragraphs)}"),
+                    stem_key(f"{title} {' '.join(paragraphs)}"),
                     triage,
                     self.supports_of.get(pid, 0),
                     entry,
@@ -507,6 +509,7 @@ class BenchData:
             "longitude",
             "title_key",
             "search_text",
+            "stem_key",
             "triage_state",
             "supports_count",
             "inventory_entry",

@@ -22,11 +22,11 @@ from django.test.utils import override_settings
 from django.utils import timezone
 
 from accounts.models import User
-from backend.persian import normalise
 from backend.sanitise import clean_html, html_to_text, plain_title
 from benchmark import similarity_set as s
 from benchmark.measure import percentile
 from moderation.models import ModerationState
+from participation.keys import problem_keys
 from participation.models import Problem
 from participation.similarity import similar_problems
 from planning.models import Plan
@@ -69,8 +69,7 @@ def load_set(plan: Plan, author: User) -> dict[str, Problem]:
                 author=author,
                 title=title,
                 body=body,
-                title_key=normalise(title),
-                search_text=normalise(f"{title} {html_to_text(body)}"),
+                **problem_keys(title, html_to_text(body)),
                 moderation_state=ModerationState.PUBLISHED,
                 moderation_changed_at=now,
             )

@@ -245,7 +245,11 @@ def problem_similar(request):
     # The pin, when the map has one; a malformed point only drops the nearby part.
     point = s.SimilarPointIn(data=request.GET)
     place = point.validated_data if point.is_valid() else {}
-    found = similar_problems(plan_id=plan_id, text=text[:300], **place) if plan_id else []
+    found = (
+        similar_problems(plan_id=plan_id, text=text[:300], user=request.user, typing=True, **place)
+        if plan_id
+        else []
+    )
     return render(request, "frontend/partials/similar_problems.html", {"similar": found})
 
 

@@ -50,6 +50,9 @@ class Problem(ModeratedContent):
     # shown stays as the author wrote it.
     title_key = models.CharField(max_length=TITLE_MAX * 2, editable=False, default="")
     search_text = models.TextField(editable=False, default="")
+    # The Persian stems of the title and the body (backend.stems.stem_key): what
+    # similar-problem suggestions look words up in.
+    stem_key = models.TextField(editable=False, default="")
     triage_state = models.CharField(
         _("وضعیت بررسی برنامه‌ریز"),
         max_length=12,
@@ -270,3 +273,34 @@ class ProblemPhoto(models.Model):
     @property
     def content_type(self) -> str:
         return f"image/{self.format}"
+
+
+class SynonymGroup(models.Model):
+    """Words a city's citizens use for the same thing (سایبان، سقف ایستگاه، سرپناه), kept as
+    data the planners edit. Similar-problem suggestions treat every member as any other; a
+    group without a city applies to every city."""
+
+    city = models.ForeignKey(
+        "cities.City",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="synonym_groups",
+        verbose_name=_("شهر"),
+        help_text=_("خالی یعنی برای همه‌ی شهرها."),
+    )
+    terms = models.TextField(_("واژه‌ها"), help_text=_("هر واژه یا عبارت در یک خط؛ دست‌کم دو تا."))
+    active = models.BooleanField(_("فعال"), default=True)
+    updated_at = models.DateTimeField(_("آخرین تغییر"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("گروه هم‌معنی")
+        verbose_name_plural = _("واژه‌نامه‌ی هم‌معنی‌ها")
+        ordering = ["city_id", "id"]
+
+    def __str__(self) -> str:
+        return " / ".join(self.term_list()[:4])
+
+    def term_list(self) -> list[str]:
+        lines = self.terms.replace("،", "\n").replace(",", "\n").splitlines()
+        return [line.strip() for line in lines if line.strip()]

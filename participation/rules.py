@@ -13,10 +13,11 @@ from typing import Any
 
 import rules
 
-from accounts.models import Organisation
-from accounts.rules import is_city_moderator, is_organisation_member
+from accounts.models import Organisation, StaffRole
+from accounts.rules import city_roles, is_city_moderator, is_city_planner, is_organisation_member
 from backend.authz import allowed, authorise, permission
 from backend.errors import Conflict, DomainError, Refused
+from cities.models import City
 from moderation.models import ModerationState
 from planning.models import Plan, PlanItem
 
@@ -293,4 +294,26 @@ _register(
     _photo_still_pending,
     message="این عکس را نمی‌توانید بردارید.",
     code="cannot_remove_photo",
+)
+
+
+# The synonym lexicon (obj: a SynonymGroup, a City, or None for "any city"): the planners
+# of the group's city; groups for every city only superusers.
+@rules.predicate
+def _edits_lexicon(user: Any, obj: Any) -> bool:
+    if getattr(user, "is_superuser", False):
+        return True
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if obj is None:
+        return any(role == StaffRole.Role.PLANNER for _city, role in city_roles(user))
+    city_id = obj.pk if isinstance(obj, City) else getattr(obj, "city_id", None)
+    return city_id is not None and is_city_planner.test(user, city_id)
+
+
+permission(
+    "participation.edit_lexicon",
+    _edits_lexicon,
+    message="واژه‌نامه‌ی هم‌معنی‌های این شهر را فقط برنامه‌ریزان همین شهر ویرایش می‌کنند.",
+    code="lexicon_planners_only",
 )

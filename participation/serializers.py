@@ -209,8 +209,16 @@ class SimilarPointIn(serializers.Serializer):
 
 class SimilarIn(SimilarPointIn):
     plan = serializers.PrimaryKeyRelatedField(queryset=Plan.objects.all())
-    text = serializers.CharField(max_length=TITLE_INPUT_MAX)
+    text = serializers.CharField(max_length=TITLE_INPUT_MAX, trim_whitespace=False)
     exclude = IdField(required=False)
+    typing = serializers.BooleanField(required=False, default=False)
+
+
+class SimilarMatchOut(serializers.Serializer):
+    words = serializers.CharField(help_text="واژه‌های متن که این مسئله هم دارد.")
+    where = serializers.ChoiceField(
+        choices=["title", "body"], help_text="title: در عنوان؛ body: فقط در متن."
+    )
 
 
 class SimilarOut(serializers.Serializer):
@@ -221,6 +229,13 @@ class SimilarOut(serializers.Serializer):
     distance_m = serializers.IntegerField(
         allow_null=True, help_text="متر تا نقطه‌ی داده‌شده، اگر در شعاع نزدیکی باشد."
     )
+    matched = SimilarMatchOut(many=True, help_text="چرا پیشنهاد شد: واژه‌های مشترک و جایشان.")
+    entry_id = serializers.IntegerField(
+        allow_null=True,
+        help_text="اگر برنامه‌ریزان این مسئله را با مسئله‌ی دیگری ادغام کرده‌اند: "
+        "شناسه‌ی مسئله‌ی فهرست.",
+    )
+    entry_title = serializers.CharField(allow_blank=True)
 
 
 class SupportIn(serializers.Serializer):

@@ -15,14 +15,17 @@ from django.db.models import F
 
 from accounts.models import Organisation, User
 from accounts.services import activity_record
+from backend.authz import authorise
 from backend.errors import Conflict, DomainError, Missing
 from backend.persian import normalise, to_persian_digits
 from backend.ratelimit import posting_limit_check
 from backend.sanitise import clean_html, html_to_text, plain_text, plain_title
-from cities.models import District
+from cities.models import City, District
 from cities.places import check_point
 from moderation.models import ModeratedContent, ModerationState
 from moderation.services import content_submitted, initial_state
+from participation.keys import problem_keys
+from participation.lexicon import lexicon_changed
 from participation.models import (
     BODY_MAX,
     TITLE_MAX,
@@ -32,6 +35,7 @@ from participation.models import (
     ProblemPhoto,
     Proposal,
     Support,
+    SynonymGroup,
 )
 from participation.photos import ProcessedPhoto, photo_process
 from participation.rules import enforce
@@ -133,8 +137,7 @@ def problem_submit(
         district=district,
         latitude=latitude,
         longitude=longitude,
-        title_key=normalise(title),
-        search_text=normalise(f"{title} {html_to_text(body)}"),
+        **problem_keys(title, html_to_text(body)),
         moderation_state=_initial_state(plan, author),
     )
     if not prepared:
@@ -380,3 +383,89 @@ def proposal_unendorse(*, user: User, proposal: Proposal, organisation: Organisa
         Proposal.objects.filter(pk=proposal.pk).update(
             endorsements_count=F("endorsements_count") - 1
         )
+
+
+# The synonym lexicon ---------------------------------------------------------------------
+
+LEXICON_TERM_MAX = 60
+LEXICON_TERMS_MAX = 20
+
+
+def synonym_terms_clean(terms: str) -> str:
+    cleaned = []
+    for term in (plain_text(t) for t in SynonymGroup(terms=terms or "").term_list()):
+        if len(term) > LEXICON_TERM_MAX:
+            raise DomainError(
+                f"هر واژه حداکثر {to_persian_digits(LEXICON_TERM_MAX)} نویسه است: «{term[:20]}…».",
+                code="lexicon_term_too_long",
+            )
+        if not normalise(term):
+            continue
+        if normalise(term) not in {normalise(t) for t in cleaned}:
+            cleaned.append(term)
+    if len(cleaned) < 2:
+        raise DomainError(
+            "یک گروه دست‌کم دو واژه‌ی متفاوت می‌خواهد، هر کدام در یک خط.", code="lexicon_too_few"
+        )
+    if len(cleaned) > LEXICON_TERMS_MAX:
+        raise DomainError(
+            f"یک گروه حداکثر {to_persian_digits(LEXICON_TERMS_MAX)} واژه دارد.",
+            code="lexicon_too_many",
+        )
+    return "\n".join(cleaned)
+
+
+def _lexicon_moved() -> None:
+    # Now, so this request's next lookup sees it, and at commit, so a worker that read the
+    # old groups in between reads them again.
+    lexicon_changed()
+    transaction.on_commit(lexicon_changed)
+
+
+def synonym_group_save(
+    *,
+    actor: User,
+    city: City | None,
+    terms: str,
+    active: bool = True,
+    group: SynonymGroup | None = None,
+) -> SynonymGroup:
+    """Create or change a group of synonyms for `city` (None: every city). The suggestions
+    of every worker use it from their next lookup."""
+    authorise(actor, "participation.edit_lexicon", city if city is not None else group)
+    if group is not None:
+        authorise(actor, "participation.edit_lexicon", group)
+    cleaned = synonym_terms_clean(terms)
+    with transaction.atomic():
+        before = None
+        if group is None:
+            group = SynonymGroup(city=city)
+        else:
+            before = {"terms": group.terms, "active": group.active, "city": group.city_id}
+            group.city = city
+        group.terms, group.active = cleaned, active
+        group.save()
+        activity_record(
+            actor=actor,
+            action="lexicon.save",
+            obj=group,
+            city_id=group.city_id,
+            before=before,
+            after={"terms": group.terms, "active": group.active, "city": group.city_id},
+        )
+        _lexicon_moved()
+    return group
+
+
+def synonym_group_delete(*, actor: User, group: SynonymGroup) -> None:
+    authorise(actor, "participation.edit_lexicon", group)
+    with transaction.atomic():
+        activity_record(
+            actor=actor,
+            action="lexicon.delete",
+            obj=group,
+            city_id=group.city_id,
+            before={"terms": group.terms, "active": group.active},
+        )
+        group.delete()
+        _lexicon_moved()

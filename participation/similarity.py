@@ -1,20 +1,34 @@
-"""Similar published problems, on normalised text, with a trigram index on each backend.
+"""Similar published problems: what a citizen is about to write again, found by meaning
+as far as words carry it, on either backend alike.
 
-PostgreSQL ranks with pg_trgm, nearest first over a GiST index (a GIN index serves search);
-SQLite finds candidates through an FTS5 trigram table and scores them with the same formula
-(backend.trigram), so a problem typed with Arabic ي/ك, without ZWNJ, with other digits or
-with its words reordered ranks first on both.
+The text is turned into *concepts* (backend.stems): its topic words as stems, a phrase of
+the city's synonym lexicon standing for all its members, a compound written apart or
+together, and, while a title is still being typed, its last word as a prefix. Then:
 
-Given the new problem's point, published problems within SIMILAR_NEARBY_METRES are
-considered too: one whose title is like the new one (NEARBY_THRESHOLD, lower than the
-plain threshold, since the place already says a lot) joins the list, and a nearby match
-ranks ahead of an equally similar one elsewhere. Each suggestion then carries its distance,
-so the page can say «۱۲۰ متر آن‌طرف‌تر، با عنوان مشابه». Distances are computed in Python
-on both backends, so they rank alike.
+1. **Candidates.** For every concept, the published problems of the plan whose stems
+   (title and body, `Problem.stem_key`) hold it, at most POSTING_CAP each, in one query
+   over a full-text index (PostgreSQL: GIN on `to_tsvector('simple', stem_key)`; SQLite:
+   an FTS5 table kept by triggers). A concept that fills its cap is common ("street",
+   "lack") and picks no candidates; the others give each problem a weight by how rare
+   they are, and the best PRESCORE_CANDIDATES go on. Problems near the given point, and
+   — when too few are found — the nearest titles by trigrams, join them.
+2. **Score.** Each candidate is scored in Python, so both backends rank alike:
+   TRIGRAM_WEIGHT × the titles' trigram likeness (the old formula, for encodings and
+   typos) + CONCEPT_WEIGHT × the weighted share of the text's concepts the problem holds
+   (full weight in its title, BODY_HIT in its body only). A nearby problem ranks up to
+   NEARBY_BONUS higher, fading to nothing at SIMILAR_NEARBY_METRES.
+3. **What is shown.** The person's own problems are left out; a duplicate planners merged
+   is replaced by its inventory entry (once per entry). Each suggestion says why: the
+   shared words, «در عنوان» or «در متن», and the distance.
 """
 
+from __future__ import annotations
+
+import math
+import re
 from dataclasses import dataclass, replace
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.contrib.postgres.search import TrigramDistance
@@ -22,18 +36,59 @@ from django.db import connection
 
 from backend import geo
 from backend.persian import normalise
+from backend.stems import Concept, place_stems, stems
 from backend.trigram import similarity, trigrams
 from moderation.models import ModerationState
+from participation.lexicon import lexicon_for
 from participation.models import Problem
 
-THRESHOLD = 0.2
-SQLITE_CANDIDATES = 60
-# Nearby problems need less textual likeness to be worth showing.
-NEARBY_THRESHOLD = 0.12
-# How much a match at the very same spot moves up the list (fading to 0 at the radius).
+THRESHOLD = 0.3
+TRIGRAM_WEIGHT = 0.35
+CONCEPT_WEIGHT = 0.65
+BODY_HIT = 0.8
+# A named place says where, not what: it weighs less, and a problem that shares the place
+# but not what the text is about scores lower (the share of topic weight it holds, lifted
+# by TOPIC_FLOOR).
+PLACE_WEIGHT = 0.5
+TOPIC_FLOOR = 0.2
+# The text names a place and the problem's title names others, none of them the text's;
+# or the problem does not name the text's place at all.
+PLACE_MISMATCH = 0.5
+PLACE_ABSENT = 0.85
+POSTING_CAP = 300
+PRESCORE_CANDIDATES = 40
+TRIGRAM_CANDIDATES = 20
+MAX_CONCEPTS = 16
+# Nearby problems need less likeness to be worth showing.
+NEARBY_THRESHOLD = 0.1
 NEARBY_BONUS = 0.15
-# Published problems read from the box around the point, at most.
 NEARBY_CANDIDATES = 400
+SQLITE_TRIGRAM_CANDIDATES = 300
+# Holders SQLite's index reads per concept before the plan and state filter them.
+SQLITE_POSTINGS = 3000
+
+_LEXEME = re.compile(r"^\w+$")
+_FIELDS = (
+    "id",
+    "title",
+    "title_key",
+    "stem_key",
+    "supports_count",
+    "latitude",
+    "longitude",
+    "triage_state",
+    "inventory_entry_id",
+    "inventory_entry__title",
+    "author_id",
+)
+
+
+@dataclass(frozen=True)
+class Match:
+    """A word of the text that the suggestion shares, and where: "title" or "body"."""
+
+    words: str
+    where: str
 
 
 @dataclass(frozen=True)
@@ -44,11 +99,86 @@ class SimilarProblem:
     supports_count: int
     # Metres from the given point, when both have one and it is within the radius.
     distance_m: int | None = None
+    matched: tuple[Match, ...] = ()
+    # A merged duplicate is shown as its inventory entry.
+    entry_id: int | None = None
+    entry_title: str = ""
 
-    def rank(self, radius: float) -> float:
-        if self.distance_m is None or radius <= 0:
-            return self.score
-        return self.score + NEARBY_BONUS * max(0.0, 1 - self.distance_m / radius)
+    @property
+    def in_title(self) -> list[str]:
+        return [m.words for m in self.matched if m.where == "title"]
+
+    @property
+    def in_body(self) -> list[str]:
+        return [m.words for m in self.matched if m.where == "body"]
+
+
+def _weight(postings: int) -> float:
+    # A concept no problem holds weighs like a rare one, not infinitely.
+    return math.log(1 + POSTING_CAP / max(postings, 5 if postings == 0 else 1))
+
+
+# Candidates --------------------------------------------------------------------------
+
+
+def _pg_query(concept: Concept) -> str | None:
+    if concept.prefix:
+        start = concept.alternatives[0][0]
+        return f"'{start}':*" if _LEXEME.match(start) else None
+    parts = []
+    for alternative in concept.alternatives:
+        if all(_LEXEME.match(s) for s in alternative):
+            joined = " & ".join(f"'{s}'" for s in alternative)
+            parts.append(f"({joined})" if len(alternative) > 1 else joined)
+    return " | ".join(parts) or None
+
+
+def _fts_query(concept: Concept) -> str | None:
+    if concept.prefix:
+        start = concept.alternatives[0][0]
+        return f'"{start}"*' if _LEXEME.match(start) else None
+    parts = []
+    for alternative in concept.alternatives:
+        if all(_LEXEME.match(s) for s in alternative):
+            joined = " AND ".join(f'"{s}"' for s in alternative)
+            parts.append(f"({joined})" if len(alternative) > 1 else joined)
+    return " OR ".join(parts) or None
+
+
+def _postings(concepts: list[Concept], plan_id: int) -> list[list[int]]:
+    """For each concept, ids of published problems of the plan that hold it (capped)."""
+    found: list[list[int]] = [[] for _ in concepts]
+    selects, params = [], []
+    postgres = connection.vendor == "postgresql"
+    for index, concept in enumerate(concepts):
+        query = _pg_query(concept) if postgres else _fts_query(concept)
+        if query is None:
+            continue
+        if postgres:
+            # The GIN index on the stems finds the holders; the plan and state filter them.
+            selects.append(
+                f"SELECT * FROM (SELECT p.id, {index} AS c FROM participation_problem p "
+                "WHERE p.plan_id = %s AND p.moderation_state = %s AND "
+                "to_tsvector('simple', p.stem_key) @@ to_tsquery('simple', %s) "
+                f"LIMIT %s) AS q{index}"
+            )
+            params += [plan_id, ModerationState.PUBLISHED, query, POSTING_CAP + 1]
+        else:
+            # FTS5 stops after SQLITE_POSTINGS holders, so a common word costs no more.
+            selects.append(
+                f"SELECT * FROM (SELECT p.id, {index} AS c FROM (SELECT rowid AS r FROM "
+                "participation_problem_stems WHERE participation_problem_stems MATCH %s "
+                "LIMIT %s) AS m JOIN participation_problem p ON p.id = m.r "
+                f"WHERE p.plan_id = %s AND p.moderation_state = %s LIMIT %s) AS q{index}"
+            )
+            params += [query, SQLITE_POSTINGS, plan_id, ModerationState.PUBLISHED, POSTING_CAP + 1]
+    if not selects:
+        return found
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(selects), params)
+        for pk, index in cursor.fetchall():
+            found[index].append(pk)
+    return found
 
 
 def _published(plan_id: int, exclude_id: int | None):
@@ -58,75 +188,69 @@ def _published(plan_id: int, exclude_id: int | None):
     return queryset
 
 
-def _postgres(key: str, plan_id: int, limit: int, exclude_id: int | None):
-    # Nearest titles first through the GiST trigram index (`<->` is 1 − similarity), then
-    # keep those above the threshold. A few spare rows absorb unpublished/excluded ones.
-    rows = (
-        _published(plan_id, exclude_id)
-        .annotate(distance=TrigramDistance("title_key", key))
-        # Only the distance may order the query, or the index cannot serve it.
-        .order_by("distance")
-        .values_list("id", "title", "distance", "supports_count")[: limit * 4]
-    )
-    found = [
-        SimilarProblem(pk, title, round(1 - float(distance), 3), n)
-        for pk, title, distance, n in rows
-        if 1 - float(distance) >= THRESHOLD
-    ]
-    found.sort(key=lambda s: (-s.score, -s.supports_count, s.id))
-    return found[:limit]
-
-
-def _fts_query(key: str) -> str | None:
+def _nearest_titles(key: str, plan_id: int, exclude_id: int | None) -> list[int]:
+    """Ids of the titles nearest by trigrams (the fallback for typos and odd spellings)."""
+    if connection.vendor == "postgresql":
+        rows = (
+            _published(plan_id, exclude_id)
+            .annotate(distance=TrigramDistance("title_key", key))
+            .order_by("distance")  # only the distance, or the GiST index cannot serve it
+            .values_list("id", flat=True)[:TRIGRAM_CANDIDATES]
+        )
+        return list(rows)
     grams = sorted({g for g in trigrams(key) if " " not in g})[:64]
     if not grams:
-        return None
-    return " OR ".join('"' + g.replace('"', '""') + '"' for g in grams)
-
-
-def _sqlite(key: str, plan_id: int, limit: int, exclude_id: int | None):
-    query = _fts_query(key)
-    if query is None:
         return []
+    query = " OR ".join('"' + g.replace('"', '""') + '"' for g in grams)
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT rowid FROM participation_problem_trgm WHERE participation_problem_trgm "
             "MATCH %s ORDER BY bm25(participation_problem_trgm) LIMIT %s",
-            [query, SQLITE_CANDIDATES * 5],
+            [query, SQLITE_TRIGRAM_CANDIDATES],
         )
-        ids = [row[0] for row in cursor.fetchall()]
-    candidates = _published(plan_id, exclude_id).filter(pk__in=ids)
-    scored = []
-    for pk, title, title_key, supports in candidates.values_list(
-        "id", "title", "title_key", "supports_count"
-    ):
-        score = similarity(key, title_key)
-        if score >= THRESHOLD:
-            scored.append(SimilarProblem(pk, title, round(score, 3), supports))
-    scored.sort(key=lambda s: (-s.score, -s.supports_count, s.id))
-    return scored[:limit]
+        return [row[0] for row in cursor.fetchall()]
 
 
-def _nearby(
-    key: str, plan_id: int, exclude_id: int | None, lat: Decimal, lon: Decimal, radius: float
-) -> dict[int, SimilarProblem]:
-    """Published problems within `radius` metres whose titles are at least a little alike,
-    by id, each with its distance."""
-    south, west, north, east = geo.box_around(lat, lon, radius)
-    rows = (
-        _published(plan_id, exclude_id)
-        .filter(latitude__range=(south, north), longitude__range=(west, east))
-        .values_list("id", "title", "title_key", "supports_count", "latitude", "longitude")
-    )[:NEARBY_CANDIDATES]
-    found = {}
-    for pk, title, title_key, supports, plat, plon in rows:
-        metres = geo.distance_m(lat, lon, plat, plon)
-        if metres > radius:
-            continue
-        score = similarity(key, title_key)
-        if score >= NEARBY_THRESHOLD:
-            found[pk] = SimilarProblem(pk, title, round(score, 3), supports, round(metres))
-    return found
+# Scoring -----------------------------------------------------------------------------
+
+
+def _score(
+    key: str, concepts: list[Concept], weights: list[float], row: dict[str, Any]
+) -> tuple[float, tuple[Match, ...]]:
+    title_stems = set(stems(row["title_key"]))
+    all_stems = set(row["stem_key"].split()) | title_stems
+    total = held = topic_total = topic_held = 0.0
+    matched = []
+    for concept, weight in zip(concepts, weights, strict=True):
+        if concept.place:
+            weight *= PLACE_WEIGHT
+        else:
+            topic_total += weight
+        total += weight
+        hit = 0.0
+        if concept.found_in(title_stems):
+            hit = 1.0
+            matched.append(Match(concept.words, "title"))
+        elif concept.found_in(all_stems):
+            hit = BODY_HIT
+            matched.append(Match(concept.words, "body"))
+        held += weight * hit
+        if not concept.place:
+            topic_held += weight * hit
+    coverage = held / total if total else 0.0
+    topic = topic_held / topic_total if topic_total else 1.0
+    score = TRIGRAM_WEIGHT * similarity(key, row["title_key"]) + CONCEPT_WEIGHT * coverage
+    score *= TOPIC_FLOOR + (1 - TOPIC_FLOOR) * topic
+    places = [c for c in concepts if c.place]
+    if places and not any(c.found_in(all_stems) for c in places):
+        score *= PLACE_MISMATCH if place_stems(row["title"]) else PLACE_ABSENT
+    return score, tuple(matched)
+
+
+def _rows(ids: set[int], plan_id: int) -> list[dict[str, Any]]:
+    if not ids:
+        return []
+    return list(_published(plan_id, None).filter(pk__in=ids).values(*_FIELDS))
 
 
 def similar_problems(
@@ -137,36 +261,114 @@ def similar_problems(
     exclude_id: int | None = None,
     latitude: Decimal | None = None,
     longitude: Decimal | None = None,
+    user: Any = None,
+    typing: bool = False,
 ) -> list[SimilarProblem]:
-    """Published problems of the plan most like `text`, best first, with a 0–1 score and,
-    when a point is given, the distance of those within the nearby radius."""
+    """Published problems of the plan most like `text`, best first, each with a 0–1 score,
+    the words it shares and, when a point is given and it lies within the nearby radius,
+    its distance. `user`'s own problems are left out; `typing` reads the last word as
+    possibly unfinished."""
     key = normalise(text)[:300]
     if len(key.replace(" ", "")) < 3:
         return []
-    search = _postgres if connection.vendor == "postgresql" else _sqlite
+    from planning.models import Plan
+
+    city_id = Plan.objects.filter(pk=plan_id).values_list("city_id", flat=True).first()
+    concepts = lexicon_for(city_id).concepts(text[:300], typing=typing)[:MAX_CONCEPTS]
+    postings = _postings(concepts, plan_id) if concepts else []
+    weights = [_weight(len(p)) for p in postings]
+    prescore: dict[int, float] = {}
+    for found, weight in zip(postings, weights, strict=True):
+        if len(found) > POSTING_CAP:
+            continue  # common: says little about which problem is meant
+        for pk in found:
+            prescore[pk] = prescore.get(pk, 0.0) + weight
+    best = sorted(prescore, key=lambda pk: (-prescore[pk], -pk))[:PRESCORE_CANDIDATES]
+    candidates = set(best)
+
     radius = float(settings.SIMILAR_NEARBY_METRES)
-    if latitude is None or longitude is None or radius <= 0:
-        return search(key, plan_id, limit, exclude_id)
-    near = _nearby(key, plan_id, exclude_id, latitude, longitude, radius)
-    merged = dict(near)
-    for found in search(key, plan_id, limit, exclude_id):
-        if found.id in near:  # found both ways: the search's score, and the distance
-            merged[found.id] = replace(found, distance_m=near[found.id].distance_m)
-        else:
-            merged[found.id] = found
-    ranked = sorted(merged.values(), key=lambda s: (-s.rank(radius), -s.supports_count, s.id))
-    return ranked[:limit]
+    place = latitude is not None and longitude is not None and radius > 0
+    nearby: dict[int, int] = {}
+    if place:
+        south, west, north, east = geo.box_around(latitude, longitude, radius)
+        boxed = (
+            _published(plan_id, exclude_id)
+            .filter(latitude__range=(south, north), longitude__range=(west, east))
+            .values_list("id", "latitude", "longitude")[:NEARBY_CANDIDATES]
+        )
+        for pk, lat, lon in boxed:
+            metres = geo.distance_m(latitude, longitude, lat, lon)
+            if metres <= radius:
+                nearby[pk] = round(metres)
+        candidates |= set(nearby)
+
+    rows = _rows(candidates, plan_id)
+    found = _rank(key, concepts, weights, rows, nearby, radius, exclude_id, user)
+    if len(found) < limit:
+        more = set(_nearest_titles(key, plan_id, exclude_id)) - candidates
+        if more:
+            rows += _rows(more, plan_id)
+            found = _rank(key, concepts, weights, rows, nearby, radius, exclude_id, user)
+    return found[:limit]
+
+
+def _rank(key, concepts, weights, rows, nearby, radius, exclude_id, user) -> list[SimilarProblem]:
+    own = getattr(user, "pk", None) if getattr(user, "is_authenticated", False) else None
+    scored: list[tuple[float, SimilarProblem]] = []
+    for row in rows:
+        if row["id"] == exclude_id or (own is not None and row["author_id"] == own):
+            continue
+        score, matched = _score(key, concepts, weights, row)
+        distance = nearby.get(row["id"])
+        if score < (NEARBY_THRESHOLD if distance is not None else THRESHOLD):
+            continue
+        rank = score
+        if distance is not None:
+            rank += NEARBY_BONUS * max(0.0, 1 - distance / radius)
+        found = SimilarProblem(
+            row["id"],
+            row["title"],
+            round(min(score, 1.0), 3),
+            row["supports_count"],
+            distance,
+            matched,
+        )
+        if row["triage_state"] == Problem.Triage.MERGED and row["inventory_entry_id"]:
+            found = replace(
+                found,
+                entry_id=row["inventory_entry_id"],
+                entry_title=row["inventory_entry__title"] or "",
+            )
+        scored.append((rank, found))
+    scored.sort(key=lambda pair: (-pair[0], -pair[1].supports_count, pair[1].id))
+    # A merged duplicate stands for its entry: once, and not beside a problem of that entry
+    # that is shown anyway.
+    shown_entries = {
+        row["inventory_entry_id"]
+        for row in rows
+        if row["inventory_entry_id"]
+        and row["triage_state"] != Problem.Triage.MERGED
+        and row["id"] in {found.id for _, found in scored}
+    }
+    kept = []
+    for _, found in scored:
+        if found.entry_id is not None:
+            if found.entry_id in shown_entries:
+                continue
+            shown_entries.add(found.entry_id)
+        kept.append(found)
+    return kept
 
 
 def ensure_sqlite_index(using: str = "default", **kwargs) -> None:
-    """Keep SQLite's trigram table and its triggers in place after every migrate.
+    """Keep SQLite's trigram and stem tables and their triggers in place after every migrate.
 
     SQLite migrations that alter the problem table rebuild it, which drops its triggers;
-    this puts them back and refills the index when they were missing.
+    this puts them back and refills an index whose triggers were missing.
     """
     from django.db import connections
 
-    from participation.migrations import _sqlite_trigram as sql
+    from participation.migrations import _sqlite_stems, _sqlite_trigram
 
     connection = connections[using]
     if connection.vendor != "sqlite":
@@ -177,17 +379,20 @@ def ensure_sqlite_index(using: str = "default", **kwargs) -> None:
         )
         if cursor.fetchone() is None:
             return
-        cursor.execute(
-            "SELECT count(*) FROM sqlite_master "
-            "WHERE type = 'trigger' AND name LIKE 'problem_trgm_%'"
-        )
-        complete = cursor.fetchone()[0] == 3
-        if complete:
-            return
-        for statement in sql.CREATE:
-            cursor.execute(statement)
-        cursor.execute("DELETE FROM participation_problem_trgm")
-        cursor.execute(sql.FILL)
+        for sql, prefix, table in (
+            (_sqlite_trigram, "problem_trgm_", "participation_problem_trgm"),
+            (_sqlite_stems, "problem_stems_", "participation_problem_stems"),
+        ):
+            cursor.execute(
+                "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name LIKE %s",
+                [prefix + "%"],
+            )
+            if cursor.fetchone()[0] == 3:
+                continue
+            for statement in sql.CREATE:
+                cursor.execute(statement)
+            cursor.execute(f"DELETE FROM {table}")  # noqa: S608 — a fixed table name
+            cursor.execute(sql.FILL)
 
 
 def similar_to(problem: Problem, *, limit: int = 1) -> list[SimilarProblem]:

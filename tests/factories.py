@@ -4,6 +4,7 @@ from django.utils import timezone
 from accounts.models import Membership, Organisation, StaffRole, User
 from backend.persian import normalise
 from backend.sanitise import html_to_text
+from backend.stems import stem_key
 from cities.models import City, District
 from participation.models import Comment, Problem, Proposal
 from planning.models import Axis, Committee, Plan, PlanItem
@@ -141,6 +142,7 @@ class ProblemFactory(factory.django.DjangoModelFactory):
     moderation_state = "published"
     title_key = factory.LazyAttribute(lambda o: normalise(o.title))
     search_text = factory.LazyAttribute(lambda o: normalise(f"{o.title} {html_to_text(o.body)}"))
+    stem_key = factory.LazyAttribute(lambda o: stem_key(f"{o.title} {html_to_text(o.body)}"))
 
 
 class ProposalFactory(factory.django.DjangoModelFactory):

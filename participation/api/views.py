@@ -54,6 +54,13 @@ class ProblemSimilar(APIView):
             OpenApiParameter("exclude", int, required=False),
             OpenApiParameter("latitude", float, required=False),
             OpenApiParameter("longitude", float, required=False),
+            OpenApiParameter(
+                "typing",
+                bool,
+                required=False,
+                description="The text is a title still being typed: its last word may be "
+                "unfinished and matches as a prefix.",
+            ),
         ],
         responses=s.SimilarOut(many=True),
     )
@@ -66,6 +73,8 @@ class ProblemSimilar(APIView):
             exclude_id=query.validated_data.get("exclude"),
             latitude=query.validated_data.get("latitude"),
             longitude=query.validated_data.get("longitude"),
+            user=request.user,
+            typing=query.validated_data.get("typing", False),
         )
         return Response(s.SimilarOut(found, many=True).data)
 

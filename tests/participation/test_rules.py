@@ -19,6 +19,7 @@ from tests.factories import (
     PlanItemFactory,
     ProblemFactory,
     ProposalFactory,
+    StaffRoleFactory,
     UserFactory,
 )
 
@@ -260,3 +261,40 @@ class TestPhotos:
         problem = ProblemFactory(plan=plan, moderation_state="pending")
         with pytest.raises(Refused):
             enforce(UserFactory(), "participation.remove_photo", problem)
+
+
+LEXICON_ROLES = ["anonymous", "citizen", "planner", "other_planner", "moderator", "superuser"]
+
+
+def _lexicon_person(role, arak, qom):
+    if role == "anonymous":
+        return AnonymousUser()
+    if role == "planner":
+        return StaffRoleFactory(city=arak, role="planner").user
+    if role == "other_planner":
+        return StaffRoleFactory(city=qom, role="planner").user
+    if role == "moderator":
+        return StaffRoleFactory(city=arak, role="moderator").user
+    if role == "superuser":
+        return UserFactory(is_superuser=True)
+    return UserFactory()
+
+
+@pytest.mark.django_db
+class TestLexicon:
+    @pytest.mark.parametrize("role", LEXICON_ROLES)
+    @pytest.mark.parametrize("scope", ["arak", "every_city", "any"])
+    def test_matrix(self, arak, qom, role, scope):
+        from participation.models import SynonymGroup
+
+        user = _lexicon_person(role, arak, qom)
+        target = {
+            "arak": SynonymGroup(city=arak, terms="الف\nب"),
+            "every_city": SynonymGroup(city=None, terms="الف\nب"),
+            "any": None,
+        }[scope]
+        expected = role == "superuser" or (
+            (scope == "arak" and role == "planner")
+            or (scope == "any" and role in ("planner", "other_planner"))
+        )
+        assert allowed(user, "participation.edit_lexicon", target) is expected

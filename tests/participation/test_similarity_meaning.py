@@ -1,0 +1,179 @@
+"""Similar problems by meaning (participation/similarity.py): the body, stems, the synonym
+lexicon, places, own and merged problems left out, and why each suggestion was made."""
+
+import pytest
+
+from inventory.models import InventoryEntry
+from participation.lexicon import lexicon_changed
+from participation.models import Problem
+from participation.services import synonym_group_delete, synonym_group_save
+from participation.similarity import similar_problems
+from tests.factories import PlanFactory, ProblemFactory, StaffRoleFactory, UserFactory
+
+
+@pytest.fixture
+def plan(db):
+    lexicon_changed()
+    plan = PlanFactory()
+    for title in [
+        "کمبود نیمکت در پارک محله",
+        "آلودگی هوای شهر در روزهای زمستان",
+        "خرابی چراغ‌های راهنمایی تقاطع ۱۲ فروردین",
+        "بافت فرسوده‌ی اطراف بازار سنتی",
+    ]:
+        ProblemFactory(plan=plan, title=title)
+    return plan
+
+
+def _ids(found):
+    return [f.id for f in found]
+
+
+def test_words_only_in_the_body_find_the_problem_and_say_so(plan):
+    wanted = ProblemFactory(
+        plan=plan,
+        title="ایستگاه اتوبوس خیابان شریعتی",
+        body="<p>شیشه‌ی سقف ایستگاه شکسته و مسافران زیر باران خیس می‌شوند.</p>",
+    )
+    found = similar_problems(plan_id=plan.pk, text="شیشه‌ی شکسته و مسافران خیس")
+    assert found[0].id == wanted.pk
+    assert "شکسته" in found[0].in_body
+    assert found[0].in_title == []
+
+
+def test_stems_meet_plurals_comparatives_and_verb_prefixes(plan):
+    wanted = ProblemFactory(plan=plan, title="درختان خشک بلوار جمهوری آبیاری نمی‌شوند")
+    found = similar_problems(plan_id=plan.pk, text="آبیاری درخت‌های خشک‌تر بلوار جمهوری")
+    assert found[0].id == wanted.pk
+
+
+@pytest.mark.parametrize(
+    ("stored", "typed"),
+    [
+        ("زباله‌های کوچه‌ی گلستان جمع نمی‌شود", "پسماند کوچه‌ی گلستان جمع نمی‌شود"),
+        ("پسماند کوچه‌ی گلستان جمع نمی‌شود", "آشغال‌های کوچه‌ی گلستان جمع نمی‌شود"),
+        ("ترافیک سنگین میدان ولیعصر", "راه‌بندان میدان ولیعصر"),
+        ("گره ترافیکی میدان ولیعصر", "ترافیک میدان ولیعصر"),
+    ],
+)
+def test_the_seeded_lexicon_works_both_ways(plan, stored, typed):
+    wanted = ProblemFactory(plan=plan, title=stored)
+    assert similar_problems(plan_id=plan.pk, text=typed)[0].id == wanted.pk
+
+
+def test_a_planner_group_counts_at_once_and_only_in_its_city(plan):
+    planner = StaffRoleFactory(city=plan.city, role="planner").user
+    wanted = ProblemFactory(plan=plan, title="ازدحام خودروها جلوی درمانگاه امام رضا")
+    text = "شلوغی خودروها جلوی درمانگاه امام رضا"
+    before = similar_problems(plan_id=plan.pk, text=text)
+    assert before[0].id == wanted.pk
+    score_before = before[0].score
+    group = synonym_group_save(actor=planner, city=plan.city, terms="ازدحام\nشلوغی")
+    after = similar_problems(plan_id=plan.pk, text=text)
+    assert after[0].id == wanted.pk
+    assert after[0].score > score_before
+    # Another city's plan does not use it.
+    other = PlanFactory()
+    elsewhere = ProblemFactory(plan=other, title="ازدحام خودروها جلوی درمانگاه امام رضا")
+    found = similar_problems(plan_id=other.pk, text=text)
+    assert found[0].id == elsewhere.pk
+    assert found[0].score == score_before
+    synonym_group_delete(actor=planner, group=group)
+    assert similar_problems(plan_id=plan.pk, text=text)[0].score == score_before
+
+
+def test_the_persons_own_problems_are_left_out(plan):
+    me = UserFactory()
+    mine = ProblemFactory(plan=plan, author=me, title="چاله‌ی بزرگ خیابان شهید بهشتی")
+    theirs = ProblemFactory(plan=plan, title="چاله‌ی عمیق خیابان شهید بهشتی")
+    found = similar_problems(plan_id=plan.pk, text="چاله‌ی خیابان شهید بهشتی", user=me)
+    assert mine.pk not in _ids(found)
+    assert theirs.pk in _ids(found)
+    assert mine.pk in _ids(similar_problems(plan_id=plan.pk, text="چاله‌ی خیابان شهید بهشتی"))
+
+
+def test_a_merged_duplicate_is_shown_as_its_inventory_entry_once(plan):
+    entry = InventoryEntry.objects.create(plan=plan, code="۱-۱", title="آب‌گرفتگی معابر شهرک صنعتی")
+    for title in ["آب‌گرفتگی کوچه‌های شهرک صنعتی", "آب‌گرفتگی خیابان‌های شهرک صنعتی"]:
+        ProblemFactory(
+            plan=plan, title=title, triage_state=Problem.Triage.MERGED, inventory_entry=entry
+        )
+    found = similar_problems(plan_id=plan.pk, text="آب‌گرفتگی شهرک صنعتی پس از باران")
+    entries = [f for f in found if f.entry_id]
+    assert len(entries) == 1
+    assert entries[0].entry_id == entry.pk
+    assert entries[0].entry_title == entry.title
+    # Once a problem of the entry is shown as itself, the merged copies are not repeated.
+    ProblemFactory(
+        plan=plan,
+        title="آب‌گرفتگی شهرک صنعتی",
+        triage_state=Problem.Triage.ACCEPTED,
+        inventory_entry=entry,
+    )
+    found = similar_problems(plan_id=plan.pk, text="آب‌گرفتگی شهرک صنعتی پس از باران")
+    assert [f for f in found if f.entry_id] == []
+
+
+def test_the_same_complaint_elsewhere_ranks_below_the_same_place(plan):
+    here = ProblemFactory(plan=plan, title="زمین فوتبال شهرک امیریه چمن ندارد")
+    there = ProblemFactory(plan=plan, title="زمین فوتبال کوی امام چمن ندارد")
+    found = similar_problems(plan_id=plan.pk, text="زمین فوتبال شهرک امیریه بدون چمن است")
+    assert found[0].id == here.pk
+    scores = {f.id: f.score for f in found}
+    assert there.pk not in scores or scores[there.pk] < scores[here.pk] / 1.5
+
+
+def test_a_shared_place_alone_does_not_make_a_duplicate(plan):
+    ProblemFactory(plan=plan, title="قطعی‌های آب در شهرک شهید بهشتی")
+    found = similar_problems(plan_id=plan.pk, text="کمبود مدرسه در شهرک شهید بهشتی")
+    assert found == []
+
+
+def test_an_unfinished_last_word_matches_as_a_prefix_while_typing(plan):
+    wanted = ProblemFactory(plan=plan, title="ترافیک سنگین بلوار امام خمینی")
+    typed = "بلوار امام خمی"
+    assert similar_problems(plan_id=plan.pk, text=typed, typing=True)[0].id == wanted.pk
+
+
+def test_the_lookup_costs_the_same_few_queries_however_many_problems(
+    plan, django_assert_max_num_queries
+):
+    text = "چاله‌ی بزرگ خیابان شهید بهشتی جلوی مدرسه"
+    with django_assert_max_num_queries(6):
+        similar_problems(plan_id=plan.pk, text=text)
+    ProblemFactory.create_batch(60, plan=plan, title="چاله‌ی خیابان شهید بهشتی")
+    with django_assert_max_num_queries(6):
+        similar_problems(plan_id=plan.pk, text=text)
+
+
+def test_the_report_form_shows_why_and_leaves_out_the_authors_own(plan, client):
+    me = UserFactory()
+    ProblemFactory(plan=plan, author=me, title="ایستگاه اتوبوس بدون سایبان خیابان ملک")
+    other = ProblemFactory(
+        plan=plan,
+        title="ایستگاه اتوبوس خیابان ملک",
+        body="<p>سقف ندارد و مسافران زیر آفتاب می‌مانند.</p>",
+    )
+    client.force_login(me)
+    page = client.get(
+        "/problems/similar/", {"plan": plan.pk, "title": "ایستگاه اتوبوس ملک سایبان ندارد"}
+    )
+    html = page.content.decode()
+    assert f"/problems/{other.pk}/" in html
+    assert "بدون سایبان" not in html  # their own
+    assert "در عنوان:" in html
+    assert "<mark>ایستگاه</mark>" in html
+    assert "در متن:" in html  # «سایبان» through «سقف» in the body
+
+
+def test_the_api_explains_too(plan, client):
+    wanted = ProblemFactory(plan=plan, title="ایستگاه اتوبوس خیابان ملک")
+    answer = client.get(
+        "/api/v1/problems/similar/",
+        {"plan": plan.pk, "text": "ایستگاه اتوبوس ملک", "typing": "true"},
+    )
+    assert answer.status_code == 200
+    first = answer.json()[0]
+    assert first["id"] == wanted.pk
+    assert {"words": "ایستگاه", "where": "title"} in first["matched"]
+    assert first["entry_id"] is None
