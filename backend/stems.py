@@ -240,13 +240,11 @@ class Lexicon:
         if typing and text and not text[-1].isspace():
             *rest, last = words(text) or [""]
             if len(last) >= MIN_STEM and not last.isdigit():
-                found = self.concepts(" ".join(rest))
+                before = self.concepts(" ".join(rest))
                 prefix = Concept(last, ((last,),), prefix=True)
-                return (
-                    [*found, prefix]
-                    if prefix.alternatives not in (c.alternatives for c in found)
-                    else found
-                )
+                if prefix.alternatives in (c.alternatives for c in before):
+                    return before
+                return [*before, prefix]
         pairs = stem_pairs(text)
         parts = [(w, s) for w, s in pairs if " " not in w]
         joined = {w: s for w, s in pairs if " " in w}

@@ -392,7 +392,7 @@ LEXICON_TERMS_MAX = 20
 
 
 def synonym_terms_clean(terms: str) -> str:
-    cleaned = []
+    cleaned: list[str] = []
     for term in (plain_text(t) for t in SynonymGroup(terms=terms or "").term_list()):
         if len(term) > LEXICON_TERM_MAX:
             raise DomainError(

@@ -148,7 +148,8 @@ def _fts_query(concept: Concept) -> str | None:
 def _postings(concepts: list[Concept], plan_id: int) -> list[list[int]]:
     """For each concept, ids of published problems of the plan that hold it (capped)."""
     found: list[list[int]] = [[] for _ in concepts]
-    selects, params = [], []
+    selects: list[str] = []
+    params: list[Any] = []
     postgres = connection.vendor == "postgresql"
     for index, concept in enumerate(concepts):
         query = _pg_query(concept) if postgres else _fts_query(concept)
@@ -278,18 +279,17 @@ def similar_problems(
     postings = _postings(concepts, plan_id) if concepts else []
     weights = [_weight(len(p)) for p in postings]
     prescore: dict[int, float] = {}
-    for found, weight in zip(postings, weights, strict=True):
-        if len(found) > POSTING_CAP:
+    for holders, weight in zip(postings, weights, strict=True):
+        if len(holders) > POSTING_CAP:
             continue  # common: says little about which problem is meant
-        for pk in found:
+        for pk in holders:
             prescore[pk] = prescore.get(pk, 0.0) + weight
     best = sorted(prescore, key=lambda pk: (-prescore[pk], -pk))[:PRESCORE_CANDIDATES]
     candidates = set(best)
 
     radius = float(settings.SIMILAR_NEARBY_METRES)
-    place = latitude is not None and longitude is not None and radius > 0
     nearby: dict[int, int] = {}
-    if place:
+    if latitude is not None and longitude is not None and radius > 0:
         south, west, north, east = geo.box_around(latitude, longitude, radius)
         boxed = (
             _published(plan_id, exclude_id)
