@@ -145,16 +145,20 @@ def _fts_query(concept: Concept) -> str | None:
     return " OR ".join(parts) or None
 
 
-def _postings(concepts: list[Concept], plan_id: int) -> list[list[int]]:
-    """For each concept, ids of published problems of the plan that hold it (capped)."""
-    found: list[list[int]] = [[] for _ in concepts]
+def _postings(concepts: list[Concept], plan_id: int) -> tuple[list[list[int]], list[int]]:
+    """For each concept, ids of published problems of the plan that hold it (capped); and
+    the ids of those that hold every concept, which finds a problem even when each of its
+    words is common."""
+    postgres = connection.vendor == "postgresql"
+    queries = [_pg_query(c) if postgres else _fts_query(c) for c in concepts]
+    asked = [(i, q) for i, q in enumerate(queries) if q is not None]
+    if len(asked) > 1:
+        glue = " & " if postgres else " AND "
+        asked.append((len(concepts), glue.join(f"({q})" for _, q in asked)))
+    found: list[list[int]] = [[] for _ in range(len(concepts) + 1)]
     selects: list[str] = []
     params: list[Any] = []
-    postgres = connection.vendor == "postgresql"
-    for index, concept in enumerate(concepts):
-        query = _pg_query(concept) if postgres else _fts_query(concept)
-        if query is None:
-            continue
+    for index, query in asked:
         if postgres:
             # The GIN index on the stems finds the holders; the plan and state filter them.
             selects.append(
@@ -173,13 +177,12 @@ def _postings(concepts: list[Concept], plan_id: int) -> list[list[int]]:
                 f"WHERE p.plan_id = %s AND p.moderation_state = %s LIMIT %s) AS q{index}"
             )
             params += [query, SQLITE_POSTINGS, plan_id, ModerationState.PUBLISHED, POSTING_CAP + 1]
-    if not selects:
-        return found
-    with connection.cursor() as cursor:
-        cursor.execute(" UNION ALL ".join(selects), params)
-        for pk, index in cursor.fetchall():
-            found[index].append(pk)
-    return found
+    if selects:
+        with connection.cursor() as cursor:
+            cursor.execute(" UNION ALL ".join(selects), params)
+            for pk, index in cursor.fetchall():
+                found[index].append(pk)
+    return found[:-1], found[-1]
 
 
 def _published(plan_id: int, exclude_id: int | None):
@@ -276,14 +279,18 @@ def similar_problems(
 
     city_id = Plan.objects.filter(pk=plan_id).values_list("city_id", flat=True).first()
     concepts = lexicon_for(city_id).concepts(text[:300], typing=typing)[:MAX_CONCEPTS]
-    postings = _postings(concepts, plan_id) if concepts else []
+    postings, holding_all = _postings(concepts, plan_id) if concepts else ([], [])
     weights = [_weight(len(p)) for p in postings]
     prescore: dict[int, float] = {}
+    common = 0.0
     for holders, weight in zip(postings, weights, strict=True):
         if len(holders) > POSTING_CAP:
-            continue  # common: says little about which problem is meant
+            common += weight  # says little about which problem is meant, alone
+            continue
         for pk in holders:
             prescore[pk] = prescore.get(pk, 0.0) + weight
+    for pk in holding_all:  # holds the common ones too
+        prescore[pk] = prescore.get(pk, 0.0) + common
     best = sorted(prescore, key=lambda pk: (-prescore[pk], -pk))[:PRESCORE_CANDIDATES]
     candidates = set(best)
 
@@ -304,7 +311,11 @@ def similar_problems(
 
     rows = _rows(candidates, plan_id)
     found = _rank(key, concepts, weights, rows, nearby, radius, exclude_id, user)
-    if len(found) < limit:
+    # A title still being typed that found nothing and has a word no problem holds (a typo,
+    # a spelling the stems miss): the nearest titles by trigrams may still know it. It is
+    # the costliest read at 100k problems (~45 ms), so only the form's live list pays it.
+    unknown = not concepts or any(not holders for holders in postings)
+    if typing and not found and unknown:
         more = set(_nearest_titles(key, plan_id, exclude_id)) - candidates
         if more:
             rows += _rows(more, plan_id)

@@ -79,9 +79,12 @@ def test_short_or_hostile_text_is_harmless(plan, text):
 
 @pytest.mark.django_db
 def test_title_change_is_followed_by_the_index(plan):
+    from participation.keys import problem_keys
+
     problem = ProblemFactory(plan=plan, title="عنوان قدیمی بی‌ربط")
     problem.title = ORIGINAL
-    problem.title_key = "ترافیک سنگین بلوار امام خمینی در ساعت های اوج"
+    for name, value in problem_keys(ORIGINAL, "").items():
+        setattr(problem, name, value)
     problem.save()
     assert similar_problems(plan_id=plan.pk, text=ORIGINAL)[0].id == problem.pk
     problem.delete()
