@@ -4,7 +4,7 @@ import statistics
 from collections import defaultdict
 from typing import Any
 
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -38,17 +38,21 @@ def _rejections_count():
     return Coalesce(Subquery(rejected, output_field=IntegerField()), 0)
 
 
-def _entries() -> QuerySet[QueueEntry]:
+def _first_of(fields: list[str]):
+    return Coalesce(*fields) if len(fields) > 1 else F(fields[0])
+
+
+def _entries(kinds: list | None = None) -> QuerySet[QueueEntry]:
     """Entries with everything a moderator reads about them, in one query: the content of
-    every registered kind with its author and what the kind asks for."""
-    kinds = registered()
+    every registered kind (or only `kinds`) with its author and what the kind asks for."""
+    kinds = registered() if kinds is None else kinds
     related = ["city", "claimed_by", "appeal"]
     for kind in kinds:
         related.append(f"{kind.name}__author")
         related.extend(f"{kind.name}__{path}" for path in kind.queue_related)
     return (
         QueueEntry.objects.select_related(*related)
-        .annotate(author_any=Coalesce(*[f"{kind.name}__author_id" for kind in kinds]))
+        .annotate(author_any=_first_of([f"{kind.name}__author_id" for kind in kinds]))
         .annotate(author_rejections=_rejections_count())
     )
 
@@ -110,7 +114,15 @@ def queue_entry_out(entry: QueueEntry, *, now=None) -> dict:
 
 
 def queue_entry_payload(entry_id: int) -> dict:
-    entry = _entries().filter(pk=entry_id).first()
+    """One entry as the live queue shows it. Its kind is read first, so the query joins only
+    that kind's tables: joining every kind's cost PostgreSQL ~30 ms of planning alone on each
+    submission."""
+    names = [kind.name for kind in registered()]
+    row = QueueEntry.objects.filter(pk=entry_id).values(*[f"{n}_id" for n in names]).first()
+    if row is None:
+        return {}
+    kinds = [kind for kind in registered() if row[f"{kind.name}_id"] is not None]
+    entry = _entries(kinds).filter(pk=entry_id).first()
     return {"entry": queue_entry_out(entry)} if entry else {}
 
 

@@ -1,11 +1,14 @@
 """The synonym lexicon each city's suggestions use: the active groups of the city and the
 groups for every city, read once per process and read again when any group changes.
 
-A change moves a version number in the cache (`lexicon_changed`, called by the service
-and the admin on save), so every worker picks the new groups up on its next lookup. When
-the cache is down, groups are read from the database at most once a minute.
+A change puts a new version token in the cache (`lexicon_changed`, called by the services
+the admin saves through), so every worker picks the new groups up on its next lookup; a
+cache that lost the token (restarted, cleared) gets a new one, which reads the groups again.
+When the cache is down, groups are read from the database at most once a minute.
 """
 
+import contextlib
+import secrets
 import time
 
 from django.core.cache import cache
@@ -20,18 +23,18 @@ _loaded: dict[int | None, tuple[object, float, Lexicon]] = {}
 
 def _version() -> object:
     try:
-        return cache.get(VERSION_KEY, 0)
+        version = cache.get(VERSION_KEY)
+        if version is None:
+            cache.add(VERSION_KEY, secrets.token_hex(8), None)
+            version = cache.get(VERSION_KEY)
+        return version
     except Exception:  # the cache is down: the clock decides
         return None
 
 
 def lexicon_changed() -> None:
-    try:
-        cache.incr(VERSION_KEY)
-    except ValueError:
-        cache.set(VERSION_KEY, 1, None)
-    except Exception:  # noqa: S110 — without a cache the minute-old copy is read again
-        pass
+    with contextlib.suppress(Exception):  # no cache: the minute-old copy is read again
+        cache.set(VERSION_KEY, secrets.token_hex(8), None)
     _loaded.clear()
 
 

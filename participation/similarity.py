@@ -24,6 +24,8 @@ together, and, while a title is still being typed, its last word as a prefix. Th
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import math
 import re
 from dataclasses import dataclass, replace
@@ -32,6 +34,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.postgres.search import TrigramDistance
+from django.core.cache import cache
 from django.db import connection
 
 from backend import geo
@@ -63,11 +66,16 @@ MAX_CONCEPTS = 16
 NEARBY_THRESHOLD = 0.1
 NEARBY_BONUS = 0.15
 NEARBY_CANDIDATES = 400
+NEARBY_KEPT = 40
 SQLITE_TRIGRAM_CANDIDATES = 300
 # Holders SQLite's index reads per concept before the plan and state filter them.
 SQLITE_POSTINGS = 3000
+# How long a concept found common in a plan is remembered as common (not read again).
+COMMON_SECONDS = 3600
 
 _LEXEME = re.compile(r"^\w+$")
+# Stands for the holders of a concept known to be common: more than the cap, never read.
+COMMON: list[int] = [0] * (POSTING_CAP + 1)
 _FIELDS = (
     "id",
     "title",
@@ -145,16 +153,19 @@ def _fts_query(concept: Concept) -> str | None:
     return " OR ".join(parts) or None
 
 
-def _postings(concepts: list[Concept], plan_id: int) -> tuple[list[list[int]], list[int]]:
-    """For each concept, ids of published problems of the plan that hold it (capped); and
-    the ids of those that hold every concept, which finds a problem even when each of its
-    words is common."""
+def _postings(
+    concepts: list[Concept], plan_id: int, known_common: set[int]
+) -> tuple[list[list[int]], list[int]]:
+    """For each concept, ids of published problems of the plan that hold it (capped; a
+    concept known to be common is not asked); and the ids of those that hold every concept,
+    which finds a problem even when each of its words is common."""
     postgres = connection.vendor == "postgresql"
     queries = [_pg_query(c) if postgres else _fts_query(c) for c in concepts]
-    asked = [(i, q) for i, q in enumerate(queries) if q is not None]
-    if len(asked) > 1:
+    every = [q for q in queries if q is not None]
+    asked = [(i, q) for i, q in enumerate(queries) if q is not None and i not in known_common]
+    if len(every) > 1:
         glue = " & " if postgres else " AND "
-        asked.append((len(concepts), glue.join(f"({q})" for _, q in asked)))
+        asked.append((len(concepts), glue.join(f"({q})" for q in every)))
     found: list[list[int]] = [[] for _ in range(len(concepts) + 1)]
     selects: list[str] = []
     params: list[Any] = []
@@ -183,6 +194,31 @@ def _postings(concepts: list[Concept], plan_id: int) -> tuple[list[list[int]], l
             for pk, index in cursor.fetchall():
                 found[index].append(pk)
     return found[:-1], found[-1]
+
+
+def _common_keys(plan_id: int, concepts: list[Concept]) -> dict[int, str]:
+    return {
+        i: f"similar:common:{plan_id}:" + hashlib.sha1(repr(c.alternatives).encode()).hexdigest()
+        for i, c in enumerate(concepts)
+        if not c.prefix
+    }
+
+
+def _known_common(keys: dict[int, str]) -> set[int]:
+    """Concepts an earlier lookup found common in this plan (kept COMMON_SECONDS): their
+    holders are not read again, which is most of a lookup's cost in a large plan."""
+    try:
+        held = cache.get_many(list(keys.values()))
+    except Exception:  # the cache is down: every concept is asked
+        return set()
+    return {i for i, key in keys.items() if key in held}
+
+
+def _remember_common(keys: dict[int, str], common: list[int]) -> None:
+    if not common:
+        return
+    with contextlib.suppress(Exception):  # the cache is down: only a shortcut lost
+        cache.set_many({keys[i]: 1 for i in common if i in keys}, COMMON_SECONDS)
 
 
 def _published(plan_id: int, exclude_id: int | None):
@@ -251,6 +287,38 @@ def _score(
     return score, tuple(matched)
 
 
+def _nearby(
+    concepts: list[Concept],
+    rare: list[bool],
+    plan_id: int,
+    exclude_id: int | None,
+    point: tuple[Decimal, Decimal],
+    radius: float,
+) -> dict[int, int]:
+    """The NEARBY_KEPT nearest published problems within `radius` metres that share one of
+    the text's stems (its rarer ones, when it has any), with their distance: a box on the
+    index, the exact distance here."""
+    latitude, longitude = point
+    south, west, north, east = geo.box_around(latitude, longitude, radius)
+    boxed = (
+        _published(plan_id, exclude_id)
+        .filter(latitude__range=(south, north), longitude__range=(west, east))
+        .values_list("id", "latitude", "longitude", "stem_key")[:NEARBY_CANDIDATES]
+    )
+    chosen = [c for c, r in zip(concepts, rare, strict=True) if r] or concepts
+    wanted = {s for c in chosen if not c.prefix for a in c.alternatives for s in a}
+    starts = [c.alternatives[0][0] for c in chosen if c.prefix]
+    found = []
+    for pk, lat, lon, stem_key in boxed:
+        held = stem_key.split()
+        if not (wanted.intersection(held) or any(h.startswith(p) for p in starts for h in held)):
+            continue
+        metres = geo.distance_m(latitude, longitude, lat, lon)
+        if metres <= radius:
+            found.append((round(metres), pk))
+    return {pk: metres for metres, pk in sorted(found)[:NEARBY_KEPT]}
+
+
 def _rows(ids: set[int], plan_id: int) -> list[dict[str, Any]]:
     if not ids:
         return []
@@ -279,7 +347,14 @@ def similar_problems(
 
     city_id = Plan.objects.filter(pk=plan_id).values_list("city_id", flat=True).first()
     concepts = lexicon_for(city_id).concepts(text[:300], typing=typing)[:MAX_CONCEPTS]
-    postings, holding_all = _postings(concepts, plan_id) if concepts else ([], [])
+    keys = _common_keys(plan_id, concepts)
+    known = _known_common(keys)
+    postings, holding_all = _postings(concepts, plan_id, known) if concepts else ([], [])
+    for i in known:
+        postings[i] = COMMON
+    _remember_common(
+        keys, [i for i, p in enumerate(postings) if len(p) > POSTING_CAP and i not in known]
+    )
     weights = [_weight(len(p)) for p in postings]
     prescore: dict[int, float] = {}
     common = 0.0
@@ -297,16 +372,9 @@ def similar_problems(
     radius = float(settings.SIMILAR_NEARBY_METRES)
     nearby: dict[int, int] = {}
     if latitude is not None and longitude is not None and radius > 0:
-        south, west, north, east = geo.box_around(latitude, longitude, radius)
-        boxed = (
-            _published(plan_id, exclude_id)
-            .filter(latitude__range=(south, north), longitude__range=(west, east))
-            .values_list("id", "latitude", "longitude")[:NEARBY_CANDIDATES]
-        )
-        for pk, lat, lon in boxed:
-            metres = geo.distance_m(latitude, longitude, lat, lon)
-            if metres <= radius:
-                nearby[pk] = round(metres)
+        rare = [len(p) <= POSTING_CAP for p in postings]
+        point = (latitude, longitude)
+        nearby = _nearby(concepts, rare, plan_id, exclude_id, point, radius)
         candidates |= set(nearby)
 
     rows = _rows(candidates, plan_id)

@@ -5,7 +5,7 @@ import pytest
 
 from inventory.models import InventoryEntry
 from participation.lexicon import lexicon_changed
-from participation.models import Problem
+from participation.models import Problem, SynonymGroup
 from participation.services import synonym_group_delete, synonym_group_save
 from participation.similarity import similar_problems
 from tests.factories import PlanFactory, ProblemFactory, StaffRoleFactory, UserFactory
@@ -177,3 +177,43 @@ def test_the_api_explains_too(plan, client):
     assert first["id"] == wanted.pk
     assert {"words": "ایستگاه", "where": "title"} in first["matched"]
     assert first["entry_id"] is None
+
+
+def test_a_concept_found_common_is_not_read_again(plan, monkeypatch):
+    from django.core.cache import cache
+
+    from participation import similarity
+
+    monkeypatch.setattr(similarity, "POSTING_CAP", 3)
+    monkeypatch.setattr(similarity, "COMMON", [0] * 4)
+    for n in range(5):
+        ProblemFactory(plan=plan, title=f"کمبود نیمکت شماره {n} در محله")
+    wanted = ProblemFactory(plan=plan, title="کمبود نیمکت در پارک لاله")
+    first = similar_problems(plan_id=plan.pk, text="کمبود نیمکت پارک لاله")
+    keys = similarity._common_keys(plan.pk, lexicon_for_plan(plan).concepts("کمبود نیمکت"))
+    assert similarity._known_common(keys) == {0, 1}  # both words now known as common
+    again = similar_problems(plan_id=plan.pk, text="کمبود نیمکت پارک لاله")
+    assert first == again
+    assert first[0].id == wanted.pk
+    cache.clear()
+    assert similarity._known_common(keys) == set()
+
+
+def lexicon_for_plan(plan):
+    from participation.lexicon import lexicon_for
+
+    return lexicon_for(plan.city_id)
+
+
+def test_a_cleared_cache_reads_the_lexicon_again(plan):
+    from django.core.cache import cache
+
+    planner = StaffRoleFactory(city=plan.city, role="planner").user
+    wanted = ProblemFactory(plan=plan, title="ازدحام جلوی نانوایی بربری")
+    synonym_group_save(actor=planner, city=plan.city, terms="ازدحام\nصف طولانی")
+    with_group = similar_problems(plan_id=plan.pk, text="صف طولانی جلوی نانوایی")
+    assert with_group[0].id == wanted.pk
+    SynonymGroup.objects.filter(city=plan.city).delete()  # behind the services' back
+    cache.clear()
+    without = similar_problems(plan_id=plan.pk, text="صف طولانی جلوی نانوایی")
+    assert not without or without[0].score < with_group[0].score
