@@ -5,6 +5,10 @@ reads it; the loader's own behaviour (idempotent reload, refusal without DEBUG) 
 a fresh load per test in test_demo_loader.py.
 """
 
+import json
+import os
+from pathlib import Path
+
 import pytest
 from django.db import connections, transaction
 from django.db.models import Count, F
@@ -210,3 +214,28 @@ def test_inventory_started(arak_plan):
     ranked = inventory_ranked(plan_id=arak_plan.pk)
     assert all(entry.problems_count >= 2 for entry in ranked)
     assert ranked[0].priority_score >= ranked[-1].priority_score
+
+
+DEMO_GOLDEN = Path(__file__).with_name("similarity_demo_golden.json")
+
+
+def test_both_backends_rank_the_demo_alike(arak_plan):
+    """Every published demo problem's title, looked up with the problem itself left out:
+    the top three (by title, with scores) must be what demo_golden records, on SQLite and on
+    PostgreSQL alike. Write it again after a deliberate change with
+    SIMILARITY_GOLDEN_WRITE=1 and let CI confirm the other backend."""
+    answers = {}
+    published = Problem.objects.filter(
+        plan=arak_plan, moderation_state=ModerationState.PUBLISHED
+    ).order_by("title")
+    for problem in published:
+        found = similar_problems(
+            plan_id=arak_plan.pk, text=problem.title, limit=3, exclude_id=problem.pk
+        )
+        answers[problem.title] = [[f.title, round(f.score, 2)] for f in found]
+    assert len(answers) >= 30
+    if os.environ.get("SIMILARITY_GOLDEN_WRITE"):
+        DEMO_GOLDEN.write_text(json.dumps(answers, ensure_ascii=False, indent=1) + "\n", "utf-8")
+    recorded = json.loads(DEMO_GOLDEN.read_text("utf-8"))
+    differ = {t: (recorded.get(t), got) for t, got in answers.items() if recorded.get(t) != got}
+    assert not differ, json.dumps(differ, ensure_ascii=False, indent=1)
