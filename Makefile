@@ -15,7 +15,9 @@ $(BIN)/.installed: requirements.txt
 	$(BIN)/python -m pip install --quiet -r requirements.txt
 	touch $@
 
+# The Persian typeface from the npm registry into our static files (scripts/fetch-fonts).
 setup: $(BIN)/.installed
+	scripts/fetch-fonts
 
 run: setup
 	$(BIN)/python manage.py migrate --noinput

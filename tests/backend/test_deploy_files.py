@@ -132,3 +132,15 @@ def test_compose_keeps_photos_on_a_shared_volume():
     assert app["environment"]["MEDIA_ROOT"] == "/app/media"
     assert "media:/app/media" in app["volumes"]
     assert "media" in compose["volumes"]
+
+
+def test_the_typeface_is_installed_from_its_package_with_its_licence():
+    """`make setup` (scripts/fetch-fonts) put Vazirmatn into our static files; app.css names
+    it, so no page asks another host for a font."""
+    fonts = ROOT / "frontend/static/fonts/vazirmatn"
+    woff2 = fonts / "Vazirmatn-Variable.woff2"
+    assert woff2.read_bytes()[:4] == b"wOF2"
+    assert "SIL OPEN FONT LICENSE" in (fonts / "OFL.txt").read_text().upper()
+    css = (ROOT / "frontend/static/frontend/app.css").read_text()
+    assert 'url("../fonts/vazirmatn/Vazirmatn-Variable.woff2")' in css
+    assert "http" not in css.split("@font-face", 1)[1].split("}", 1)[0]
