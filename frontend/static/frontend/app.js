@@ -10,6 +10,9 @@
       el.textContent = document.documentElement.lang === "en" ? String(count) : toFa(count);
       el.hidden = count <= 0;
     });
+    document.querySelectorAll("[data-unread-label]").forEach(function (el) {
+      el.textContent = count > 0 ? " " + el.dataset.text : "";
+    });
   }
 
   function currentCount() {
