@@ -273,7 +273,7 @@ class Lexicon:
 
 
 @lru_cache(maxsize=1)
-def _place_head_stems() -> frozenset[str]:
+def place_head_stems() -> frozenset[str]:
     return frozenset(stem(w) for w in PLACE_HEADS)
 
 
@@ -292,7 +292,7 @@ def _name_after(seq: list[tuple[str, str | None]], k: int) -> tuple[list[str], i
         word, found = seq[j]
         if found is None:  # a function word ends a name
             break
-        if found in _place_head_stems():
+        if found in place_head_stems():
             # «بلوار دانشگاه» is a street named after a place; «مدرسه‌ی خیابان …» is not.
             if not names and head in STREET_HEADS:
                 names.append(word)
@@ -325,7 +325,7 @@ def _place_spans(text: str) -> dict[int, int]:
     k = 0
     while k < len(seq):
         found = seq[k][1]
-        if found and found in _place_head_stems():
+        if found and found in place_head_stems():
             names, stop = _name_after(seq, k)
             if names:
                 spans[positions[k]] = 1 + len(names)

@@ -15,8 +15,10 @@ together, and, while a title is still being typed, its last word as a prefix. Th
 2. **Score.** Each candidate is scored in Python, so both backends rank alike:
    TRIGRAM_WEIGHT × the titles' trigram likeness (the old formula, for encodings and
    typos) + CONCEPT_WEIGHT × the weighted share of the text's concepts the problem holds
-   (full weight in its title, BODY_HIT in its body only). A nearby problem ranks up to
-   NEARBY_BONUS higher, fading to nothing at SIMILAR_NEARBY_METRES.
+   (full weight in its title, BODY_HIT in its body only; no concept weighs less than
+   MIN_WEIGHT here, and a shared place counts as far as the topic is shared too), lowered
+   when the problem holds little of the topic or names another place. A nearby problem
+   ranks up to NEARBY_BONUS higher, fading to nothing at SIMILAR_NEARBY_METRES.
 3. **What is shown.** The person's own problems are left out; a duplicate planners merged
    is replaced by its inventory entry (once per entry). Each suggestion says why: the
    shared words, «در عنوان» or «در متن», and the distance.
@@ -39,7 +41,7 @@ from django.db import connection
 
 from backend import geo
 from backend.persian import normalise
-from backend.stems import Concept, place_stems, stems
+from backend.stems import Concept, place_head_stems, place_stems, stems
 from backend.trigram import similarity, trigrams
 from moderation.models import ModerationState
 from participation.lexicon import lexicon_for
@@ -57,7 +59,9 @@ TOPIC_FLOOR = 0.2
 # The text names a place and the problem's title names others, none of them the text's;
 # or the problem does not name the text's place at all.
 PLACE_MISMATCH = 0.5
-PLACE_ABSENT = 0.85
+PLACE_ABSENT = 0.6
+# The least weight a concept carries in the score, however common it is.
+MIN_WEIGHT = 2.0
 POSTING_CAP = 300
 PRESCORE_CANDIDATES = 40
 TRIGRAM_CANDIDATES = 20
@@ -259,31 +263,41 @@ def _score(
 ) -> tuple[float, tuple[Match, ...]]:
     title_stems = set(stems(row["title_key"]))
     all_stems = set(row["stem_key"].split()) | title_stems
-    total = held = topic_total = topic_held = 0.0
+    title_places = place_stems(row["title"])
+    # A street of the problem's title named after a kind of place is not that place:
+    # «دانشگاه» of «بلوار دانشگاه» is a street, not the university a text speaks of.
+    kinds = place_head_stems()
+    names = {s for place in title_places for s in place[1:] if s in kinds}
+    topic_title, topic_all = title_stems - names, all_stems - names
+    place_total = place_held = topic_total = topic_held = 0.0
     matched = []
     for concept, weight in zip(concepts, weights, strict=True):
-        if concept.place:
-            weight *= PLACE_WEIGHT
-        else:
-            topic_total += weight
-        total += weight
+        # Rarity decides which problems are read; what the text says decides whether one
+        # is the same problem, so a common word the problem lacks still counts against it.
+        weight = max(weight, MIN_WEIGHT)
         hit = 0.0
-        if concept.found_in(title_stems):
+        in_title, in_all = (title_stems, all_stems) if concept.place else (topic_title, topic_all)
+        if concept.found_in(in_title):
             hit = 1.0
             matched.append(Match(concept.words, "title"))
-        elif concept.found_in(all_stems):
+        elif concept.found_in(in_all):
             hit = BODY_HIT
             matched.append(Match(concept.words, "body"))
-        held += weight * hit
-        if not concept.place:
+        if concept.place:
+            place_total += weight * PLACE_WEIGHT
+            place_held += weight * PLACE_WEIGHT * hit
+        else:
+            topic_total += weight
             topic_held += weight * hit
-    coverage = held / total if total else 0.0
+    total = place_total + topic_total
     topic = topic_held / topic_total if topic_total else 1.0
+    # The same place counts as far as the problem is about the same thing there.
+    coverage = (topic_held + place_held * topic) / total if total else 0.0
     score = TRIGRAM_WEIGHT * similarity(key, row["title_key"]) + CONCEPT_WEIGHT * coverage
     score *= TOPIC_FLOOR + (1 - TOPIC_FLOOR) * topic
     places = [c for c in concepts if c.place]
     if places and not any(c.found_in(all_stems) for c in places):
-        score *= PLACE_MISMATCH if place_stems(row["title"]) else PLACE_ABSENT
+        score *= PLACE_MISMATCH if title_places else PLACE_ABSENT
     return score, tuple(matched)
 
 

@@ -217,3 +217,54 @@ def test_a_cleared_cache_reads_the_lexicon_again(plan):
     cache.clear()
     without = similar_problems(plan_id=plan.pk, text="صف طولانی جلوی نانوایی")
     assert not without or without[0].score < with_group[0].score
+
+
+def test_a_common_word_the_problem_lacks_still_counts_against_it(plan, monkeypatch):
+    from participation import similarity
+
+    monkeypatch.setattr(similarity, "POSTING_CAP", 20)
+    monkeypatch.setattr(similarity, "COMMON", [0] * 21)
+    for n in range(25):
+        ProblemFactory(plan=plan, title=f"سالن ورزشی شماره {n} محله نور ندارد")
+    roof = ProblemFactory(
+        plan=plan,
+        title="چکه کردن سقف راسته‌ی بازار در روزهای بارانی",
+        body="<p>طاق‌ها ترک خورده‌اند و اگر مرمت نشود فرو می‌ریزند.</p>",
+    )
+    text = "تعمیر سقف سالن ورزشی"
+    # «سالن» and «ورزشی» are common here, so they find nothing; but the bazaar's roof
+    # holds neither, which says it is another roof.
+    assert roof.pk not in _ids(similar_problems(plan_id=plan.pk, text=text))
+    monkeypatch.setattr(similarity, "MIN_WEIGHT", 0.0)
+    assert roof.pk in _ids(similar_problems(plan_id=plan.pk, text=text))
+
+
+def test_a_shared_place_counts_as_far_as_the_problem_is_about_the_same_thing(plan, monkeypatch):
+    from participation import similarity
+
+    monkeypatch.setattr(similarity, "POSTING_CAP", 20)
+    monkeypatch.setattr(similarity, "COMMON", [0] * 21)
+    for n in range(25):  # «قطع» and «برق» are common words here, as in a large plan
+        ProblemFactory(plan=plan, title=f"قطع برق و تلفن در کوچه‌ی شماره {n} روستا")
+    water = ProblemFactory(plan=plan, title="قطعی‌های بی‌خبر آب در محله‌ی شهرک شهید بهشتی")
+
+    def found(text):
+        return _ids(similar_problems(plan_id=plan.pk, text=text))
+
+    assert water.pk in found("قطعی آب در شهرک شهید بهشتی")
+    # Half of what the text is about, in the same place: the place counts for half too.
+    assert water.pk not in found("قطعی برق در شهرک شهید بهشتی")
+
+
+def test_a_street_named_after_a_kind_of_place_is_not_that_place(plan):
+    lane = ProblemFactory(plan=plan, title="خودروها در مسیر دوچرخه‌ی بلوار دانشگاه پارک می‌کنند")
+    # «دانشگاه» of «بلوار دانشگاه» is a street; the text speaks of the university.
+    found = similar_problems(plan_id=plan.pk, text="کمبود پارکینگ دوچرخه در دانشگاه")
+    assert lane.pk not in _ids(found)
+    # The street itself, named, is a place like any other.
+    found = similar_problems(plan_id=plan.pk, text="پارک خودروها در مسیر دوچرخه بلوار دانشگاه")
+    assert found[0].id == lane.pk
+    # A proper name of a place still says what the text is about.
+    bins = ProblemFactory(plan=plan, title="مخزن‌های زباله‌ی کنار دبستان فردوسی سرریز می‌شوند")
+    found = similar_problems(plan_id=plan.pk, text="سطل‌های آشغال کنار مدرسه‌ی ابتدایی فردوسی")
+    assert found[0].id == bins.pk
