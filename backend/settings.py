@@ -363,6 +363,29 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and DB_POOL
         "timeout": float(env_int("DB_POOL_TIMEOUT", 20)),
     }
 
+# Read replicas (docs/scaling.md): DATABASE_REPLICA_URLS, comma-separated, one alias each
+# (replica1, replica2, …) with the primary's pool settings; public reads go to them
+# (backend/replicas.py). A browser that wrote reads the primary for REPLICA_PIN_SECONDS.
+DATABASE_REPLICA_ALIASES: list[str] = []
+for _n, _url in enumerate(
+    (u.strip() for u in os.environ.get("DATABASE_REPLICA_URLS", "").split(",") if u.strip()), 1
+):
+    _replica = dj_database_url.parse(_url, conn_max_age=DATABASES["default"]["CONN_MAX_AGE"])
+    if _replica["ENGINE"] != DATABASES["default"]["ENGINE"]:
+        raise ImproperlyConfigured(
+            "DATABASE_REPLICA_URLS must name databases of the primary's kind."
+        )
+    _replica["OPTIONS"] = dict(DATABASES["default"].get("OPTIONS", {}))
+    # Tests run on the primary's test database through this alias; the replica tests in
+    # tests/backend/test_replicas_live.py point an alias at a real streaming replica.
+    _replica["TEST"] = {"MIRROR": "default"}
+    DATABASES[f"replica{_n}"] = _replica
+    DATABASE_REPLICA_ALIASES.append(f"replica{_n}")
+DATABASE_ROUTERS = ["backend.replicas.ReplicaRouter"] if DATABASE_REPLICA_ALIASES else []
+REPLICA_PIN_SECONDS = env_int("REPLICA_PIN_SECONDS", 10)
+if DATABASE_REPLICA_ALIASES:
+    MIDDLEWARE.insert(0, "backend.replicas.ReplicaMiddleware")
+
 # Security headers. Production (DEBUG off) is secure by default; each piece can be turned
 # off from the environment for a plain-HTTP trial (docs/production.md).
 SECURE_SSL_REDIRECT = env_flag("SECURE_SSL_REDIRECT", not DEBUG)
