@@ -12,6 +12,7 @@ from rest_framework.views import exception_handler as drf_exception_handler
 
 from backend.errors import DomainError, TooMany
 from backend.ids import MAX_ID
+from backend.paging import CappedPaginator
 
 
 def IdField(**kwargs) -> serializers.IntegerField:  # noqa: N802 - reads as a field class
@@ -29,9 +30,27 @@ class IdFilter(django_filters.NumberFilter):
 
 
 class Pagination(PageNumberPagination):
+    """Page-number pages with a capped count: `count` is exact up to 1,000, and `count_more`
+    says there are more than that."""
+
     page_size = 20
     page_size_query_param = "page_size"
     max_page_size = 100
+    django_paginator_class = CappedPaginator
+    invalid_page_message = "این صفحه وجود ندارد."
+
+    def get_paginated_response(self, data):
+        response = super().get_paginated_response(data)
+        response.data["count_more"] = self.page.paginator.more
+        return response
+
+    def get_paginated_response_schema(self, schema):
+        schema = super().get_paginated_response_schema(schema)
+        schema["properties"]["count_more"] = {
+            "type": "boolean",
+            "description": "True when there are more than `count` (1,000) rows.",
+        }
+        return schema
 
 
 def _flatten_django_validation_error(error: DjangoValidationError):
