@@ -188,11 +188,13 @@ def default_problem_plan(*, wanted: int | None = None) -> Plan | None:
 
 
 def my_posts(*, user) -> dict[str, QuerySet]:
-    """Everything the user wrote, in every moderation state, newest first."""
+    """Everything the user wrote, in every moderation state, newest first; problems they
+    withdrew are left out (their pages stay theirs to open)."""
     own = {"author": user}
     return {
         "problems": problem_list(user=user, with_places=True)
         .filter(**own)
+        .exclude(moderation_state=ModerationState.WITHDRAWN)
         .order_by("-created_at", "-id"),
         "proposals": proposal_list(user=user).filter(**own).order_by("-created_at", "-id"),
         "comments": comment_list(user=user)
