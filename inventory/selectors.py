@@ -453,3 +453,55 @@ def problem_timeline(*, problem: Problem, user: Any = None) -> list[dict[str, An
     if published:
         steps.extend(_planning_steps(problem, is_author))
     return steps
+
+
+# The home page ---------------------------------------------------------------------------
+
+# An entry whose last change came this soon after its creation was only added.
+_JUST_ADDED_SECONDS = 60
+
+
+def inventory_counts(*, plan_ids: list[int]) -> dict[int, int]:
+    """How many inventory entries each plan has (one query)."""
+    rows = (
+        InventoryEntry.objects.filter(plan_id__in=plan_ids)
+        .order_by()
+        .values("plan_id")
+        .annotate(n=Count("pk"))
+    )
+    return {row["plan_id"]: row["n"] for row in rows}
+
+
+def triage_counts(*, plan_ids: list[int]) -> dict[int, int]:
+    """How many published problems of each plan wait on the planners' triage (one query)."""
+    rows = (
+        Problem.objects.filter(
+            plan_id__in=plan_ids, moderation_state=PUBLISHED, triage_state=Triage.NEW
+        )
+        .order_by()
+        .values("plan_id")
+        .annotate(n=Count("pk"))
+    )
+    return {row["plan_id"]: row["n"] for row in rows}
+
+
+def recent_entry_changes(*, plan_ids: list[int], since, limit: int = 20) -> list[dict]:
+    """Inventory entries added or changed since `since`, newest first (the inventory is
+    public; who changed them is not said): `{plan_id, kind: added|updated, at, entry}`."""
+    entries = (
+        InventoryEntry.objects.filter(plan_id__in=plan_ids, updated_at__gte=since)
+        .only("id", "plan_id", "code", "title", "status", "created_at", "updated_at")
+        .order_by("-updated_at", "-id")[:limit]
+    )
+    changes = []
+    for entry in entries:
+        added = (entry.updated_at - entry.created_at).total_seconds() < _JUST_ADDED_SECONDS
+        changes.append(
+            {
+                "plan_id": entry.plan_id,
+                "kind": "added" if added else "updated",
+                "at": entry.updated_at,
+                "entry": entry,
+            }
+        )
+    return changes
