@@ -156,6 +156,9 @@ class TestNextActions:
         assert "صف نظارت اراک: ۱ مورد در انتظار" in html
         assert f'href="/planning/{plan.pk}/triage/" data-testid="action-triage"' in html
         assert "میز بررسی اراک: ۱ مسئله‌ی بررسی‌نشده" in html
+        # Their work comes first; the call to report is for citizens.
+        assert 'data-testid="first-report"' not in html
+        assert html.index('data-testid="action-queue"') < html.index('data-testid="action-report"')
 
     def test_a_citizen_sees_no_staff_actions(self, client, citizen, plan):
         client.force_login(citizen)
