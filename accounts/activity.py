@@ -18,6 +18,9 @@ ACTIONS: dict[str, str | Promise] = {
     "content.state": _("تغییر وضعیت نوشته"),
     # problems
     "problem.photo_remove": _("برداشتن عکس مسئله"),
+    "problem.edit": _("ویرایش مسئله به دست نویسنده پیش از بررسی"),
+    "problem.withdraw": _("پس گرفتن مسئله به دست نویسنده"),
+    "moderation.requeue": _("بازگشت نوشته‌ی ویرایش‌شده به صف نظارت"),
     "lexicon.save": _("ویرایش گروه هم‌معنی‌ها"),
     "lexicon.delete": _("حذف گروه هم‌معنی‌ها"),
     # triage and the inventory

@@ -34,6 +34,8 @@ urlpatterns = [
     path("problems/similar/", participation.problem_similar, name="problem_similar"),
     path("problems/<int:pk>/", participation.problem, name="problem"),
     path("problems/<int:pk>/support/", participation.problem_support, name="problem_support"),
+    path("problems/<int:pk>/edit/", participation.problem_edit, name="problem_edit"),
+    path("problems/<int:pk>/withdraw/", participation.problem_withdraw, name="problem_withdraw"),
     path(
         "problems/<int:pk>/comments/",
         participation.comment_create,

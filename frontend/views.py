@@ -21,9 +21,9 @@ from accounts.activity import ACTIONS
 from backend.clientip import client_address
 from backend.errors import DomainError
 from cities import selectors as city_selectors
+from frontend import home as home_data
 from frontend.web import allowed, authorise, parse, renders_errors_with
 from moderation import selectors as moderation_selectors
-from planning import selectors as planning_selectors
 
 ACTIVITY_PER_PAGE = 20
 
@@ -40,8 +40,12 @@ def _sign_in(request: HttpRequest, user) -> None:
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    cities = planning_selectors.city_overview()
-    return render(request, "frontend/home.html", {"cities": cities})
+    """Per city, its plan's open comment windows, problems, changes and figures; for a
+    signed-in person, their next actions (frontend/home.py)."""
+    context: dict = {"cities": home_data.public_cities()}
+    if request.user.is_authenticated:
+        context["actions"] = home_data.next_actions(request.user)
+    return render(request, "frontend/home.html", context)
 
 
 # Signing in --------------------------------------------------------------------------

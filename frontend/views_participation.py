@@ -7,6 +7,8 @@ the values typed (`@renders_errors_with`); a 404 (hidden or unknown content) or 
 refusal is answered by `DomainErrorMiddleware`. Templates ask the same permission names.
 """
 
+import re
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -19,16 +21,18 @@ from django.views.decorators.http import require_GET, require_POST
 from backend.errors import DomainError, Missing
 from backend.ids import parse_id
 from backend.paging import CappedPaginator
+from backend.sanitise import html_to_text
 from cities import selectors as city_selectors
 from frontend import views_moderation as moderation_pages
 from frontend.web import parse, renders_errors_with
 from inventory import selectors as inventory_selectors
+from monitoring import selectors as monitoring_selectors
 from participation import selectors, services
 from participation import serializers as s
 from participation.filters import ProblemFilter
 from participation.models import Comment
 from participation.photos import ACCEPT as PHOTO_ACCEPT
-from participation.rules import accepts_comments
+from participation.rules import accepts_comments, enforce
 from participation.similarity import similar_problems
 from planning import selectors as planning_selectors
 from planning.models import PlanItem
@@ -193,9 +197,22 @@ def problems(request):
     return render(request, "frontend/problems.html", context)
 
 
+def _problem_timeline(request, problem) -> list[dict]:
+    """The inventory's timeline of the problem, and its progress once plan items address it:
+    each addressing item's realisation as monitoring publishes it (read-only)."""
+    steps = inventory_selectors.problem_timeline(problem=problem, user=request.user)
+    if steps and steps[-1]["key"] == "addressed":
+        chain = monitoring_selectors.problem_chain(problem) or {}
+        rows = [row for row in chain.get("items", []) if row.get("figure")]
+        if rows:
+            steps.append({"key": "progress", "at": None, "status": "current", "rows": rows})
+    return steps
+
+
 def _render_problem(request, problem, *, status: int = 200, **extra):
     context = {
         "problem": problem,
+        "timeline": _problem_timeline(request, problem),
         "proposals": selectors.proposal_list(user=request.user)
         .filter(problem=problem)
         .order_by("-created_at", "-id"),
@@ -313,6 +330,76 @@ def problem_photo_remove(request, pk: int, photo_id: int):
     services.problem_photo_remove(actor=request.user, photo=photo)
     messages.success(request, _("عکس برداشته شد."))
     return redirect("frontend:problem", pk=pk)
+
+
+# The author's pending problem: edit or withdraw ------------------------------------------
+
+# Refusals the edit form does not show itself again for: the refusal page answers them.
+_NOT_THE_FORMS_BUSINESS = {"sign_in", "not_author", "not_pending", "not_found"}
+
+
+def _editable_body(body: str) -> str:
+    """The stored (sanitised) body as the textarea shows it: paragraphs on their own lines."""
+    parts = re.split(r"</p>|<br\s*/?>|</li>", body or "")
+    return "\n\n".join(text for text in (html_to_text(part) for part in parts) if text)
+
+
+def _problem_edit_form(
+    request: HttpRequest, problem, *, values: dict, error: str | None = None, status: int = 200
+) -> HttpResponse:
+    context = {
+        "problem": problem,
+        "values": values,
+        "error": error,
+        "chosen_plan": problem.plan,
+        **_place_choices(problem.plan),
+    }
+    return render(request, "frontend/problem_edit.html", context, status=status)
+
+
+def _problem_edit_again(request: HttpRequest, error: DomainError, pk: int) -> HttpResponse:
+    if isinstance(error, Missing) or error.code in _NOT_THE_FORMS_BUSINESS:
+        raise error
+    problem = _load(request, "problem", pk)
+    values = _posted(request, "title", "body", "axis", "district", "latitude", "longitude")
+    return _problem_edit_form(request, problem, values=values, error=error.message)
+
+
+@login_required
+@renders_errors_with(_problem_edit_again)
+def problem_edit(request, pk: int):
+    """The author changes their problem while it is pending review; the new text goes back
+    to the moderators' queue."""
+    problem = _load(request, "problem", pk)
+    enforce(request.user, "participation.edit_problem", problem)
+    if request.method != "POST":
+        values = {
+            "title": problem.title,
+            "body": _editable_body(problem.body),
+            "axis": str(problem.axis_id or ""),
+            "district": str(problem.district_id or ""),
+            "latitude": "" if problem.latitude is None else str(problem.latitude),
+            "longitude": "" if problem.longitude is None else str(problem.longitude),
+        }
+        return _problem_edit_form(request, problem, values=values)
+    data = parse(s.ProblemEditIn, request.POST, request=request)
+    services.problem_edit(actor=request.user, problem=problem, **data)
+    messages.success(request, _("تغییرها ثبت شد؛ متن تازه دوباره در صف بررسی ناظران است."))
+    return redirect("frontend:problem", pk=pk)
+
+
+@login_required
+@require_POST
+def problem_withdraw(request, pk: int):
+    """The author takes their pending problem back; it leaves the moderators' queue."""
+    problem = _load(request, "problem", pk)
+    services.problem_withdraw(actor=request.user, problem=problem)
+    messages.success(
+        request,
+        _("مسئله‌ی «%(title)s» را پس گرفتید؛ از صف بررسی بیرون رفت و منتشر نمی‌شود.")
+        % {"title": problem.title},
+    )
+    return redirect("frontend:my_posts")
 
 
 # Proposals ---------------------------------------------------------------------------

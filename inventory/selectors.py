@@ -11,14 +11,15 @@ from django.db.models.functions import Coalesce
 from django.http import QueryDict
 from django.utils.translation import gettext
 
+from accounts.models import Activity
 from backend.errors import DomainError, Missing
 from backend.jalali import to_jalali
 from backend.persian import normalise
 from backend.trigram import similarity
 from inventory.filters import TriageFilter
-from inventory.models import InventoryEntry
+from inventory.models import InventoryEntry, TriageRecord
 from inventory.priority import priority
-from moderation.models import ModerationState
+from moderation.models import Decision, ModerationState, Rule
 from participation.models import Comment, Endorsement, Problem, Support
 from participation.selectors import problem_list
 from planning.models import Committee, PlanItem
@@ -332,3 +333,175 @@ def triage_board(
         for problem, suggested in zip(page.object_list, suggestions, strict=True)
     ]
     return {"page": page, "rows": rows}
+
+
+# A problem's status timeline ---------------------------------------------------------------
+
+
+def _step(key: str, at: Any = None, *, status: str = "done", private: bool = False, **data):
+    return {"key": key, "at": at, "status": status, "private": private, **data}
+
+
+def _decision_steps(problem: Problem, is_author: bool) -> list[dict[str, Any]]:
+    """The moderators' decisions: the first publication for everyone; rejections (with the
+    cited rules' titles and the public note), hidings, restorations and appeals for the
+    author only."""
+    moves: list[dict[str, Any]] = []
+    decisions = (
+        Decision.objects.filter(problem=problem)
+        .select_related("appeal")
+        .prefetch_related(Prefetch("rules", queryset=Rule.objects.order_by("position", "code")))
+        .order_by("created_at", "id")
+    )
+    shown_published = False
+    for decision in decisions:
+        outcome, at = decision.outcome, decision.created_at
+        if outcome in ("approve", "restore") and decision.previous_state != decision.new_state:
+            if not shown_published:
+                moves.append(_step("published", at))
+            elif is_author:
+                moves.append(_step("restored", at, private=True))
+            shown_published = True
+        elif is_author and outcome in ("reject", "hide"):
+            rules = [rule.title for rule in decision.rules.all()]
+            key = "rejected" if outcome == "reject" else "hidden"
+            note = decision.public_note
+            moves.append(_step(key, at, status="refused", private=True, rules=rules, note=note))
+        appeal = getattr(decision, "appeal", None) if is_author else None
+        if appeal is not None:
+            moves.append(_step("appealed", appeal.created_at, private=True))
+    if problem.moderation_state == PUBLISHED and not shown_published:
+        moves.append(_step("published", problem.created_at))  # published at once
+    return moves
+
+
+# The author's own moves and the system's, read from the activity log.
+_AUTHOR_ACTIVITY = {
+    "problem.edit": ("edited", "done"),
+    "problem.withdraw": ("withdrawn", "refused"),
+    "moderation.hide_by_reports": ("hidden_by_reports", "refused"),
+}
+
+
+def _author_steps(problem: Problem) -> list[dict[str, Any]]:
+    rows = Activity.objects.filter(
+        object_type="problem", object_id=problem.pk, action__in=list(_AUTHOR_ACTIVITY)
+    ).order_by("created_at", "id")
+    steps = []
+    for action, at in rows.values_list("action", "created_at"):
+        key, status = _AUTHOR_ACTIVITY[action]
+        steps.append(_step(key, at, status=status, private=True))
+    return steps
+
+
+def _planning_steps(problem: Problem, is_author: bool) -> list[dict[str, Any]]:
+    """What planners did with a published problem: triage, the inventory, the plan."""
+    records = (
+        TriageRecord.objects.filter(problem=problem)
+        .select_related("entry")
+        .order_by("created_at", "id")
+    )
+    steps = [
+        _step(
+            f"triage_{record.action}",
+            record.created_at,
+            entry=record.entry,
+            reason=record.reason if is_author else "",
+        )
+        for record in records
+    ]
+    if problem.triage_state == Triage.NEW:
+        return [*steps, _step("waiting_triage", status="current")]
+    entry = problem.inventory_entry
+    if entry is None:
+        return steps
+    steps.append(_step("in_inventory", entry=entry))
+    items = sorted(entry.addressed_by.all(), key=lambda item: item.sort_key)
+    if not items:
+        return [*steps, _step("waiting_plan", status="current")]
+    linked = (
+        Activity.objects.filter(
+            object_type="inventoryentry", object_id=entry.pk, action="inventory.link_items"
+        )
+        .order_by("-created_at")
+        .values_list("created_at", flat=True)
+        .first()
+    )
+    return [*steps, _step("addressed", linked, plan_items=items)]
+
+
+def problem_timeline(*, problem: Problem, user: Any = None) -> list[dict[str, Any]]:
+    """The way a problem has come, oldest first, as steps `{key, at, status, private, …}`:
+    submitted; the moderators' decisions (published, or rejected with the cited rules'
+    titles, appealed, hidden, restored); the author's edits and withdrawal; the planners'
+    triage (accepted into an entry, merged into one, out of scope); the entry's place in the
+    inventory; the plan items addressing it. `status` is done, current (waiting now) or
+    refused. Everyone sees the public steps of a published problem; its author also sees
+    their own pending, rejected, hidden and withdrawn steps (`private`). Who decided is never
+    shown. A handful of queries whatever the history's length."""
+    is_author = bool(getattr(user, "is_authenticated", False)) and problem.author_id == user.pk
+    published = problem.moderation_state == PUBLISHED
+    if not (published or is_author):
+        return []
+    moves = _decision_steps(problem, is_author)
+    if is_author:
+        moves.extend(_author_steps(problem))
+    moves.sort(key=lambda step: step["at"])
+    steps = [_step("submitted", problem.created_at), *moves]
+    if problem.moderation_state == ModerationState.PENDING and is_author:
+        steps.append(_step("waiting_review", status="current", private=True))
+    if published:
+        steps.extend(_planning_steps(problem, is_author))
+    return steps
+
+
+# The home page ---------------------------------------------------------------------------
+
+# An entry whose last change came this soon after its creation was only added.
+_JUST_ADDED_SECONDS = 60
+
+
+def inventory_counts(*, plan_ids: list[int]) -> dict[int, int]:
+    """How many inventory entries each plan has (one query)."""
+    rows = (
+        InventoryEntry.objects.filter(plan_id__in=plan_ids)
+        .order_by()
+        .values("plan_id")
+        .annotate(n=Count("pk"))
+    )
+    return {row["plan_id"]: row["n"] for row in rows}
+
+
+def triage_counts(*, plan_ids: list[int]) -> dict[int, int]:
+    """How many published problems of each plan wait on the planners' triage (one query)."""
+    rows = (
+        Problem.objects.filter(
+            plan_id__in=plan_ids, moderation_state=PUBLISHED, triage_state=Triage.NEW
+        )
+        .order_by()
+        .values("plan_id")
+        .annotate(n=Count("pk"))
+    )
+    return {row["plan_id"]: row["n"] for row in rows}
+
+
+def recent_entry_changes(*, plan_ids: list[int], since, limit: int = 20) -> list[dict]:
+    """Inventory entries added or changed since `since`, newest first (the inventory is
+    public; who changed them is not said): `{plan_id, kind: added|updated, at, entry}`."""
+    entries = (
+        InventoryEntry.objects.filter(plan_id__in=plan_ids, updated_at__gte=since)
+        .only("id", "plan_id", "code", "title", "status", "created_at", "updated_at")
+        .order_by("-updated_at", "-id")[:limit]
+    )
+    changes = []
+    for entry in entries:
+        added = (entry.updated_at - entry.created_at).total_seconds() < _JUST_ADDED_SECONDS
+        changes.append(
+            {
+                "plan_id": entry.plan_id,
+                "kind": "added" if added else "updated",
+                "at": entry.updated_at,
+                "entry": entry,
+            }
+        )
+    return changes

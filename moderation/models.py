@@ -8,6 +8,9 @@ class ModerationState(models.TextChoices):
     PUBLISHED = "published", _("منتشرشده")
     REJECTED = "rejected", _("ردشده")
     HIDDEN = "hidden", _("پنهان‌شده")
+    # The author took it back while it was pending: kept (with its history), shown to no one
+    # but its author, and out of every queue.
+    WITHDRAWN = "withdrawn", _("پس‌گرفته")
 
 
 class ModeratedContent(models.Model):

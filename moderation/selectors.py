@@ -206,3 +206,14 @@ def moderation_stats(*, city_id: int | None = None) -> dict:
 def appealed_decision_ids(*, user) -> set[int]:
     """The decisions this user has already appealed (an appeal is once per decision)."""
     return set(Appeal.objects.filter(author=user).values_list("decision_id", flat=True))
+
+
+def open_queue_counts(*, city_ids: list[int]) -> dict[int, int]:
+    """How many entries wait in each city's moderation queue (one query)."""
+    rows = (
+        QueueEntry.objects.filter(city_id__in=city_ids, closed_at__isnull=True)
+        .order_by()
+        .values("city_id")
+        .annotate(n=Count("pk"))
+    )
+    return {row["city_id"]: row["n"] for row in rows}

@@ -46,6 +46,7 @@ class Move(models.TextChoices):
     RESTORE = Outcome.RESTORE.value, Outcome.RESTORE.label
     APPEAL = "appeal", _("درخواست بازبینی")
     HIDE_BY_REPORTS = "hide_by_reports", _("پنهان شدن با گزارش کاربران")
+    WITHDRAW = "withdraw", _("پس گرفتن به دست نویسنده")
 
 
 # The content lifecycle (DESIGN §4), the only truth: (state, move) -> the new state. A pair
@@ -64,6 +65,7 @@ LIFECYCLE: dict[tuple[str, str], str] = {
     (S.HIDDEN, Move.RESTORE): S.PUBLISHED,
     (S.REJECTED, Move.APPEAL): S.PENDING,
     (S.PUBLISHED, Move.HIDE_BY_REPORTS): S.HIDDEN,
+    (S.PENDING, Move.WITHDRAW): S.WITHDRAWN,
 }
 MUST_CITE = {Outcome.REJECT, Outcome.HIDE}
 NOTE_MAX = 2000
@@ -204,8 +206,19 @@ def _open_entry(entry_id: int, *, lock: bool = True) -> QueueEntry:
     return entry
 
 
+# Why an entry was closed without a decision (hints["closed_by_author"]), as a moderator
+# who still has it on screen is told.
+CLOSED_BY_AUTHOR = {
+    "edit": "نویسنده این نوشته را ویرایش کرده است؛ متن تازه دوباره در صف است.",
+    "withdraw": "نویسنده این نوشته را پس گرفته است.",
+}
+
+
 def _refuse_if_closed(entry: QueueEntry) -> None:
     if entry.closed_at is not None:
+        why = (entry.hints or {}).get("closed_by_author")
+        if why in CLOSED_BY_AUTHOR:
+            raise Conflict(CLOSED_BY_AUTHOR[why], code=f"closed_by_author_{why}")
         raise Conflict("درباره‌ی این مورد پیش‌تر تصمیم گرفته شده است.", code="closed")
 
 
@@ -271,6 +284,70 @@ def queue_release(*, moderator: Any, entry_id: int) -> QueueEntry:
         _claim_record(entry, actor=moderator, action="moderation.release", before=before)
         _entry_event(entry, "released")
     return entry
+
+
+# The author's own moves while content waits -------------------------------------------
+
+
+def _close_open_entries(content: ModeratedContent, why: str, now: datetime) -> list[QueueEntry]:
+    """Close every open entry of `content` without a decision, saying why (the author's edit
+    or withdrawal), claims and all; the live queue drops them. Returns them as they were."""
+    kind = content_kind(content)
+    entries = list(
+        QueueEntry.objects.select_for_update(of=("self",))
+        .select_related("city", "appeal")
+        .filter(**{kind: content}, closed_at__isnull=True)
+        .order_by("id")
+    )
+    for entry in entries:
+        entry.hints = {**(entry.hints or {}), "closed_by_author": why}
+        entry.closed_at = now
+        entry.claimed_by, entry.claimed_until = None, None
+        entry.save(update_fields=["hints", "closed_at", "claimed_by", "claimed_until"])
+    if entries:
+        emit_on_commit(
+            city_moderation_group(entries[0].city.slug),
+            "queue.event",
+            {"event": "decided", "entry_ids": [e.pk for e in entries], "outcome": why},
+        )
+    return entries
+
+
+def content_edited(*, content: ModeratedContent, actor: Any) -> list[QueueEntry]:
+    """The author changed pending content: its open entries (claimed or not) are closed and
+    it is queued afresh for each of their reasons, an appeal staying an appeal, so every
+    moderator reads the new text with fresh hints and nobody decides on words that are
+    gone. The caller holds the transaction in which the content was saved."""
+    now = timezone.now()
+    closed = _close_open_entries(content, "edit", now)
+    fresh: list[QueueEntry] = []
+    for entry in closed:
+        appeal = entry.appeal if entry.appeal_id else None
+        if appeal is not None:  # an appeal has one entry: the new one takes it over
+            QueueEntry.objects.filter(pk=entry.pk).update(appeal=None)
+        fresh.append(queue_enqueue(content=content, reason=entry.reason, appeal=appeal))
+    if not fresh:
+        fresh.append(queue_enqueue(content=content, reason=QueueEntry.Reason.NEW))
+    for entry in fresh:  # the moderator is told the text is a second version
+        entry.hints = {**(entry.hints or {}), "edited_by_author": now.isoformat()}
+        entry.save(update_fields=["hints"])
+    activity_record(
+        actor=actor,
+        action="moderation.requeue",
+        obj=content,
+        city_id=kind_of(content).city_id(content),
+        before={"entries": [e.pk for e in closed]},
+        after={"entries": [e.pk for e in fresh]},
+    )
+    return fresh
+
+
+def content_withdraw(*, content: ModeratedContent, actor: Any) -> None:
+    """The author takes pending content back: it becomes withdrawn (kept, with its history,
+    seen by its author only) and leaves every queue. Anything but pending is a 409."""
+    with transaction.atomic():
+        content_transition(content=content, move=Move.WITHDRAW, actor=actor)
+        _close_open_entries(content, "withdraw", timezone.now())
 
 
 # Decisions ---------------------------------------------------------------------------

@@ -197,6 +197,21 @@ def _verified(user: Any, organisation: Any) -> DomainError | None:
     return Refused("این سازمان هنوز تأیید نشده یا تعلیق است.", code="organisation_unverified")
 
 
+def _own_problem(user: Any, problem: Any) -> DomainError | None:
+    if is_author(user, problem):
+        return None
+    return Refused("فقط نویسنده‌ی مسئله می‌تواند آن را تغییر دهد یا پس بگیرد.", code="not_author")
+
+
+def _still_pending(user: Any, problem: Any) -> DomainError | None:
+    if is_pending(user, problem):
+        return None
+    return Conflict(
+        "مسئله را فقط تا پیش از بررسی ناظران می‌توانید ویرایش کنید یا پس بگیرید.",
+        code="not_pending",
+    )
+
+
 def _photo_still_pending(user: Any, problem: Any) -> DomainError | None:
     if is_author(user, problem) and not is_pending(user, problem):
         return Conflict("عکس را فقط تا پیش از بررسی ناظران می‌توانید بردارید.", code="photo_locked")
@@ -295,6 +310,23 @@ _register(
     message="این عکس را نمی‌توانید بردارید.",
     code="cannot_remove_photo",
 )
+
+
+# The author's own problem while it waits for the moderators (obj: the Problem): an edit
+# sends the new text back to the queue; a withdrawal takes it out of every queue.
+for _name, _message, _code in (
+    ("participation.edit_problem", "این مسئله را نمی‌توانید ویرایش کنید.", "cannot_edit"),
+    ("participation.withdraw_problem", "این مسئله را نمی‌توانید پس بگیرید.", "cannot_withdraw"),
+):
+    _register(
+        _name,
+        is_signed_in & is_author & is_pending,
+        _signed_in,
+        _own_problem,
+        _still_pending,
+        message=_message,
+        code=_code,
+    )
 
 
 # The synonym lexicon (obj: a SynonymGroup, a City, or None for "any city"): the planners

@@ -11,6 +11,7 @@ from django.db.models import (
     Avg,
     Count,
     Exists,
+    F,
     FloatField,
     IntegerField,
     Min,
@@ -20,8 +21,9 @@ from django.db.models import (
     QuerySet,
     Subquery,
     Sum,
+    Window,
 )
-from django.db.models.functions import Cast, Coalesce, Floor
+from django.db.models.functions import Cast, Coalesce, Floor, RowNumber
 
 from accounts.models import Membership, Organisation
 from cities.models import District
@@ -188,11 +190,13 @@ def default_problem_plan(*, wanted: int | None = None) -> Plan | None:
 
 
 def my_posts(*, user) -> dict[str, QuerySet]:
-    """Everything the user wrote, in every moderation state, newest first."""
+    """Everything the user wrote, in every moderation state, newest first; problems they
+    withdrew are left out (their pages stay theirs to open)."""
     own = {"author": user}
     return {
         "problems": problem_list(user=user, with_places=True)
         .filter(**own)
+        .exclude(moderation_state=ModerationState.WITHDRAWN)
         .order_by("-created_at", "-id"),
         "proposals": proposal_list(user=user).filter(**own).order_by("-created_at", "-id"),
         "comments": comment_list(user=user)
@@ -400,3 +404,71 @@ def district_map(*, plan: Plan) -> list[District]:
         )
         .order_by("number", "name")
     )
+
+
+# The home page ---------------------------------------------------------------------------
+
+
+def _top_per_plan(queryset: QuerySet[Problem], order: list, per_plan: int) -> QuerySet[Problem]:
+    return (
+        queryset.annotate(rank=Window(RowNumber(), partition_by=[F("plan_id")], order_by=order))
+        .filter(rank__lte=per_plan)
+        .only("id", "plan_id", "title", "supports_count", "created_at", "triage_state")
+        .order_by("plan_id", "rank")
+    )
+
+
+def home_problems(*, plan_ids: list[int], per_plan: int = 3) -> dict[int, dict[str, list]]:
+    """Per plan: its `per_plan` newest published problems and its most supported ones (with
+    at least one supporter). Two queries whatever the number of plans and problems."""
+    published = Problem.objects.filter(plan_id__in=plan_ids, moderation_state=PUBLISHED)
+    found: dict[int, dict[str, list]] = {pk: {"recent": [], "top": []} for pk in plan_ids}
+    newest = [F("created_at").desc(), F("id").desc()]
+    for problem in _top_per_plan(published, newest, per_plan):
+        found[problem.plan_id]["recent"].append(problem)
+    most = [F("supports_count").desc(), F("created_at").desc(), F("id").desc()]
+    for problem in _top_per_plan(published.filter(supports_count__gt=0), most, per_plan):
+        found[problem.plan_id]["top"].append(problem)
+    return found
+
+
+def plan_figures(*, plan_ids: list[int]) -> dict[int, dict[str, int]]:
+    """Per plan, public counts: published problems and the supports they gathered,
+    published comments and proposals. Three queries whatever the data."""
+    found = {pk: {"problems": 0, "supports": 0, "comments": 0, "proposals": 0} for pk in plan_ids}
+    problems = (
+        Problem.objects.filter(plan_id__in=plan_ids, moderation_state=PUBLISHED)
+        .order_by()
+        .values("plan_id")
+        .annotate(n=Count("pk"), supports_sum=Coalesce(Sum("supports_count"), 0))
+    )
+    for row in problems:
+        found[row["plan_id"]].update(problems=row["n"], supports=row["supports_sum"])
+    for model, name in ((Comment, "comments"), (Proposal, "proposals")):
+        rows = (
+            model.objects.filter(plan_id__in=plan_ids, moderation_state=PUBLISHED)
+            .order_by()
+            .values("plan_id")
+            .annotate(n=Count("pk"))
+        )
+        for counted in rows:
+            found[counted["plan_id"]][name] = counted["n"]
+    return found
+
+
+def author_post_counts(*, user) -> dict[str, int]:
+    """How many posts the user wrote (withdrawn ones aside) and how many wait for the
+    moderators: problems, proposals, comments (three queries)."""
+    counts = {"posts": 0, "pending": 0, "pending_problems": 0}
+    pending = Q(moderation_state=ModerationState.PENDING)
+    for model in (Problem, Proposal, Comment):
+        row = (
+            model.objects.filter(author=user)
+            .exclude(moderation_state=ModerationState.WITHDRAWN)
+            .aggregate(n=Count("pk"), waiting=Count("pk", filter=pending))
+        )
+        counts["posts"] += row["n"]
+        counts["pending"] += row["waiting"]
+        if model is Problem:
+            counts["pending_problems"] = row["waiting"]
+    return counts

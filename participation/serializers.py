@@ -103,6 +103,18 @@ class ProblemIn(serializers.Serializer):
     )
 
 
+class ProblemEditIn(serializers.Serializer):
+    """What the author may change while the problem is pending: the report form's fields
+    and checks without the plan and the photos (PATCH sends any of them)."""
+
+    title = serializers.CharField(max_length=TITLE_INPUT_MAX, error_messages=TITLE_MESSAGES)
+    body = serializers.CharField(max_length=BODY_MAX, error_messages=BODY_MESSAGES)
+    axis = _axis_field()
+    district = _district_field()
+    latitude = CoordinateField(limit=90)
+    longitude = CoordinateField(limit=180)
+
+
 class PhotoOut(serializers.Serializer):
     """A photo of a problem: its addresses (site-relative) and the full size's pixels."""
 

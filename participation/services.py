@@ -23,7 +23,7 @@ from backend.sanitise import clean_html, html_to_text, plain_text, plain_title
 from cities.models import City, District
 from cities.places import check_point
 from moderation.models import ModeratedContent, ModerationState
-from moderation.services import content_submitted, initial_state
+from moderation.services import content_edited, content_submitted, content_withdraw, initial_state
 from participation.keys import problem_keys
 from participation.lexicon import lexicon_changed
 from participation.models import (
@@ -146,6 +146,124 @@ def problem_submit(
         _save_and_queue(problem, posting_kind)
         _photos_store(problem, prepared)
     return problem
+
+
+# Fields of a problem its author may change while it is pending, with their current value
+# kept when a field is not given.
+KEEP: Any = object()
+
+
+def _locked_pending(actor: User, problem: Problem, permission: str) -> Problem:
+    """The problem's row locked, the permission asked again on it: a moderator's decision
+    that committed since the page was read wins (409), not the edit."""
+    enforce(actor, permission, problem)
+    locked = Problem.objects.select_for_update().select_related("plan").get(pk=problem.pk)
+    enforce(actor, permission, locked)
+    return locked
+
+
+def problem_edit(
+    *,
+    actor: User,
+    problem: Problem,
+    title: str = KEEP,
+    body: str = KEEP,
+    axis: Axis | None = KEEP,
+    district: District | None = KEEP,
+    latitude: Decimal | None = KEEP,
+    longitude: Decimal | None = KEEP,
+) -> Problem:
+    """The author changes their problem while it is pending review (403 for anyone else,
+    409 once a moderator has decided). The text is checked as at submission; the new
+    version goes back to the moderation queue (its open entries, even a claimed one, are
+    closed and opened afresh with new hints, an appeal staying an appeal), and the change
+    is recorded with the text before and after."""
+    enforce(actor, "participation.edit_problem", problem)
+    given: dict[str, Any] = {
+        name: value
+        for name, value in (
+            ("title", title),
+            ("body", body),
+            ("axis", axis),
+            ("district", district),
+            ("latitude", latitude),
+            ("longitude", longitude),
+        )
+        if value is not KEEP
+    }
+    if "title" in given:
+        given["title"] = _title(given["title"])
+    if "body" in given:
+        given["body"] = _body(given["body"])
+    with transaction.atomic():
+        locked = _locked_pending(actor, problem, "participation.edit_problem")
+        before = {
+            "title": locked.title,
+            "body": locked.body,
+            "axis": locked.axis_id,
+            "district": locked.district_id,
+            "latitude": str(locked.latitude) if locked.latitude is not None else None,
+            "longitude": str(locked.longitude) if locked.longitude is not None else None,
+        }
+        for name, value in given.items():
+            setattr(locked, name, value)
+        _same_city(locked.plan, locked.axis, locked.district)
+        if "latitude" in given or "longitude" in given or "district" in given:
+            locked.district = check_point(
+                locked.plan.city, locked.latitude, locked.longitude, locked.district
+            )
+        for name, value in problem_keys(locked.title, html_to_text(locked.body)).items():
+            setattr(locked, name, value)
+        locked.save(
+            update_fields=[
+                "title",
+                "body",
+                "axis",
+                "district",
+                "latitude",
+                "longitude",
+                "title_key",
+                "search_text",
+                "stem_key",
+            ]
+        )
+        after = {
+            "title": locked.title,
+            "body": locked.body,
+            "axis": locked.axis_id,
+            "district": locked.district_id,
+            "latitude": str(locked.latitude) if locked.latitude is not None else None,
+            "longitude": str(locked.longitude) if locked.longitude is not None else None,
+        }
+        activity_record(
+            actor=actor,
+            action="problem.edit",
+            obj=locked,
+            city_id=locked.plan.city_id,
+            before={k: v for k, v in before.items() if after[k] != v},
+            after={k: v for k, v in after.items() if before[k] != v},
+        )
+        content_edited(content=locked, actor=actor)
+    return locked
+
+
+def problem_withdraw(*, actor: User, problem: Problem) -> Problem:
+    """The author takes back their problem while it is pending review (403 for anyone
+    else, 409 once decided): it becomes «withdrawn» — kept with its history for the audit,
+    seen by its author only — and leaves every moderation queue."""
+    enforce(actor, "participation.withdraw_problem", problem)
+    with transaction.atomic():
+        locked = _locked_pending(actor, problem, "participation.withdraw_problem")
+        content_withdraw(content=locked, actor=actor)
+        activity_record(
+            actor=actor,
+            action="problem.withdraw",
+            obj=locked,
+            city_id=locked.plan.city_id,
+            before={"state": ModerationState.PENDING},
+            after={"state": locked.moderation_state},
+        )
+    return locked
 
 
 def _photos_prepare(uploads: Sequence[Any]) -> list[ProcessedPhoto]:

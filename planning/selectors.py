@@ -2,7 +2,8 @@
 
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet, Window
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from cities.models import City, District
@@ -109,3 +110,73 @@ def plan_items_by_kind(*, plan: Plan) -> list[dict]:
         for kind in PlanItem.Kind
         if any(i["kind"] == kind for i in flat)
     ]
+
+
+# The home page ---------------------------------------------------------------------------
+
+
+def newest_plans() -> list[Plan]:
+    """The newest plan of every city, with its city, cities by name (one query)."""
+    newest: dict[int, Plan] = {}
+    for plan in Plan.objects.select_related("city").order_by("city_id", "-start_year", "-id"):
+        newest.setdefault(plan.city_id, plan)
+    return sorted(newest.values(), key=lambda plan: (plan.city.name, plan.pk))
+
+
+def _open_now(now) -> Q:
+    return (
+        Q(status=PlanItem.Status.OPEN)
+        & (Q(comment_opens_at__isnull=True) | Q(comment_opens_at__lte=now))
+        & (Q(comment_closes_at__isnull=True) | Q(comment_closes_at__gt=now))
+    )
+
+
+def open_comment_windows(*, plan_ids: list[int], per_plan: int = 3, now=None) -> dict[int, dict]:
+    """Per plan: how many items are open for comment now (`open_count`), and the
+    `per_plan` that close soonest (`soonest`; those without a closing date last), each
+    with `closes_in` (a timedelta, or None). Two queries whatever the number of plans and
+    items."""
+    now = now or timezone.now()
+    open_items = PlanItem.objects.filter(_open_now(now), plan_id__in=plan_ids)
+    counts = dict(
+        open_items.order_by().values("plan_id").annotate(n=Count("pk")).values_list("plan_id", "n")
+    )
+    soonest = (
+        open_items.annotate(
+            rank=Window(
+                RowNumber(),
+                partition_by=[F("plan_id")],
+                order_by=[F("comment_closes_at").asc(nulls_last=True), F("sort_key").asc()],
+            )
+        )
+        .filter(rank__lte=per_plan)
+        .only("id", "plan_id", "kind", "code", "title", "comment_closes_at", "sort_key")
+        .order_by("plan_id", "rank")
+    )
+    found: dict[int, dict] = {
+        pk: {"open_count": counts.get(pk, 0), "soonest": []} for pk in plan_ids
+    }
+    for item in soonest:
+        closes = item.comment_closes_at
+        item.closes_in = closes - now if closes else None  # type: ignore[attr-defined]
+        found[item.plan_id]["soonest"].append(item)
+    return found
+
+
+def recent_item_windows(*, plan_ids: list[int], since, now=None) -> list[dict]:
+    """Plan items whose comment window opened or closed between `since` and now (public
+    facts of the plan), newest first: `{plan_id, kind: opened|closed, at, item}`."""
+    now = now or timezone.now()
+    items = PlanItem.objects.filter(plan_id__in=plan_ids).filter(
+        Q(comment_opens_at__gte=since, comment_opens_at__lte=now)
+        | Q(comment_closes_at__gte=since, comment_closes_at__lte=now)
+    )
+    changes = []
+    fields = ("id", "plan_id", "kind", "code", "title", "status")
+    for item in items.only(*fields, "comment_opens_at", "comment_closes_at"):
+        opens, closes = item.comment_opens_at, item.comment_closes_at
+        if closes and since <= closes <= now:
+            changes.append({"plan_id": item.plan_id, "kind": "closed", "at": closes, "item": item})
+        elif opens and since <= opens <= now and item.status == PlanItem.Status.OPEN:
+            changes.append({"plan_id": item.plan_id, "kind": "opened", "at": opens, "item": item})
+    return sorted(changes, key=lambda change: change["at"], reverse=True)

@@ -6,6 +6,7 @@ urlpatterns = [
     path("problems/", views.ProblemListCreate.as_view(), name="problem-list"),
     path("problems/similar/", views.ProblemSimilar.as_view(), name="problem-similar"),
     path("problems/<int:pk>/", views.ProblemDetail.as_view(), name="problem-detail"),
+    path("problems/<int:pk>/withdraw/", views.ProblemWithdraw.as_view(), name="problem-withdraw"),
     path("problems/<int:pk>/support/", views.ProblemSupport.as_view(), name="problem-support"),
     path("plans/<int:pk>/map/", views.PlanMap.as_view(), name="plan-map"),
     path("comments/", views.CommentListCreate.as_view(), name="comment-list"),

@@ -30,16 +30,49 @@ class ProblemListCreate(generics.ListCreateAPIView):
         return Response(s.ProblemOut(problem).data, status=status.HTTP_201_CREATED)
 
 
+def _problem_not_found() -> Response:
+    return Response(
+        {"detail": "مسئله‌ای با این شناسه نیست.", "code": "not_found"},
+        status=status.HTTP_404_NOT_FOUND,
+    )
+
+
 class ProblemDetail(APIView):
+    """GET one problem; PATCH: its author changes it while it is pending review (the new
+    text goes back to the moderation queue)."""
+
     @extend_schema(responses=s.ProblemDetailOut)
     def get(self, request, pk):
         problem = selectors.problem_get(pk=pk, user=request.user)
         if problem is None:
-            return Response(
-                {"detail": "مسئله‌ای با این شناسه نیست.", "code": "not_found"},
-                status=status.HTTP_404_NOT_FOUND,
-            )
+            return _problem_not_found()
         return Response(s.ProblemDetailOut(problem, context={"request": request}).data)
+
+    @extend_schema(request=s.ProblemEditIn, responses={200: s.ProblemDetailOut})
+    def patch(self, request, pk):
+        problem = selectors.problem_get(pk=pk, user=request.user)
+        if problem is None:
+            return _problem_not_found()
+        data = s.ProblemEditIn(data=request.data, partial=True, context={"request": request})
+        data.is_valid(raise_exception=True)
+        services.problem_edit(actor=request.user, problem=problem, **data.validated_data)
+        fresh = selectors.problem_get(pk=pk, user=request.user)
+        return Response(s.ProblemDetailOut(fresh, context={"request": request}).data)
+
+
+class ProblemWithdraw(APIView):
+    """The author takes their pending problem back: it leaves the moderation queue."""
+
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(request=None, responses={200: s.ProblemDetailOut})
+    def post(self, request, pk):
+        problem = selectors.problem_get(pk=pk, user=request.user)
+        if problem is None:
+            return _problem_not_found()
+        services.problem_withdraw(actor=request.user, problem=problem)
+        fresh = selectors.problem_get(pk=pk, user=request.user)
+        return Response(s.ProblemDetailOut(fresh, context={"request": request}).data)
 
 
 class ProblemSimilar(APIView):

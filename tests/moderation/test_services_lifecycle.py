@@ -5,7 +5,7 @@ from backend.errors import Conflict
 from moderation.services import LIFECYCLE, Move, content_transition, initial_state, outcomes_from
 from tests.factories import ExpertFactory, MembershipFactory, ProblemFactory, UserFactory
 
-STATES = ["pending", "published", "rejected", "hidden"]
+STATES = ["pending", "published", "rejected", "hidden", "withdrawn"]
 MOVES = [m.value for m in Move]
 
 # The lifecycle written out once more, by hand: the table in the service must say this.
@@ -22,6 +22,7 @@ EXPECTED = {
     ("hidden", "restore"): "published",
     ("rejected", "appeal"): "pending",
     ("published", "hide_by_reports"): "hidden",
+    ("pending", "withdraw"): "withdrawn",
 }
 
 

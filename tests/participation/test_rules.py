@@ -298,3 +298,35 @@ class TestLexicon:
             or (scope == "any" and role in ("planner", "other_planner"))
         )
         assert allowed(user, "participation.edit_lexicon", target) is expected
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", ["participation.edit_problem", "participation.withdraw_problem"])
+class TestEditAndWithdrawOwnPendingProblem:
+    """Only the author, only while the problem waits for the moderators."""
+
+    @pytest.mark.parametrize("role", ["anonymous", "citizen", "author", "moderator"])
+    @pytest.mark.parametrize("state", [*STATES, "withdrawn"])
+    def test_matrix(self, arak, plan, name, role, state):
+        author = UserFactory()
+        problem = ProblemFactory(plan=plan, author=author, moderation_state=state)
+        if role == "moderator":
+            user = StaffRoleFactory(city=arak, role="moderator").user
+        else:
+            user = person(role, author=author)
+        expected = role == "author" and state == "pending"
+        assert allowed(user, name, problem) is expected
+
+    def test_reasons(self, plan, name):
+        author = UserFactory()
+        pending = ProblemFactory(plan=plan, author=author, moderation_state="pending")
+        with pytest.raises(Refused) as caught:
+            enforce(AnonymousUser(), name, pending)
+        assert caught.value.code == "sign_in"
+        with pytest.raises(Refused) as caught:
+            enforce(UserFactory(), name, pending)
+        assert caught.value.code == "not_author"
+        published = ProblemFactory(plan=plan, author=author)
+        with pytest.raises(Conflict) as caught:
+            enforce(author, name, published)
+        assert caught.value.code == "not_pending"
