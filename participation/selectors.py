@@ -444,18 +444,19 @@ def follower_ids(
 
 def follow_count(*, target: Any) -> int:
     """How many people follow this problem, plan item or plan."""
-    field = _follow_target_field(target)
+    field = follow_target_kind(target)
     return Follow.objects.filter(**{field: target}).count()
 
 
 def is_following(*, user: Any, target: Any) -> bool:
     if not getattr(user, "is_authenticated", False):
         return False
-    field = _follow_target_field(target)
+    field = follow_target_kind(target)
     return Follow.objects.filter(user=user, **{field: target}).exists()
 
 
-def _follow_target_field(target: Any) -> str:
+def follow_target_kind(target: Any) -> str:
+    """«problem», «plan_item» or «plan»: the Follow field that names this target."""
     if isinstance(target, Problem):
         return "problem"
     if isinstance(target, PlanItem):
