@@ -164,3 +164,14 @@ def test_two_runs_at_once_send_one_digest(outbox):
         thread.join()
     assert sum(r.sent for r in runs) == 1
     assert len(outbox) == 1
+
+
+def test_the_api_sets_and_shows_the_preference(as_user, citizen):
+    client = as_user(citizen)
+    assert client.get("/api/v1/me").json()["digest_frequency"] == "off"
+    response = client.patch("/api/v1/me", {"digest_frequency": "daily"}, format="json")
+    assert response.status_code == 200
+    assert response.json()["digest_frequency"] == "daily"
+    bad = client.patch("/api/v1/me", {"digest_frequency": "hourly"}, format="json")
+    assert bad.status_code == 400
+    assert "digest_frequency" in bad.json()
