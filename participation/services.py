@@ -98,8 +98,9 @@ def _save_and_queue(content: ContentT, kind: str) -> ContentT:
         )
         content.save()
         content_submitted(content=content)
-        if isinstance(content, Problem):
-            # The author hears what happens to their problem; they may unfollow.
+        if isinstance(content, Problem) and kind == "problem":
+            # The author hears what happens to their problem; they may unfollow. (Not an
+            # Open311 app's service account, which posts for many people.)
             Follow.objects.create(user_id=content.author_id, problem=content)
     return content
 

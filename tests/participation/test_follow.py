@@ -64,6 +64,12 @@ class TestFollowServices:
         assert unfollow(user=citizen, target=problem) is True
         assert not selectors.is_following(user=citizen, target=problem)
 
+    def test_an_open311_service_account_does_not_follow_what_it_posts(self, citizen, plan):
+        problem = problem_submit(
+            author=citizen, plan=plan, title="چاله", body="عمیق", posting_kind="open311"
+        )
+        assert not selectors.is_following(user=citizen, target=problem)
+
 
 class TestFollowRules:
     """Who may follow what: signed in, and the target visible to them."""
