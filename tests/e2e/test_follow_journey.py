@@ -13,7 +13,14 @@ from playwright.sync_api import expect
 from accounts.models import Notification
 from participation.models import Follow
 from tests.e2e.helpers import shot, sign_in_with_password
-from tests.factories import CityFactory, PlanFactory, ProblemFactory, StaffRoleFactory, UserFactory
+from tests.factories import (
+    CityFactory,
+    PlanFactory,
+    PlanItemFactory,
+    ProblemFactory,
+    StaffRoleFactory,
+    UserFactory,
+)
 
 TITLE = "چراغ‌های خاموش پارک ملت"
 CITIZEN_NAME = "مریم احمدی"
@@ -31,6 +38,7 @@ def world(live):
     citizen = UserFactory(username="citizen", display_name=CITIZEN_NAME)
     neighbour = UserFactory(username="neighbour", display_name="علی رضایی")
     problem = ProblemFactory(plan=plan, author=neighbour, title=TITLE)
+    goal = PlanItemFactory(plan=plan, code="1", kind="goal", title="شهری روشن و امن در شب")
     return SimpleNamespace(**locals())
 
 
@@ -98,3 +106,32 @@ def test_a_citizen_follows_a_problem_and_hears_its_triage(page, desktop_page, wo
     rows.get_by_test_id("unfollow-button").click()
     expect(page.get_by_test_id("follow-empty")).to_be_visible()
     assert not Follow.objects.filter(user=w.citizen).exists()
+
+
+def test_the_button_waits_visibly_and_plans_and_items_follow_too(page, world):
+    w = world
+    sign_in_with_password(page, "citizen", CITIZEN_NAME)
+    page.goto(f"/plan-items/{w.goal.pk}/")
+    button = page.get_by_test_id("follow-button")
+    # Hold the request: while it is in flight the button is disabled (no second tap).
+    held = []
+    page.route("**/follow/", lambda route: held.append(route))
+    button.click()
+    expect(button).to_be_disabled()
+    shot(page, "follow-item-in-flight")
+    held[0].continue_()
+    page.unroute("**/follow/")
+    expect(button).to_have_text("دنبال می‌کنید")
+    expect(button).to_be_enabled()
+    expect(page.get_by_test_id("followers-count")).to_have_text("۱ دنبال‌کننده")
+    assert_fits(page)
+    shot(page, "follow-item-following")
+
+    page.goto(f"/plans/{w.plan.pk}/")
+    page.get_by_test_id("follow-button").click()
+    expect(page.get_by_test_id("follow-button")).to_have_attribute("aria-pressed", "true")
+    assert_fits(page)
+    shot(page, "follow-plan-following")
+    assert Follow.objects.filter(user=w.citizen).count() == 2
+    page.goto("/me/following/")
+    expect(page.get_by_test_id("follow-row")).to_have_count(2)
