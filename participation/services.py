@@ -588,3 +588,20 @@ def problems_addressed_notify(
         plans=sorted({item.plan_id for item in items}),
         exclude=[getattr(actor, "pk", None)],
     )
+
+
+def plan_item_opened_notify(item: PlanItem, actor: Any) -> list[Notification]:
+    """A plan item was opened for comment (planning.changes): the followers of the item and
+    of its plan hear it, with the window's end when one is set."""
+    closes = item.comment_closes_at
+    return followers_notify(
+        kind="follow.item_opened",
+        payload={
+            "plan_item": _brief(item),
+            "plan": item.plan_id,
+            "closes_at": closes.isoformat() if closes else None,
+        },
+        plan_items=[item.pk],
+        plans=[item.plan_id],
+        exclude=[getattr(actor, "pk", None)],
+    )

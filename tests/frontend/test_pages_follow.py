@@ -141,12 +141,18 @@ def test_follow_notifications_read_in_persian(targets, client, citizen):
             "plan_item": {"id": item.pk, "code": "1", "title": item.title},
             "state_label": "لغوشده",
         },
+        "follow.item_opened": {
+            "plan_item": {"id": item.pk, "code": "1", "title": item.title},
+            "plan": item.plan_id,
+            "closes_at": None,
+        },
     }
     for kind, payload in payloads.items():
         Notification.objects.create(user=citizen, kind=kind, payload=payload)
     client.force_login(citizen)
     page = client.get("/notifications/").content.decode()
-    assert page.count('data-testid="follow-notification"') == 4
+    assert page.count('data-testid="follow-notification"') == 5
+    assert "برای نظرخواهی باز شد" in page
     assert "مسئله‌ای که دنبال می‌کنید" in page
     assert "در فهرست مسائل برنامه پذیرفتند" in page
     assert "اکنون به مسئله‌ای می‌پردازد" in page
