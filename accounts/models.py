@@ -34,6 +34,17 @@ class User(AbstractUser):
         related_name="+",
     )
 
+    class Digest(models.TextChoices):
+        OFF = "off", _("نفرست")
+        DAILY = "daily", _("روزانه")
+        WEEKLY = "weekly", _("هفتگی")
+
+    # A summary of unread notifications by SMS (or e-mail): off unless the person asks,
+    # since every message costs the city (accounts/digests.py).
+    digest_frequency = models.CharField(
+        _("خلاصه‌ی اعلان‌ها"), max_length=8, choices=Digest.choices, default=Digest.OFF
+    )
+
     objects: ClassVar[UserManager[Self]] = UserManager()
 
     class Meta:
@@ -371,3 +382,28 @@ def _shown(field, value):
     if isinstance(value, list):
         return "، ".join(str(choices.get(item, item)) for item in value)
     return str(choices.get(value, value))
+
+
+class DigestSent(models.Model):
+    """One digest sent to one person for one period («2026-12-01» daily, «2026-W49» weekly):
+    unique, so two runs of send_digests at once cannot both send it. `last_notification`
+    is the newest notification it covered; the next digest starts after it."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="digests"
+    )
+    period = models.CharField(max_length=12)
+    last_notification_id = models.BigIntegerField(default=0)
+    count = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("خلاصه‌ی فرستاده")
+        verbose_name_plural = _("خلاصه‌های فرستاده")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "period"], name="digest_once_per_period")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.period}"

@@ -58,6 +58,7 @@ class MeOut(serializers.ModelSerializer):
             "phone",
             "display_name",
             "show_name_publicly",
+            "digest_frequency",
             "public_name",
             "is_expert",
             "expertise",
@@ -71,6 +72,11 @@ class MeOut(serializers.ModelSerializer):
 class MeUpdateIn(serializers.Serializer):
     display_name = serializers.CharField(max_length=80, required=False, allow_blank=True)
     show_name_publicly = serializers.BooleanField(required=False)
+    digest_frequency = serializers.ChoiceField(
+        choices=User.Digest.choices,
+        required=False,
+        help_text="A summary of unread notifications by SMS or e-mail: off, daily or weekly.",
+    )
 
 
 class TokenOut(serializers.Serializer):

@@ -225,9 +225,21 @@ def session_ended(*, user, reason: str = "logout") -> None:
         emit_access_changed(user.pk, reason)
 
 
-def profile_update(*, user: User, display_name: str | None = None, show_name_publicly=None):
-    """Change what others see of the user. Names are plain text, trimmed."""
+def profile_update(
+    *,
+    user: User,
+    display_name: str | None = None,
+    show_name_publicly=None,
+    digest_frequency: str | None = None,
+):
+    """Change what others see of the user, and how often a digest of unread notifications
+    is sent (accounts/digests.py). Names are plain text, trimmed."""
     fields = []
+    if digest_frequency is not None:
+        if digest_frequency not in User.Digest.values:
+            raise DomainError("بسامد خلاصه‌ی اعلان‌ها نامعتبر است.", code="invalid_digest")
+        user.digest_frequency = digest_frequency
+        fields.append("digest_frequency")
     if display_name is not None:
         user.display_name = plain_title(display_name)[:80]  # blank-looking → no name
         fields.append("display_name")

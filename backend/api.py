@@ -41,7 +41,8 @@ class Pagination(PageNumberPagination):
 
     def get_paginated_response(self, data):
         response = super().get_paginated_response(data)
-        response.data["count_more"] = self.page.paginator.more
+        paginator = self.page.paginator if self.page is not None else None
+        response.data["count_more"] = isinstance(paginator, CappedPaginator) and paginator.more
         return response
 
     def get_paginated_response_schema(self, schema):

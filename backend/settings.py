@@ -292,6 +292,11 @@ if not DEBUG and OTP_SENDER in OTP_LOG_SENDERS and not OTP_SENDER_ALLOW_LOG:
 # Transient SMS failures are retried this many times, waiting OTP_SEND_BACKOFF_SECONDS,
 # doubled each time.
 OTP_SEND_RETRIES = int(os.environ.get("OTP_SEND_RETRIES", "2"))
+
+# Digests of unread notifications (accounts/digests.py, the send_digests command): the
+# sender class (accounts/digest_senders.py) and the address links in them point at.
+DIGEST_SENDER = os.environ.get("DIGEST_SENDER", "accounts.digest_senders.LogDigestSender")
+SITE_URL = os.environ.get("SITE_URL", "http://localhost:8000")
 OTP_SEND_BACKOFF_SECONDS = float(os.environ.get("OTP_SEND_BACKOFF_SECONDS", "0.5"))
 
 # Password guessing (django-axes): every authenticate() call — the sign-in page's password

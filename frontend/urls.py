@@ -1,6 +1,7 @@
 from django.urls import path
 
 from frontend import views
+from frontend import views_follow as follows
 from frontend import views_map as maps
 from frontend import views_moderation as moderation
 from frontend import views_participation as participation
@@ -69,6 +70,21 @@ urlpatterns = [
     path("organisations/new/", views.organisation_new, name="organisation_new"),
     path("me/posts/", participation.my_posts, name="my_posts"),
     path("me/invitations/", views.invitations, name="invitations"),
+    # Following problems, plan items and plans
+    path("me/following/", follows.following, name="following"),
+    path(
+        "problems/<int:pk>/follow/",
+        follows.follow_toggle,
+        {"kind": "problem"},
+        name="problem_follow",
+    ),
+    path(
+        "plan-items/<int:pk>/follow/",
+        follows.follow_toggle,
+        {"kind": "plan_item"},
+        name="plan_item_follow",
+    ),
+    path("plans/<int:pk>/follow/", follows.follow_toggle, {"kind": "plan"}, name="plan_follow"),
     # Moderation: the live queue and the audit (city staff), rules and figures (public),
     # reports and appeals (signed-in citizens)
     path("moderation/<slug:city_slug>/", moderation.moderation_queue, name="moderation_queue"),

@@ -18,6 +18,7 @@ from accounts import selectors as account_selectors
 from accounts import serializers as account_serializers
 from accounts import services as account_services
 from accounts.activity import ACTIONS
+from accounts.models import User
 from backend.clientip import client_address
 from backend.errors import DomainError
 from cities import selectors as city_selectors
@@ -121,6 +122,7 @@ def notifications(request: HttpRequest) -> HttpResponse:
 
 def _profile_context(request: HttpRequest) -> dict:
     return {
+        "digest_choices": User.Digest.choices,
         "roles": account_selectors.user_staff_roles(user=request.user),
         "memberships": account_selectors.user_memberships(user=request.user),
     }

@@ -14,6 +14,7 @@ from backend.sanitise import plain_text, plain_title
 from inventory.models import InventoryEntry, TriageRecord
 from moderation.models import ModerationState
 from participation.models import Problem
+from participation.services import problem_triaged_notify, problems_addressed_notify
 from planning.models import Axis, Committee, Plan, PlanItem
 
 TITLE_MAX = 200
@@ -160,6 +161,8 @@ def inventory_entry_update(*, actor: Any, entry: InventoryEntry, **changes: Any)
             linked = sorted(entry.addressed_by.values_list("pk", flat=True))
             entry.addressed_by.set(items)
             wanted = sorted({item.pk for item in items})
+            added = list({item.pk: item for item in items if item.pk not in linked}.values())
+            problems_addressed_notify(items=added, entries=[entry], actor=actor)
             if linked != wanted:
                 activity_record(
                     actor=actor,
@@ -247,8 +250,15 @@ def _log_triage(
 
 
 def _tell_author(
-    problem: Problem, action: str, *, entry: InventoryEntry | None = None, reason: str = ""
+    problem: Problem,
+    action: str,
+    *,
+    actor: Any,
+    entry: InventoryEntry | None = None,
+    reason: str = "",
 ) -> None:
+    """The author hears the outcome (with the reason); the problem's followers too."""
+    problem_triaged_notify(problem=problem, actor=actor, action=action, entry=entry)
     notification_send(
         user_ids=[problem.author_id],
         kind="triage.outcome",
@@ -309,7 +319,7 @@ def triage_accept(
             InventoryEntry.objects.filter(pk=entry.pk).update(committee=committee)
             extra["entry_committee"] = committee.pk
         _log_triage(problem, actor, "accept", before, **extra)
-        _tell_author(problem, "accept", entry=entry)
+        _tell_author(problem, "accept", actor=actor, entry=entry)
     return problem
 
 
@@ -335,7 +345,7 @@ def triage_merge(
         problem.triage_reason = ""
         problem.save(update_fields=["triage_state", "inventory_entry", "triage_reason"])
         _log_triage(problem, actor, "merge", before)
-        _tell_author(problem, "merge", entry=entry)
+        _tell_author(problem, "merge", actor=actor, entry=entry)
     return problem
 
 
@@ -361,7 +371,7 @@ def triage_out_of_scope(
         problem.triage_reason = reason
         problem.save(update_fields=["triage_state", "inventory_entry", "triage_reason"])
         _log_triage(problem, actor, "out_of_scope", before, reason=reason)
-        _tell_author(problem, "out_of_scope", reason=reason)
+        _tell_author(problem, "out_of_scope", actor=actor, reason=reason)
     return problem
 
 
@@ -416,6 +426,8 @@ def plan_item_addresses_set(
         linked = sorted(item.addresses.values_list("pk", flat=True))
         item.addresses.set(entries)
         wanted = sorted({entry.pk for entry in entries})
+        added = list({entry.pk: entry for entry in entries if entry.pk not in linked}.values())
+        problems_addressed_notify(items=[item], entries=added, actor=actor)
         if linked != wanted:
             activity_record(
                 actor=actor,

@@ -2,9 +2,10 @@
 
 Moderation imports no content app. Each app that owns moderated content registers every
 kind it owns (in its AppConfig.ready()), saying how moderation finds the content's city, the
-text its hints read, a one-line summary for notifications, content-specific hints, and what a
-moderator reads about it in the queue. Moderation's tables point at content through one
-nullable key per kind, named after the kind (`QueueEntry.problem`, …), declared by name.
+text its hints read, a one-line summary for notifications, content-specific hints, what a
+moderator reads about it in the queue, and whom to tell when it is published. Moderation's
+tables point at content through one nullable key per kind, named after the kind
+(`QueueEntry.problem`, …), declared by name.
 """
 
 from collections.abc import Callable
@@ -26,6 +27,10 @@ def _nothing_more(_content: Any) -> dict:
     return {}
 
 
+def _tell_no_one(_content: Any, _actor: Any) -> None:
+    return None
+
+
 @dataclass(frozen=True)
 class ContentKind:
     """How moderation handles one kind of content (one registered model)."""
@@ -39,6 +44,9 @@ class ContentKind:
     queue_related: tuple[str, ...] = ()
     # Extra fields a moderator reads in the queue (e.g. a comment's stance and target).
     queue_extra: Callable[[Any], dict] = _nothing_more
+    # Called inside the transaction that publishes the content (approve, restore) with the
+    # content and the actor: how the content's app tells the people following it.
+    on_published: Callable[[Any, Any], None] = _tell_no_one
     extra: dict = field(default_factory=dict)
 
     def queryset(self) -> QuerySet:

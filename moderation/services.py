@@ -120,6 +120,8 @@ def content_transition(
             before={"state": before},
             after={"state": after, "move": str(move)},
         )
+        if after == S.PUBLISHED:
+            kind_of(content).on_published(content, actor)
     return before, after
 
 

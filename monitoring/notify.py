@@ -10,6 +10,8 @@
   item's monitoring state changes, the people who reported or supported a problem whose
   inventory entry that plan item addresses get one `monitoring.progress` notification per
   event. Both run after the commit (services' hooks) in a constant number of queries.
+  The people following those plan items, their plan or the problems they address who were
+  not told so already get one `follow.progress` (participation.services.followers_notify).
 """
 
 import datetime
@@ -36,12 +38,14 @@ from monitoring.models import (
 )
 from monitoring.selectors import due_date, overdue_indicators, plan_indicators, stored_figures
 from participation.models import Problem, Support
+from participation.services import followers_notify
 from planning.models import Plan, PlanItem
 
 DEFAULT_REMINDER_DAYS = 3
 DUE = "monitoring.due"
 OVERDUE = "monitoring.overdue"
 PROGRESS = "monitoring.progress"
+FOLLOWED = "follow.progress"
 
 
 def reminder_days() -> int:
@@ -213,6 +217,30 @@ def _send_grouped(
     return sent
 
 
+def _tell_followers(
+    items: dict[int, PlanItem], payload: dict[str, Any], told: set[int], actor_id: int | None
+) -> list[Notification]:
+    """The followers of the items, of their plans and of the published problems they
+    address, except those already told and the actor: one `follow.progress` each."""
+    problem_ids = Problem.objects.filter(
+        inventory_entry__addressed_by__in=list(items),
+        moderation_state=ModerationState.PUBLISHED,
+    ).values("pk")
+    first = items[min(items)]
+    return followers_notify(
+        kind=FOLLOWED,
+        payload={
+            **payload,
+            "plan_item": _item(first),
+            "plan_items": [_item(i) for i in items.values()],
+        },
+        problems=problem_ids,
+        plan_items=list(items),
+        plans=sorted({item.plan_id for item in items.values()}),
+        exclude=[*told, actor_id],
+    )
+
+
 _MUTED: ContextVar[bool] = ContextVar("monitoring_progress_muted", default=False)
 
 
@@ -241,8 +269,6 @@ def progress_on_measurement(measurement: Measurement) -> list[Notification]:
         return []
     items = {link.plan_item_id: link.plan_item for link in links}
     people = _people(list(items))
-    if not people:
-        return []
     indicator = measurement.indicator
     version = measurement.version
     figures = stored_figures(indicator.plan, measurement.year)
@@ -266,18 +292,19 @@ def progress_on_measurement(measurement: Measurement) -> list[Notification]:
             str(pk): (figures["items"].get(str(pk)) or {}).get("value") for pk in items
         },
     }
-    return _send_grouped(people, items, payload)
+    sent = _send_grouped(people, items, payload) if people else []
+    return sent + _tell_followers(items, payload, set(people), measurement.verified_by_id)
 
 
-def progress_on_item_state(*, row: ItemMonitoring, before: str) -> list[Notification]:
+def progress_on_item_state(
+    *, row: ItemMonitoring, before: str, actor_id: int | None = None
+) -> list[Notification]:
     """After a plan item's monitoring state changes (cancelled, not applicable, active
     again): notify the people behind the problems the item addresses."""
     if _MUTED.get():
         return []
     item = row.plan_item
     people = _people([item.pk])
-    if not people:
-        return []
     payload = {
         "event": "item_state",
         "plan": item.plan_id,
@@ -289,4 +316,5 @@ def progress_on_item_state(*, row: ItemMonitoring, before: str) -> list[Notifica
         "reason": row.reason,
         "realisation": None,
     }
-    return _send_grouped(people, {item.pk: item}, payload)
+    sent = _send_grouped(people, {item.pk: item}, payload) if people else []
+    return sent + _tell_followers({item.pk: item}, payload, set(people), actor_id)

@@ -500,9 +500,11 @@ def item_monitoring_set(
                 before=before,
                 after={"state": state, "reason": reason},
             )
-            changed = row
+            changed, actor_id = row, getattr(actor, "pk", None)
             transaction.on_commit(
-                lambda: item_monitoring_changed(row=changed, before=before["state"])
+                lambda: item_monitoring_changed(
+                    row=changed, before=before["state"], actor_id=actor_id
+                )
             )
         rollup_refresh(plan=plan_item.plan)
     return row
@@ -737,12 +739,14 @@ def measurement_verified(*, measurement: Measurement) -> None:
     progress_on_measurement(measurement)
 
 
-def item_monitoring_changed(*, row: ItemMonitoring, before: str) -> None:
+def item_monitoring_changed(
+    *, row: ItemMonitoring, before: str, actor_id: int | None = None
+) -> None:
     """Runs after the commit of a plan item's monitoring state change: the people behind
-    the problems the item addresses are notified (monitoring.notify)."""
+    the problems the item addresses, and its followers, are notified (monitoring.notify)."""
     from monitoring.notify import progress_on_item_state
 
-    progress_on_item_state(row=row, before=before)
+    progress_on_item_state(row=row, before=before, actor_id=actor_id)
 
 
 # Computed indicators and the stored roll-up ------------------------------------------------

@@ -304,3 +304,76 @@ class SynonymGroup(models.Model):
     def term_list(self) -> list[str]:
         lines = self.terms.replace("،", "\n").replace(",", "\n").splitlines()
         return [line.strip() for line in lines if line.strip()]
+
+
+class Follow(models.Model):
+    """A person follows exactly one of: a problem, a plan item, a plan; and hears in their
+    inbox what happens to it (participation/following.py). One per person per target."""
+
+    TARGETS = ("problem", "plan_item", "plan")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="follows"
+    )
+    problem = models.ForeignKey(
+        Problem, null=True, blank=True, on_delete=models.CASCADE, related_name="follows"
+    )
+    plan_item = models.ForeignKey(
+        "planning.PlanItem",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="follows",
+    )
+    plan = models.ForeignKey(
+        "planning.Plan", null=True, blank=True, on_delete=models.CASCADE, related_name="follows"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("دنبال کردن")
+        verbose_name_plural = _("دنبال‌شده‌ها")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(problem__isnull=False, plan_item__isnull=True, plan__isnull=True)
+                    | Q(problem__isnull=True, plan_item__isnull=False, plan__isnull=True)
+                    | Q(problem__isnull=True, plan_item__isnull=True, plan__isnull=False)
+                ),
+                name="follow_exactly_one_target",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "problem"],
+                condition=Q(problem__isnull=False),
+                name="follow_problem_once",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "plan_item"],
+                condition=Q(plan_item__isnull=False),
+                name="follow_plan_item_once",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "plan"],
+                condition=Q(plan__isnull=False),
+                name="follow_plan_once",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} → {self.target_type}:{self.target_id}"
+
+    @property
+    def target_type(self) -> str:
+        for name in self.TARGETS:
+            if getattr(self, f"{name}_id") is not None:
+                return name
+        return ""
+
+    @property
+    def target_id(self) -> int | None:
+        return getattr(self, f"{self.target_type}_id", None) if self.target_type else None
+
+    @property
+    def target(self):
+        return self.problem or self.plan_item or self.plan

@@ -34,6 +34,12 @@ def _comment_extra(comment: Comment) -> dict:
     return {"stance": comment.stance, "target": target}
 
 
+def _problem_published(problem: Problem, actor) -> None:
+    from participation.services import problem_published_notify  # services load late
+
+    problem_published_notify(problem=problem, actor=actor)
+
+
 def register_content_kinds() -> None:
     register(
         ContentKind(
@@ -42,6 +48,7 @@ def register_content_kinds() -> None:
             city_id=lambda problem: problem.plan.city_id,
             hints=_problem_hints,
             queue_related=("plan",),
+            on_published=_problem_published,
         )
     )
     register(

@@ -16,7 +16,7 @@ import rules
 from accounts.models import Organisation, StaffRole
 from accounts.rules import city_roles, is_city_moderator, is_city_planner, is_organisation_member
 from backend.authz import allowed, authorise, permission
-from backend.errors import Conflict, DomainError, Refused
+from backend.errors import Conflict, DomainError, Missing, Refused
 from cities.models import City
 from moderation.models import ModerationState
 from planning.models import Plan, PlanItem
@@ -348,4 +348,30 @@ permission(
     _edits_lexicon,
     message="واژه‌نامه‌ی هم‌معنی‌های این شهر را فقط برنامه‌ریزان همین شهر ویرایش می‌کنند.",
     code="lexicon_planners_only",
+)
+
+
+# Following (obj: a Problem, a PlanItem or a Plan). Plans and their items are public; a
+# problem is followed by those who may see it: anyone once published, its author in every
+# state (a pending problem only by its author).
+@rules.predicate
+def follow_target_visible(user: Any, target: Any) -> bool:
+    if isinstance(target, (Plan, PlanItem)):
+        return True
+    return target is not None and (published(target) or is_author.test(user, target))
+
+
+def _follow_target_missing(user: Any, target: Any) -> DomainError | None:
+    if follow_target_visible.test(user, target):
+        return None
+    return Missing("این مسئله پیدا نشد.")
+
+
+_register(
+    "participation.follow",
+    is_signed_in & follow_target_visible,
+    _signed_in,
+    _follow_target_missing,
+    message="برای دنبال کردن وارد شوید.",
+    code="cannot_follow",
 )

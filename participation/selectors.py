@@ -3,6 +3,7 @@ a query per row."""
 
 import logging
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -29,7 +30,15 @@ from accounts.models import Membership, Organisation
 from cities.models import District
 from moderation.models import ModerationState
 from moderation.selectors import visible_to
-from participation.models import Comment, Endorsement, Problem, ProblemPhoto, Proposal, Support
+from participation.models import (
+    Comment,
+    Endorsement,
+    Follow,
+    Problem,
+    ProblemPhoto,
+    Proposal,
+    Support,
+)
 from participation.rules import PROBLEM_PHASES
 from planning.models import Plan, PlanItem
 from planning.selectors import plan_list
@@ -472,3 +481,67 @@ def author_post_counts(*, user) -> dict[str, int]:
         if model is Problem:
             counts["pending_problems"] = row["waiting"]
     return counts
+
+
+# Following -----------------------------------------------------------------------------
+
+
+def follower_ids(
+    *,
+    problems: Sequence[int] | QuerySet = (),
+    plan_items: Sequence[int] = (),
+    plans: Sequence[int] = (),
+    exclude: Sequence[int | None] = (),
+) -> list[int]:
+    """The active people following any of these problems (ids, or a queryset of ids read
+    as a subquery), plan items or plans (ids), each once, in one query."""
+    where = Q()
+    for field, ids in (("problem", problems), ("plan_item", plan_items), ("plan", plans)):
+        if isinstance(ids, QuerySet):  # a subquery of ids: still one query
+            where |= Q(**{f"{field}_id__in": ids})
+        elif ids:
+            where |= Q(**{f"{field}_id__in": list(ids)})
+    if not where:
+        return []
+    skip = [pk for pk in exclude if pk is not None]
+    rows = (
+        Follow.objects.filter(where, user__is_active=True)
+        .exclude(user_id__in=skip)
+        .order_by("user_id")
+        .values_list("user_id", flat=True)
+        .distinct()
+    )
+    return list(rows)
+
+
+def follow_count(*, target: Any) -> int:
+    """How many people follow this problem, plan item or plan."""
+    field = follow_target_kind(target)
+    return Follow.objects.filter(**{field: target}).count()
+
+
+def is_following(*, user: Any, target: Any) -> bool:
+    if not getattr(user, "is_authenticated", False):
+        return False
+    field = follow_target_kind(target)
+    return Follow.objects.filter(user=user, **{field: target}).exists()
+
+
+def follow_target_kind(target: Any) -> str:
+    """«problem», «plan_item» or «plan»: the Follow field that names this target."""
+    if isinstance(target, Problem):
+        return "problem"
+    if isinstance(target, PlanItem):
+        return "plan_item"
+    return "plan"
+
+
+def follow_list(*, user: Any) -> QuerySet[Follow]:
+    """What the person follows, newest first, with each target (and its plan) in the same
+    query; a problem no longer visible to them (hidden, rejected) is left out."""
+    return (
+        Follow.objects.filter(user=user)
+        .filter(Q(problem__isnull=True) | visible_to(user, "problem__"))
+        .select_related("problem__plan", "plan_item__plan", "plan__city")
+        .order_by("-created_at", "-id")
+    )

@@ -261,6 +261,38 @@ class SupportOut(serializers.Serializer):
     supports_count = serializers.IntegerField()
 
 
+class FollowIn(serializers.Serializer):
+    """The page's one follow form: the API says the same with POST or DELETE."""
+
+    action = serializers.ChoiceField(choices=["follow", "unfollow"], default="follow")
+
+
+class FollowStateOut(serializers.Serializer):
+    following = serializers.BooleanField()
+    followers_count = serializers.IntegerField()
+
+
+class FollowTargetOut(serializers.Serializer):
+    id = serializers.IntegerField(source="pk")
+    title = serializers.CharField()
+    code = serializers.CharField(default="")
+
+
+class FollowOut(serializers.Serializer):
+    """One thing the caller follows."""
+
+    id = serializers.IntegerField()
+    target_type = serializers.ChoiceField(choices=["problem", "plan_item", "plan"])
+    target = FollowTargetOut()
+    plan = serializers.SerializerMethodField()
+    created_at = serializers.DateTimeField()
+    created_at_jalali = JalaliDateTimeField(source="created_at")
+
+    def get_plan(self, follow) -> int:
+        target = follow.target
+        return target.pk if follow.target_type == "plan" else target.plan_id
+
+
 class CommentIn(serializers.Serializer):
     """A comment or a reply. The problem, proposal and parent comment are looked up among
     what the user may see (404 otherwise); pass the request (or user) in the context."""

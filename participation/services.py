@@ -11,10 +11,10 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, QuerySet
 
-from accounts.models import Organisation, User
-from accounts.services import activity_record
+from accounts.models import Notification, Organisation, User
+from accounts.services import activity_record, notification_send
 from backend.authz import authorise
 from backend.errors import Conflict, DomainError, Missing
 from backend.persian import normalise, to_persian_digits
@@ -31,6 +31,7 @@ from participation.models import (
     TITLE_MAX,
     Comment,
     Endorsement,
+    Follow,
     Problem,
     ProblemPhoto,
     Proposal,
@@ -39,6 +40,7 @@ from participation.models import (
 )
 from participation.photos import ProcessedPhoto, photo_process
 from participation.rules import enforce
+from participation.selectors import follower_ids
 from planning.models import Axis, Plan, PlanItem
 
 STATEMENT_MAX = 2000
@@ -96,6 +98,10 @@ def _save_and_queue(content: ContentT, kind: str) -> ContentT:
         )
         content.save()
         content_submitted(content=content)
+        if isinstance(content, Problem) and kind == "problem":
+            # The author hears what happens to their problem; they may unfollow. (Not an
+            # Open311 app's service account, which posts for many people.)
+            Follow.objects.create(user_id=content.author_id, problem=content)
     return content
 
 
@@ -587,3 +593,133 @@ def synonym_group_delete(*, actor: User, group: SynonymGroup) -> None:
         )
         group.delete()
         _lexicon_moved()
+
+
+# Following -----------------------------------------------------------------------------
+
+FollowTarget = Problem | PlanItem | Plan
+
+
+def _follow_field(target: FollowTarget) -> str:
+    if isinstance(target, Problem):
+        return "problem"
+    if isinstance(target, PlanItem):
+        return "plan_item"
+    if isinstance(target, Plan):
+        return "plan"
+    raise DomainError("این را نمی‌توان دنبال کرد.", code="invalid_target")
+
+
+def follow(*, user: User, target: FollowTarget) -> bool:
+    """Follow a problem, a plan item or a plan: a signed-in person who may see it (a
+    pending problem only its author, else 404). Idempotent: returns whether a new follow
+    was stored."""
+    field = _follow_field(target)
+    enforce(user, "participation.follow", target)
+    try:
+        with transaction.atomic():
+            Follow.objects.create(user=user, **{field: target})
+    except IntegrityError:
+        return False
+    return True
+
+
+def unfollow(*, user: User, target: FollowTarget) -> bool:
+    """Stop following; returns whether a follow was removed (idempotent)."""
+    field = _follow_field(target)
+    enforce(user, "participation.follow", target)
+    removed, _ = Follow.objects.filter(user=user, **{field: target}).delete()
+    return bool(removed)
+
+
+def followers_notify(
+    *,
+    kind: str,
+    payload: dict,
+    problems: Sequence[int] | QuerySet = (),
+    plan_items: Sequence[int] = (),
+    plans: Sequence[int] = (),
+    exclude: Sequence[int | None] = (),
+) -> list[Notification]:
+    """One `kind` notification to every active person following any of these problems,
+    plan items or plans (ids), except `exclude` (the actor, people told otherwise): one
+    per person however many of the targets they follow. Two queries (the followers, the
+    bulk insert) whatever their number; call it inside the write's transaction."""
+    users = follower_ids(problems=problems, plan_items=plan_items, plans=plans, exclude=exclude)
+    if not users:
+        return []
+    return notification_send(user_ids=users, kind=kind, payload=payload)
+
+
+def _brief(obj: Any) -> dict[str, Any]:
+    return {"id": obj.pk, "code": getattr(obj, "code", ""), "title": obj.title}
+
+
+def problem_published_notify(*, problem: Problem, actor: Any) -> list[Notification]:
+    """A followed problem was published (approved, restored): its followers hear it; the
+    author is told by the moderation decision itself, the moderator acted."""
+    return followers_notify(
+        kind="follow.published",
+        payload={"problem": problem.pk, "summary": problem.title[:120]},
+        problems=[problem.pk],
+        exclude=[problem.author_id, getattr(actor, "pk", None)],
+    )
+
+
+def problem_triaged_notify(
+    *, problem: Problem, actor: Any, action: str, entry: Any = None
+) -> list[Notification]:
+    """A planner accepted, merged or found a followed problem out of scope: its followers
+    hear it (the author has `triage.outcome`)."""
+    return followers_notify(
+        kind="follow.triage",
+        payload={
+            "action": action,
+            "problem": problem.pk,
+            "summary": problem.title[:120],
+            "entry": _brief(entry) if entry is not None else None,
+        },
+        problems=[problem.pk],
+        exclude=[problem.author_id, getattr(actor, "pk", None)],
+    )
+
+
+def problems_addressed_notify(
+    *, items: Sequence[PlanItem], entries: Sequence[Any], actor: Any
+) -> list[Notification]:
+    """Plan items now address inventory entries: the followers of the entries' published
+    problems, of the items and of their plan hear it once each."""
+    if not items or not entries:
+        return []
+    problem_ids = Problem.objects.filter(
+        inventory_entry__in=[entry.pk for entry in entries],
+        moderation_state=ModerationState.PUBLISHED,
+    ).values("pk")
+    return followers_notify(
+        kind="follow.addressed",
+        payload={
+            "plan_items": [_brief(item) for item in items],
+            "entries": [_brief(entry) for entry in entries],
+        },
+        problems=problem_ids,
+        plan_items=[item.pk for item in items],
+        plans=sorted({item.plan_id for item in items}),
+        exclude=[getattr(actor, "pk", None)],
+    )
+
+
+def plan_item_opened_notify(item: PlanItem, actor: Any) -> list[Notification]:
+    """A plan item was opened for comment (planning.changes): the followers of the item and
+    of its plan hear it, with the window's end when one is set."""
+    closes = item.comment_closes_at
+    return followers_notify(
+        kind="follow.item_opened",
+        payload={
+            "plan_item": _brief(item),
+            "plan": item.plan_id,
+            "closes_at": closes.isoformat() if closes else None,
+        },
+        plan_items=[item.pk],
+        plans=[item.plan_id],
+        exclude=[getattr(actor, "pk", None)],
+    )

@@ -4,6 +4,7 @@ from django.contrib import admin
 from backend import geo
 from backend.admin_jalali import JalaliAdmin, jalali_column
 from cities.models import City, District
+from planning.changes import item_opened, opened
 from planning.models import Axis, Committee, Plan, PlanItem
 
 
@@ -69,11 +70,34 @@ class PlanItemInline(admin.TabularInline):
     ordering = ["sort_key"]
 
 
+def _stored_status(item: PlanItem) -> str | None:
+    if item.pk is None:
+        return None
+    return PlanItem.objects.filter(pk=item.pk).values_list("status", flat=True).first()
+
+
 @admin.register(Plan)
 class PlanAdmin(JalaliAdmin):
     list_display = ["title", "city", "start_year", "end_year", "phase", "moderation_mode"]
     list_filter = ["city", "phase"]
     inlines = [PlanItemInline]
+
+    def save_formset(self, request, form, formset, change):
+        """Items of the inline that become open for comment tell their followers."""
+        if formset.model is not PlanItem:
+            super().save_formset(request, form, formset, change)
+            return
+        pks = [f.instance.pk for f in formset.forms if f.instance.pk]
+        before = dict(PlanItem.objects.filter(pk__in=pks).values_list("pk", "status"))
+        super().save_formset(request, form, formset, change)
+        for item_form in formset.forms:
+            item = item_form.instance
+            if (
+                item.pk
+                and item_form not in formset.deleted_forms
+                and opened(before.get(item.pk), item)
+            ):
+                item_opened(item=item, actor=request.user)
 
 
 @admin.register(PlanItem)
@@ -88,3 +112,11 @@ class PlanItemAdmin(JalaliAdmin):
     autocomplete_fields = ["parent"]
     opens = jalali_column("comment_opens_at", "آغاز نظرخواهی")
     closes = jalali_column("comment_closes_at", "پایان نظرخواهی")
+
+    def save_model(self, request, obj, form, change):
+        """Saving an item that becomes open for comment tells its followers (and its
+        plan's) — planning.changes, inside the admin's transaction."""
+        before = _stored_status(obj) if change else None
+        super().save_model(request, obj, form, change)
+        if opened(before, obj):
+            item_opened(item=obj, actor=request.user)

@@ -7,9 +7,9 @@ from rest_framework.views import APIView
 from participation import selectors, services
 from participation import serializers as s
 from participation.filters import CommentFilter, ProblemFilter, ProposalFilter
-from participation.models import Problem
+from participation.models import Follow, Problem
 from participation.similarity import similar_problems
-from planning.models import Plan
+from planning.models import Plan, PlanItem
 
 
 class ProblemListCreate(generics.ListCreateAPIView):
@@ -133,6 +133,64 @@ class ProblemSupport(APIView):
     def delete(self, request, pk):
         services.problem_unsupport(user=request.user, problem=self._problem(request, pk))
         return self._answer(pk, False, status.HTTP_200_OK)
+
+
+class _Follow(APIView):
+    """POST follows, DELETE stops following; both idempotent. 404 for what the caller may
+    not see (another person's pending problem)."""
+
+    permission_classes = [permissions.IsAuthenticated]
+
+    def _target(self, request, pk):
+        raise NotImplementedError
+
+    def _answer(self, request, target, code):
+        return Response(
+            {
+                "following": selectors.is_following(user=request.user, target=target),
+                "followers_count": selectors.follow_count(target=target),
+            },
+            status=code,
+        )
+
+    @extend_schema(request=None, responses={201: s.FollowStateOut, 200: s.FollowStateOut})
+    def post(self, request, pk):
+        target = self._target(request, pk)
+        added = services.follow(user=request.user, target=target)
+        return self._answer(request, target, status.HTTP_201_CREATED if added else 200)
+
+    @extend_schema(request=None, responses={200: s.FollowStateOut})
+    def delete(self, request, pk):
+        target = self._target(request, pk)
+        services.unfollow(user=request.user, target=target)
+        return self._answer(request, target, status.HTTP_200_OK)
+
+
+class ProblemFollow(_Follow):
+    def _target(self, request, pk):
+        return get_object_or_404(selectors.problem_list(user=request.user), pk=pk)
+
+
+class PlanItemFollow(_Follow):
+    def _target(self, request, pk):
+        return get_object_or_404(PlanItem.objects.select_related("plan"), pk=pk)
+
+
+class PlanFollow(_Follow):
+    def _target(self, request, pk):
+        return get_object_or_404(Plan.objects.all(), pk=pk)
+
+
+class MyFollows(generics.ListAPIView):
+    """What the caller follows, newest first (problems no longer visible left out)."""
+
+    permission_classes = [permissions.IsAuthenticated]
+    serializer_class = s.FollowOut
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # the schema generator
+            return Follow.objects.none()
+        return selectors.follow_list(user=self.request.user)
 
 
 class CommentListCreate(generics.ListCreateAPIView):
