@@ -368,6 +368,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and DB_POOL
         "timeout": float(env_int("DB_POOL_TIMEOUT", 20)),
     }
 
+# Plain HTTP (backend/asgi.py, docs/scaling.md «The HTTP path»): "wsgi" serves it through
+# Django's WSGI handler on HTTP_THREADS threads per worker (at most DB_POOL_MAX of them
+# hold a database connection at once); "asgi" through Django's ASGI handler.
+HTTP_HANDLER = os.environ.get("HTTP_HANDLER", "wsgi").strip().lower()
+HTTP_THREADS = env_int("HTTP_THREADS", 10)
+
 # Read replicas (docs/scaling.md): DATABASE_REPLICA_URLS, comma-separated, one alias each
 # (replica1, replica2, …) with the primary's pool settings; public reads go to them
 # (backend/replicas.py). A browser that wrote reads the primary for REPLICA_PIN_SECONDS.

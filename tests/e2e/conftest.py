@@ -90,6 +90,8 @@ def asgi_server(django_db_setup, e2e_static):
     # WhiteNoise reads STATIC_ROOT when the middleware chain is built, which happened when
     # backend.asgi was first imported, possibly before the override above: rebuild it.
     backend.asgi.django_asgi_app.load_middleware(is_async=True)
+    if backend.asgi.django_wsgi_app is not None:
+        backend.asgi.django_wsgi_app.load_middleware()
 
     # Bind here and hand uvicorn the socket, so no other process can take the port meanwhile.
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
