@@ -94,7 +94,7 @@ def test_serve_script_starts_workers_that_serve_pages_and_hashed_static(tmp_path
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + 180  # migrate + collectstatic on a busy machine
         while True:
             try:
                 with urllib.request.urlopen(f"{base}/healthz", timeout=2) as health:
