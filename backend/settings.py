@@ -374,6 +374,21 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and DB_POOL
 HTTP_HANDLER = os.environ.get("HTTP_HANDLER", "wsgi").strip().lower()
 HTTP_THREADS = env_int("HTTP_THREADS", 10)
 
+# Cached public reads (backend/publiccache.py, docs/scaling.md): anonymous GETs of these API
+# paths come from the cache until a public write commits, PUBLIC_CACHE_SECONDS at most.
+PUBLIC_CACHE_SECONDS = env_int("PUBLIC_CACHE_SECONDS", 60)
+PUBLIC_CACHE_PATHS = [
+    r"^/api/v1/(problems|proposals|comments|plans|cities|axes|committees|districts|inventory)/$",
+    r"^/api/v1/(problems|proposals|plans|plan-items|inventory)/\d+/$",
+    r"^/api/v1/plans/\d+/items/$",
+    r"^/api/v1/inventory/stats/$",
+]
+if PUBLIC_CACHE_SECONDS > 0:
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("backend.locale.PersianFirstLocaleMiddleware") + 1,
+        "backend.publiccache.PublicCacheMiddleware",
+    )
+
 # Read replicas (docs/scaling.md): DATABASE_REPLICA_URLS, comma-separated, one alias each
 # (replica1, replica2, …) with the primary's pool settings; public reads go to them
 # (backend/replicas.py). A browser that wrote reads the primary for REPLICA_PIN_SECONDS.
@@ -392,7 +407,10 @@ for _n, _url in enumerate(
     _replica["TEST"] = {"MIRROR": "default"}
     DATABASES[f"replica{_n}"] = _replica
     DATABASE_REPLICA_ALIASES.append(f"replica{_n}")
-DATABASE_ROUTERS = ["backend.replicas.ReplicaRouter"] if DATABASE_REPLICA_ALIASES else []
+# The first router only watches writes to public content (backend/publiccache.py).
+DATABASE_ROUTERS = ["backend.publiccache.PublicWrites"]
+if DATABASE_REPLICA_ALIASES:
+    DATABASE_ROUTERS.append("backend.replicas.ReplicaRouter")
 REPLICA_PIN_SECONDS = env_int("REPLICA_PIN_SECONDS", 10)
 if DATABASE_REPLICA_ALIASES:
     MIDDLEWARE.insert(0, "backend.replicas.ReplicaMiddleware")

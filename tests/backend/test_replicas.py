@@ -146,7 +146,7 @@ def test_settings_give_each_replica_url_an_alias_with_the_primarys_pool():
         "port2": 5434,
         "same_pool": True,
         "test": "default",
-        "routers": ["backend.replicas.ReplicaRouter"],
+        "routers": ["backend.publiccache.PublicWrites", "backend.replicas.ReplicaRouter"],
         "first": "backend.replicas.ReplicaMiddleware",
     }
 
