@@ -88,6 +88,8 @@ def _key(request, current: int) -> str:
         [
             getattr(request, "LANGUAGE_CODE", ""),
             request.META.get("HTTP_ACCEPT", ""),
+            # A compressing middleware inside this one would store compressed bytes.
+            request.META.get("HTTP_ACCEPT_ENCODING", ""),
             request.method,
             request.get_full_path(),
         ]
