@@ -9,8 +9,10 @@ decide in the moderation queue.
 """
 
 import importlib
+import json
 import re
 import threading
+import time
 
 import pytest
 from django.apps import apps
@@ -171,31 +173,39 @@ def test_plain_form_is_disabled_while_it_sends_and_again_usable_after_back(page,
     page.goto("/signin/")
     posts = []
     page.on("request", lambda r: posts.append(r) if r.method == "POST" else None)
-    held = HeldPosts(page, "**/signin/")
-    page.get_by_label("شماره همراه").press_sequentially(PHONE_FA)
-    button = page.get_by_role("button", name="دریافت کد ورود")
-    tap(page, button)
-    # The page is navigating (held): Playwright's locators and input would wait for it, so
-    # one script reads the form and taps again (a click, then a submit by the Enter key).
-    shown = page.evaluate(
-        """() => {
+
+    def slow(route):
+        if route.request.method == "POST":
+            time.sleep(1.5)  # a slow network: the answer is late
+        route.continue_()
+
+    page.route("**/signin/", slow)
+    # The form's state while it sends is read by the page itself, after app.js has seen the
+    # submit, and kept in sessionStorage across the navigation; the second tap is a click on
+    # the button and a submit by the Enter key, while the first is on its way.
+    page.evaluate(
+        """() => window.addEventListener('submit', () => {
+            if (sessionStorage.getItem('seen')) { return; }
             const form = document.querySelector('[data-testid=phone-form]');
             const button = form.querySelector('button[type=submit]');
             const note = form.querySelector('[data-sending-indicator]');
-            const state = {disabled: button.disabled, busy: form.getAttribute('aria-busy'),
-                note: note && getComputedStyle(note).display !== 'none' ? note.textContent : ''};
+            sessionStorage.setItem('seen', JSON.stringify({
+                disabled: button.disabled, busy: form.getAttribute('aria-busy'),
+                note: note && getComputedStyle(note).display !== 'none' ? note.textContent : ''}));
             button.click();
             form.requestSubmit();
-            return state;
-        }"""
+        })"""
     )
+    page.get_by_label("شماره همراه").press_sequentially(PHONE_FA)
+    tap(page, page.get_by_role("button", name="دریافت کد ورود"))
+    expect(page.get_by_test_id("code-form")).to_be_visible()
+    shown = json.loads(page.evaluate("sessionStorage.getItem('seen')"))
     assert shown["disabled"] is True
     assert shown["busy"] == "true"
     assert "در حال ارسال…" in shown["note"]
-    held.release()
-    expect(page.get_by_test_id("code-form")).to_be_visible()
     assert len(posts) == 1
     assert len(OutboxSender.outbox) == 1
+    page.unroute("**/signin/")
     # Back to the number step: its button works again (the page may come from the cache).
     page.go_back()
     expect(page.get_by_role("button", name="دریافت کد ورود")).to_be_enabled()
