@@ -81,6 +81,10 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Compresses pages and API answers (gzip with Django's BREACH padding; backend/compression.py).
+    # Outside whitenoise, so it also compresses static files served from the finders (DEBUG);
+    # collected ones come precompressed (.br/.gz) and are left as they are.
+    "backend.compression.PageCompressionMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "backend.locale.PersianFirstLocaleMiddleware",

@@ -14,6 +14,7 @@ urlpatterns = [
     path("signin/", views.signin, name="signin"),
     path("signout/", views.signout, name="signout"),
     path("notifications/", views.notifications, name="notifications"),
+    path("notifications/<int:pk>/toast/", views.notification_toast, name="notification_toast"),
     path("profile/", views.profile, name="profile"),
     path("me/sessions/", views.sessions, name="sessions"),
     path("organisations/review/", views.organisations_review, name="organisations_review"),

@@ -20,13 +20,16 @@ from accounts import services as account_services
 from accounts.activity import ACTIONS
 from accounts.models import User
 from backend.clientip import client_address
-from backend.errors import DomainError
+from backend.compression import compression_exempt
+from backend.errors import DomainError, TooMany
 from cities import selectors as city_selectors
 from frontend import home as home_data
+from frontend.paging import paged
 from frontend.web import allowed, authorise, parse, renders_errors_with
 from moderation import selectors as moderation_selectors
 
 ACTIVITY_PER_PAGE = 20
+NOTIFICATIONS_PER_PAGE = 20
 
 
 def _safe_next(request: HttpRequest) -> str:
@@ -65,9 +68,17 @@ def _signin_context(request: HttpRequest) -> dict:
 
 def _signin_again(request: HttpRequest, error: DomainError) -> HttpResponse:
     context = {**_signin_context(request), "error": error.message}
+    if request.POST.get("resend") and isinstance(error, TooMany):
+        # «کد تازه بفرست» too soon: the code already sent still works, so stay on its step
+        # and say how long to wait instead of sending the person back to the number.
+        context.update(step="code", error=None, resend_wait=error.retry_after)
+        if error.retry_after >= 120:
+            context["resend_wait_minutes"] = -(-error.retry_after // 60)
     return render(request, "frontend/signin.html", context)
 
 
+# Shows the one-time code (demo mode) beside the number typed: sent uncompressed (BREACH).
+@compression_exempt
 @renders_errors_with(_signin_again)
 def signin(request: HttpRequest) -> HttpResponse:
     """Mobile number → one-time code → signed in; staff may use a password instead."""
@@ -108,16 +119,34 @@ def signout(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def notifications(request: HttpRequest) -> HttpResponse:
+    """The inbox, newest first, a page at a time. Opening a page marks the notifications it
+    shows read (only those: an unread one on a later page stays unread until it is seen);
+    the ones that were unread keep their highlight on this showing."""
     if request.method == "POST":
         data = parse(account_serializers.NotificationsReadIn, request.POST)
         account_services.notifications_mark_read(user=request.user, ids=data.get("ids") or None)
         return redirect("frontend:notifications")
-    items = account_selectors.notification_list(user=request.user)[:100]
+    rows = account_selectors.notification_list(user=request.user)
+    listed = paged(request, rows, per_page=NOTIFICATIONS_PER_PAGE)
+    unseen = [n.pk for n in listed.object_list if n.read_at is None]
+    if unseen:
+        account_services.notifications_mark_read(user=request.user, ids=unseen)
     context = {
-        "notifications": items,
+        "paged": listed,
+        "notifications": listed.object_list,
+        "unseen": set(unseen),
         "appealed_decisions": moderation_selectors.appealed_decision_ids(user=request.user),
     }
     return render(request, "frontend/notifications.html", context)
+
+
+@login_required
+@require_GET
+def notification_toast(request: HttpRequest, pk: int) -> HttpResponse:
+    """One of the user's own notifications as a short toast (app.js shows it when the
+    notification arrives live); anyone else's is a 404."""
+    notification = get_object_or_404(account_selectors.notification_list(user=request.user), pk=pk)
+    return render(request, "frontend/partials/notification_toast.html", {"n": notification})
 
 
 def _profile_context(request: HttpRequest) -> dict:

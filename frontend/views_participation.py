@@ -24,6 +24,7 @@ from backend.paging import CappedPaginator
 from backend.sanitise import html_to_text
 from cities import selectors as city_selectors
 from frontend import views_moderation as moderation_pages
+from frontend.paging import paged
 from frontend.web import parse, renders_errors_with
 from inventory import selectors as inventory_selectors
 from monitoring import selectors as monitoring_selectors
@@ -38,6 +39,7 @@ from planning import selectors as planning_selectors
 from planning.models import PlanItem
 
 PROBLEMS_PER_PAGE = 20
+MY_POSTS_PER_PAGE = 20
 
 
 # Parsing helpers ---------------------------------------------------------------------
@@ -502,8 +504,14 @@ def proposal_new(request):
 @login_required
 @require_GET
 def my_posts(request):
+    """Everything the user wrote, each kind a page at a time (`?problems_page=` …).
+    app.js asks for this page again when a decision arrives live and swaps the changed rows."""
     posts = selectors.my_posts(user=request.user)
-    context = {name: rows[:100] for name, rows in posts.items()}
+    context: dict = {}
+    for name, rows in posts.items():
+        listed = paged(request, rows, per_page=MY_POSTS_PER_PAGE, param=f"{name}_page")
+        context[name] = listed.object_list
+        context[f"{name}_paged"] = listed
     # Rejected posts with the decision's rules and note, and the appeal form (moderation).
     context["rejections"] = moderation_pages.rejections_of(user=request.user)
     return render(request, "frontend/my_posts.html", context)

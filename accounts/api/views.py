@@ -1,5 +1,6 @@
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
+from django.utils.decorators import method_decorator
 from drf_spectacular.utils import extend_schema
 from knox.models import AuthToken
 from rest_framework import generics, permissions, status
@@ -12,6 +13,7 @@ from accounts.models import Membership, StaffRole, User
 from backend.api import Pagination
 from backend.authz import authorise
 from backend.clientip import client_address
+from backend.compression import compression_exempt
 from cities.filters import CityFilter
 
 
@@ -42,6 +44,8 @@ class OtpRequestView(APIView):
         return Response(body, status=status.HTTP_202_ACCEPTED)
 
 
+# A new token in the answer: sent uncompressed (BREACH; backend/compression.py).
+@method_decorator(compression_exempt, name="dispatch")
 class OtpVerifyView(APIView):
     """Check the code; answers a new API token for this client (a new citizen account for a
     new number)."""
@@ -57,6 +61,8 @@ class OtpVerifyView(APIView):
         return Response({"token": services.api_token_for(user=user), "user": me_payload(user)})
 
 
+# A new token in the answer: sent uncompressed (BREACH; backend/compression.py).
+@method_decorator(compression_exempt, name="dispatch")
 class PasswordLoginView(APIView):
     """Password sign-in (staff); answers a new API token for this client. Repeated failures
     lock the account and the client address for a while (django-axes, Persian 429)."""

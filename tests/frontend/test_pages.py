@@ -107,10 +107,12 @@ class TestSignedInPages:
 
         notification_send(user_ids=[citizen.pk], kind="k", payload={"message": "پیام آزمایشی"})
         client.force_login(citizen)
+        # The badge counts it on other pages; opening the inbox marks it read (seen).
+        assert re.search(r"data-unread-badge>\s*۱\s*<", client.get("/plans/").content.decode())
         html = client.get("/notifications/").content.decode()
         assert "پیام آزمایشی" in html
         assert re.search(r"۱۴[۰-۹]{2}/[۰-۹]{2}/[۰-۹]{2}", html)
-        assert re.search(r"data-unread-badge>\s*۱\s*<", html)
+        assert re.search(r"data-unread-badge hidden>\s*۰\s*<", html)
 
     def test_profile_update(self, client, citizen):
         client.force_login(citizen)

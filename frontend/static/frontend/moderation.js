@@ -237,6 +237,46 @@
       refreshCount();
     });
 
+    // Keyboard and screen-reader users keep their place: after a claim, focus goes to the
+    // decision's first choice; after a release to «برداشتن»; after a refusal to its message;
+    // after a decision (the entry fades away) to the next entry, else the page's heading.
+    function visible(el) { return el && el.offsetParent !== null; }
+    function firstVisible(node, selector) {
+      return Array.prototype.find.call(node.querySelectorAll(selector), visible) || null;
+    }
+    function focusOn(el) {
+      if (!el) { return; }
+      if (!el.matches("a[href], button, input, textarea, select, [tabindex]")) { el.setAttribute("tabindex", "-1"); }
+      el.focus();
+    }
+    function nextEntry(node) {
+      var next = node.nextElementSibling;
+      while (next && !next.hasAttribute("data-entry-id")) { next = next.nextElementSibling; }
+      if (next) { return next; }
+      var prev = node.previousElementSibling;
+      while (prev && !prev.hasAttribute("data-entry-id")) { prev = prev.previousElementSibling; }
+      return prev;
+    }
+    document.body.addEventListener("htmx:afterSettle", function (event) {
+      var node = event.detail.elt;
+      if (!node || !node.isConnected || !queue.contains(node)) { return; }
+      var active = document.activeElement;
+      if (active && active !== document.body && active.isConnected) { return; }
+      if (node.hasAttribute("data-fade")) {
+        var next = nextEntry(node);
+        focusOn(next ? firstVisible(next, "[data-claim-button], [data-release-button], .entry-title a") || next
+          : document.querySelector("h1"));
+        return;
+      }
+      var alert = node.querySelector("[role=alert]");
+      if (alert) { focusOn(alert); return; }
+      if (node.dataset.claimed === "me") {
+        focusOn(firstVisible(node, ".decide-form input[name=outcome]:checked, .decide-form input[name=outcome]"));
+      } else {
+        focusOn(firstVisible(node, "[data-claim-button]"));
+      }
+    });
+
     startClock(queue);
     setInterval(tick, 60000);
     if ("WebSocket" in window) { connect(0); } else { setStatus("offline"); }
