@@ -154,7 +154,7 @@ class PlanItem(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="plan_items",
-        verbose_name=_("کمیسیون"),
+        verbose_name=_("کمیته"),
     )
     status = models.CharField(
         _("وضعیت"), max_length=10, choices=Status.choices, default=Status.DRAFT

@@ -52,7 +52,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='planitem',
             name='committee',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='plan_items', to='planning.committee', verbose_name='کمیسیون'),
+            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='plan_items', to='planning.committee', verbose_name='کمیته'),
         ),
         migrations.AlterField(
             model_name='planitem',
