@@ -1,3 +1,25 @@
+// Accessibility helpers (docs/accessibility.md): focus follows a form's result, and a
+// Jalali date picker for the date filters.
+
+// Focus follows the result: after a full page load or an htmx swap, the first element
+// marked data-focus-on-load (a notice «ثبت شد», a form's error) takes focus once, so a
+// keyboard or screen-reader user continues from what happened, not from the top or nowhere.
+(function () {
+  "use strict";
+
+  function focusResult(root) {
+    var scope = root && root.querySelector ? root : document;
+    var target = scope.querySelector("[data-focus-on-load]:not([data-focused])") ||
+      document.querySelector("[data-focus-on-load]:not([data-focused])");
+    if (!target) return;
+    target.setAttribute("data-focused", "");
+    if (!target.hasAttribute("tabindex")) target.setAttribute("tabindex", "-1");
+    target.focus();
+  }
+  document.addEventListener("DOMContentLoaded", function () { focusResult(document); });
+  document.addEventListener("htmx:afterSettle", function (event) { focusResult(event.target); });
+})();
+
 // A Jalali (solar hijri) date picker for date filters: an input marked data-jalali-picker
 // gets a «تقویم» button that opens a month of Jalali days; choosing one writes it as
 // ۱۴۰۴/۰۱/۰۵ and returns focus to the input. Typing stays possible (Persian or Latin digits);
