@@ -4,8 +4,9 @@ Every page template is read and each place that prints something a person wrote 
 a body, a name, a statement, a note — must sit in an element that takes its direction from
 that text: a <bdi>, an element with dir="auto", or one of the block elements the English
 interface sets to `unicode-bidi: plaintext` (app.css: h1–h4, p, li, td, th, dt, dd,
-blockquote, figcaption, summary), whose first letter decides. Text in an attribute
-(value, aria-label, title) is not displayed text and is skipped.
+blockquote, figcaption, summary), whose first letter decides, or — in a translated
+sentence — a value passed through the `bdi` filter. Text in an attribute (value,
+aria-label, title) is not displayed text and is skipped.
 """
 
 import re
@@ -71,6 +72,16 @@ def _in_attribute(text: str) -> bool:
     return text.rfind("<") > text.rfind(">")
 
 
+def _isolated_by_bdi_filter(before: str, expression: str) -> bool:
+    """Inside `{% blocktranslate with name=…|bdi %}`: the value comes wrapped in <bdi>
+    (backend.templatetags.persian.bdi), so the sentence's markup is left as translated."""
+    start = before.rfind("{% blocktranslate")
+    if start < 0 or "{% endblocktranslate" in before[start:]:
+        return False
+    head = before[start : before.index("%}", start)]
+    return re.search(rf"\b{re.escape(expression)}=\S+\|bdi\b", head) is not None
+
+
 def unisolated(template: Path) -> list[str]:
     source = template.read_text()
     # Template comments and tags cannot hold markup that matters here.
@@ -81,7 +92,7 @@ def unisolated(template: Path) -> list[str]:
         if OURS.search(match.group(0)):
             continue
         before = source[: match.start()]
-        if _in_attribute(before):
+        if _in_attribute(before) or _isolated_by_bdi_filter(before, expression):
             continue
         stack = _open_elements(before)
         if not stack:
@@ -97,3 +108,17 @@ def unisolated(template: Path) -> list[str]:
 def test_every_template_isolates_user_text():
     misses = [miss for template in TEMPLATES for miss in unisolated(template)]
     assert not misses, "\n".join(misses)
+
+
+def test_bdi_filter_escapes_and_isolates_a_name_in_a_sentence():
+    from django.template import Context, Template
+    from django.utils import translation
+
+    template = Template(
+        "{% load i18n %}{% blocktranslate with name=org|bdi trimmed %}"
+        "از طرف {{ name }}{% endblocktranslate %}"
+    )
+    with translation.override("en"):
+        html = template.render(Context({"org": "انجمن <سبز>"}))
+    assert "<bdi>انجمن &lt;سبز&gt;</bdi>" in html
+    assert Template("{{ v|bdi }}").render(Context({"v": ""})) == ""
