@@ -611,8 +611,8 @@ class TestPublicInventory:
         assert 'data-testid="problems-total">۲<' in html
         # The formula in Persian, not the code string (docs/accessibility.md).
         assert "4×severity" not in html
-        assert "۴ × شدت (نظر برنامه‌ریز)" in html
-        assert "۶ × لگاریتم دو‌پایه‌ی (۱ + پشتیبانان یکتا)" in html
+        assert "۴ × <bdi>شدت (نظر برنامه‌ریز)</bdi>" in html
+        assert "۶ × لگاریتم دو‌پایه‌ی (۱ + <bdi>پشتیبانان یکتا</bdi>)" in html
         for term in TERMS:
             assert term.label in html
         # No personal data: no names, usernames or phone numbers of authors.

@@ -7,14 +7,16 @@
 (function () {
   "use strict";
 
-  function focusResult(root) {
-    var scope = root && root.querySelector ? root : document;
-    var target = scope.querySelector("[data-focus-on-load]:not([data-focused])") ||
-      document.querySelector("[data-focus-on-load]:not([data-focused])");
-    if (!target) return;
-    target.setAttribute("data-focused", "");
-    if (!target.hasAttribute("tabindex")) target.setAttribute("tabindex", "-1");
-    target.focus();
+  // Only within what just arrived (the page, or the swapped element): a notice already on
+  // the page never takes focus later, whatever else htmx swaps.
+  function focusResult(scope) {
+    if (!scope || !scope.querySelectorAll) return;
+    var found = Array.prototype.slice.call(scope.querySelectorAll("[data-focus-on-load]:not([data-focused])"));
+    if (scope.matches && scope.matches("[data-focus-on-load]:not([data-focused])")) found.unshift(scope);
+    found.forEach(function (el) { el.setAttribute("data-focused", ""); });
+    if (!found.length) return;
+    if (!found[0].hasAttribute("tabindex")) found[0].setAttribute("tabindex", "-1");
+    found[0].focus();
   }
   document.addEventListener("DOMContentLoaded", function () { focusResult(document); });
   document.addEventListener("htmx:afterSettle", function (event) { focusResult(event.target); });
