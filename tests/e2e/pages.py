@@ -5,11 +5,13 @@ The demo is loaded once per module and the tables are emptied after it, as the o
 tests leave them.
 """
 
+import importlib
 import re
 from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+from django.apps import apps
 from django.contrib import admin
 from django.core.management import call_command
 from django.db import connection, connections
@@ -18,6 +20,7 @@ from django.urls import reverse
 
 from tests.e2e.helpers import sign_in_with_password
 
+_default_rules = importlib.import_module("moderation.migrations.0003_default_rules")
 FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 # The demo account each role signs in as (README «Demo accounts»); None is a visitor.
@@ -41,7 +44,9 @@ def demo_site(asgi_server, django_db_blocker):
     Tests using it must not ask for `db`/`transactional_db` (a test transaction would hold
     SQLite's write lock, a flush would empty the demo); pytest-django creates the test
     database only when some collected test asks for one, so each module using this also has
-    a test that does (`test_the_walk_covers_the_readme_table`)."""
+    a test that does (`test_the_walk_covers_the_readme_table`). pytest-django runs that one
+    first and the rest of the suite in between; tests/e2e/conftest.py keeps the module's
+    tests together, so the demo is loaded once."""
     from demo.loader import load_demo
 
     with django_db_blocker.unblock():
@@ -50,6 +55,9 @@ def demo_site(asgi_server, django_db_blocker):
                 "no test database: pytest sets one up only when a collected test asks for `db`;"
                 " run the whole module (its first test does)"
             )
+        # Browser tests that ran before this module emptied the tables, the published rules
+        # (a data migration's) with them: the demo's moderation history cites those.
+        _default_rules.create_rules(apps, None)
         with override_settings(DEBUG=True, PASSWORD_HASHERS=FAST_HASHERS):
             load_demo()
         yield SimpleNamespace(live=asgi_server, pages={role: pages_for(role) for role in ROLES})
