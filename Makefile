@@ -15,9 +15,11 @@ $(BIN)/.installed: requirements.txt
 	$(BIN)/python -m pip install --quiet -r requirements.txt
 	touch $@
 
-# The Persian typeface from the npm registry into our static files (scripts/fetch-fonts).
+# The Persian typeface from the npm registry into our static files (scripts/fetch-fonts), and
+# axe-core for the browser suite's accessibility run (scripts/fetch-axe, gitignored).
 setup: $(BIN)/.installed
 	scripts/fetch-fonts
+	scripts/fetch-axe
 
 run: setup
 	$(BIN)/python manage.py migrate --noinput

@@ -14,11 +14,11 @@ from accounts.models import (
     StaffRole,
     User,
 )
-from backend.admin_jalali import JalaliAdmin, jalali_column
+from backend.admin_jalali import JalaliAdmin, LabelledTabularInline, jalali_column
 from backend.errors import DomainError
 
 
-class StaffRoleInline(admin.TabularInline):
+class StaffRoleInline(LabelledTabularInline):
     """Shown on the user for reading; roles are given and taken in «نقش‌های کارکنان»
     (through the services, so every change is in the activity log)."""
 
@@ -33,7 +33,7 @@ class StaffRoleInline(admin.TabularInline):
         return False
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipInline(LabelledTabularInline):
     """Read-only: members join and leave through the membership services, which keep the
     activity log and the one-admin rule."""
 
@@ -53,7 +53,7 @@ class MembershipInline(admin.TabularInline):
         return False
 
 
-class InvitationInline(admin.TabularInline):
+class InvitationInline(LabelledTabularInline):
     """Invitations are read here; only their invitee answers them (on the site)."""
 
     model = Invitation
@@ -244,4 +244,35 @@ class ActivityAdmin(JalaliAdmin):
         return False
 
     def has_delete_permission(self, request, obj=None):
+        return False
+
+
+# API tokens (django-rest-knox), one per sign-in: read and revoked here, never made here
+# (signing in makes them). Knox's own admin has English labels; this one replaces it.
+import knox.admin  # noqa: E402, F401 — registered first, so that it can be replaced
+from knox.models import AuthToken  # noqa: E402
+
+admin.site.unregister(AuthToken)
+
+
+@admin.register(AuthToken)
+class AuthTokenAdmin(JalaliAdmin):
+    list_display = ["owner", "key", "made", "expires"]
+    fields = readonly_fields = ["owner", "key", "made", "expires"]
+    search_fields = ["token_key", "user__username"]
+    made = jalali_column("created", "زمان ساخت")
+    expires = jalali_column("expiry", "زمان انقضا")
+
+    @admin.display(description="کاربر", ordering="user")
+    def owner(self, obj):
+        return obj.user
+
+    @admin.display(description="آغاز کلید")
+    def key(self, obj):
+        return obj.token_key
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False

@@ -75,11 +75,16 @@ class StaffRole(models.Model):
         CITY_ADMIN = "city_admin", _("مدیر شهر")
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff_roles"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="staff_roles",
+        verbose_name=_("کاربر"),
     )
-    city = models.ForeignKey("cities.City", on_delete=models.CASCADE, related_name="staff_roles")
+    city = models.ForeignKey(
+        "cities.City", on_delete=models.CASCADE, related_name="staff_roles", verbose_name=_("شهر")
+    )
     role = models.CharField(_("نقش"), max_length=20, choices=Role.choices)
-    granted_at = models.DateTimeField(auto_now_add=True)
+    granted_at = models.DateTimeField(auto_now_add=True, verbose_name=_("زمان اعطا"))
 
     class Meta:
         verbose_name = _("نقش کارکنان")
@@ -104,7 +109,9 @@ class Organisation(models.Model):
     registration_number = models.CharField(
         _("شماره ثبت"), max_length=32, unique=True, help_text=_("با ارقام لاتین ذخیره می‌شود.")
     )
-    city = models.ForeignKey("cities.City", on_delete=models.PROTECT, related_name="organisations")
+    city = models.ForeignKey(
+        "cities.City", on_delete=models.PROTECT, related_name="organisations", verbose_name=_("شهر")
+    )
     description = models.TextField(_("معرفی"), blank=True)
     status = models.CharField(
         _("وضعیت"), max_length=12, choices=Status.choices, default=Status.PENDING
@@ -124,10 +131,14 @@ class Organisation(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+        verbose_name=_("ثبت‌کننده"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("زمان ثبت"))
     members = models.ManyToManyField(
-        settings.AUTH_USER_MODEL, through="Membership", related_name="organisations"
+        settings.AUTH_USER_MODEL,
+        through="Membership",
+        related_name="organisations",
+        verbose_name=_("اعضا"),
     )
 
     class Meta:
@@ -149,7 +160,10 @@ class Membership(models.Model):
         MEMBER = "member", _("عضو")
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="memberships",
+        verbose_name=_("کاربر"),
     )
     organisation = models.ForeignKey(
         Organisation, on_delete=models.CASCADE, related_name="memberships"
@@ -198,7 +212,7 @@ class Invitation(models.Model):
         related_name="+",
         verbose_name=_("دعوت‌کننده"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("زمان ثبت"))
     answered_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -222,7 +236,7 @@ class OneTimeCode(models.Model):
 
     phone = models.CharField(max_length=11, db_index=True)
     code_hash = models.CharField(max_length=128)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("زمان ثبت"))
     expires_at = models.DateTimeField()
     attempts = models.PositiveSmallIntegerField(default=0)
     used_at = models.DateTimeField(null=True, blank=True)
@@ -241,12 +255,15 @@ class Notification(models.Model):
     """One message in a user's inbox; `kind` says which later feature sent it."""
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="notifications",
+        verbose_name=_("کاربر"),
     )
-    kind = models.CharField(max_length=40)
-    payload = models.JSONField(default=dict, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
-    read_at = models.DateTimeField(null=True, blank=True)
+    kind = models.CharField(max_length=40, verbose_name=_("نوع"))
+    payload = models.JSONField(default=dict, blank=True, verbose_name=_("محتوا"))
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True, verbose_name=_("زمان ثبت"))
+    read_at = models.DateTimeField(null=True, blank=True, verbose_name=_("زمان خواندن"))
 
     class Meta:
         verbose_name = _("اعلان")

@@ -5,47 +5,44 @@ from html import escape
 
 from backend.persian import to_persian_digits
 
+BAR_ROW = 40  # px per bar: its label and figure on a line, then the bar under it
 
-def bar_chart_svg(
-    rows: list[tuple[str, int]], *, title: str, width: int = 640, bar_height: int = 26
-) -> str:
-    """Horizontal bars, longest value full width; labels on the right. The SVG is
-    right-to-left, so text-anchor "start" is a text's right edge."""
+
+def bar_chart_svg(rows: list[tuple[str, int]], *, title: str) -> str:
+    """Horizontal bars, the longest full width, growing from the right; each bar's label and
+    count on a line above it.
+
+    Like figure_bars_svg the SVG has no viewBox: x positions are percentages of its width
+    and fonts are real pixels (14 px labels, 15 px title), so a 390 px phone shows the text
+    at its size instead of scaling it down with the drawing. Labels are escaped."""
     rows = [(str(label), int(value)) for label, value in rows]
-    label_width = int(width * 0.38)
-    chart_width = width - label_width - 56
-    top = 34
-    height = top + bar_height * max(len(rows), 1) + 12
+    top = 30
+    height = top + BAR_ROW * max(len(rows), 1) + 4
     peak = max((value for _label, value in rows), default=0) or 1
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
-        f'width="100%" role="img" aria-label="{escape(title)}" direction="rtl" '
-        "font-family=\"Vazirmatn, Vazir, Sahel, Nazli, 'Noto Sans Arabic', Tahoma, sans-serif\">",
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="100%" height="{height}" '
+        f'role="img" aria-label="{escape(title)}" direction="rtl" font-family="{FONT}" '
+        'class="bar-chart">',
         f"<title>{escape(title)}</title>",
-        f'<text x="{width - 4}" y="20" text-anchor="start" font-size="15" font-weight="700" '
+        f'<text x="100%" y="20" text-anchor="start" font-size="15" font-weight="700" '
         f'fill="#1d2430">{escape(title)}</text>',
     ]
     if not rows:
         parts.append(
-            f'<text x="{width - 4}" y="{top + 16}" text-anchor="start" font-size="13" '
+            f'<text x="100%" y="{top + 18}" text-anchor="start" font-size="14" '
             'fill="#5b6576">داده‌ای نیست</text>'
         )
     for index, (label, value) in enumerate(rows):
-        y = top + index * bar_height
-        length = round(chart_width * value / peak)
-        bar_right = width - label_width
+        y = top + index * BAR_ROW
+        share = value / peak
         parts.append(
-            f'<text x="{width - 4}" y="{y + bar_height * 0.65:.1f}" text-anchor="start" '
-            f'font-size="13" fill="#1d2430">{escape(label[:40])}</text>'
-        )
-        parts.append(
-            f'<rect x="{bar_right - length}" y="{y + 4}" width="{max(length, 1)}" '
-            f'height="{bar_height - 8}" rx="3" fill="#0f6e5e"><title>{escape(label)}: '
+            f'<text x="100%" y="{y + 16}" text-anchor="start" font-size="14" '
+            f'fill="#1d2430">{escape(label[:60])}</text>'
+            f'<text x="0" y="{y + 16}" text-anchor="end" font-size="14" font-weight="700" '
+            f'fill="#1d2430">{to_persian_digits(value)}</text>'
+            f'<rect x="{_percent_x(1 - share)}" y="{y + 22}" width="{_percent_x(share)}" '
+            f'height="12" rx="3" fill="#0f6e5e"><title>{escape(label)}: '
             f"{to_persian_digits(value)}</title></rect>"
-        )
-        parts.append(
-            f'<text x="{bar_right - length - 6}" y="{y + bar_height * 0.65:.1f}" '
-            f'text-anchor="start" font-size="12" fill="#5b6576">{to_persian_digits(value)}</text>'
         )
     parts.append("</svg>")
     return "".join(parts)
@@ -80,8 +77,9 @@ def line_chart_svg(
 ) -> str:
     """A line per series over the periods in `labels`, the first period on the right (the
     chart reads right to left like the page). `series` is [(name, colour, values)], a
-    value None is a gap. Labels are ≥ 12 px at a 400-unit-wide viewBox, so they stay
-    readable on a 390 px phone; digits are Persian; every text is escaped."""
+    value None is a gap. Labels are 14 units in a 400-unit-wide viewBox, so on a 390 px
+    phone (the chart about 340 px wide) they are still 12 px; digits are Persian; every
+    text is escaped."""
     known = [value for _name, _colour, values in series for value in values if value is not None]
     font = "Vazirmatn, Vazir, Sahel, Nazli, 'Noto Sans Arabic', Tahoma, sans-serif"
     parts = [
@@ -101,7 +99,7 @@ def line_chart_svg(
         low, high = low - 1, high + 1
     pad = (high - low) * 0.1
     low, high = low - pad, high + pad
-    left, right, top, bottom = 10, width - 62, 14, height - 56
+    left, right, top, bottom = 10, width - 70, 14, height - 56
     count = len(labels)
     step = (right - left) / max(count - 1, 1)
 
@@ -116,7 +114,7 @@ def line_chart_svg(
         y = y_at(value)
         parts.append(
             f'<line x1="{left}" x2="{right}" y1="{y:.1f}" y2="{y:.1f}" stroke="#e3e7ee"/>'
-            f'<text x="{width - 4}" y="{y + 4:.1f}" text-anchor="start" font-size="12" '
+            f'<text x="{width - 4}" y="{y + 4:.1f}" text-anchor="start" font-size="14" '
             f'fill="#5b6576">{_fmt(value)}</text>'
         )
     every = max(1, -(-count // 6))  # at most six period labels
@@ -124,7 +122,7 @@ def line_chart_svg(
         if index % every == 0 or index == count - 1:
             parts.append(
                 f'<text x="{x_at(index):.1f}" y="{bottom + 18}" text-anchor="middle" '
-                f'font-size="12" fill="#1d2430">{escape(to_persian_digits(label))}</text>'
+                f'font-size="14" fill="#1d2430">{escape(to_persian_digits(label))}</text>'
             )
     legend_x = width - 4
     for name, colour, values in series:
@@ -147,9 +145,9 @@ def line_chart_svg(
         parts.append(
             f'<rect x="{legend_x - 14}" y="{height - 22}" width="14" height="4" '
             f'fill="{colour}"/><text x="{legend_x - 20}" y="{height - 15}" '
-            f'text-anchor="start" font-size="13" fill="#1d2430">{escape(name)}</text>'
+            f'text-anchor="start" font-size="15" fill="#1d2430">{escape(name)}</text>'
         )
-        legend_x -= 30 + 9 * len(name)
+        legend_x -= 30 + 10 * len(name)
     parts.append("</svg>")
     return "".join(parts)
 

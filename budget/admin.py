@@ -3,10 +3,11 @@ the import and the planners' pages) so that it is validated and lands in the act
 
 from django.contrib import admin
 
+from backend.admin_jalali import JalaliAdmin, LabelledTabularInline
 from budget.models import BudgetLine, Funding, ImportMapping, Milestone, Project
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(JalaliAdmin):
     def has_add_permission(self, request, obj=None):
         return False
 
@@ -17,7 +18,7 @@ class ReadOnlyAdmin(admin.ModelAdmin):
         return False
 
 
-class ReadOnlyInline(admin.TabularInline):
+class ReadOnlyInline(LabelledTabularInline):
     extra = 0
     can_delete = False
 

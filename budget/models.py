@@ -31,7 +31,9 @@ class BudgetLine(models.Model):
     `revised` is empty until the budget is amended; the line's current allocation is the
     revised amount when there is one, else the approved one."""
 
-    city = models.ForeignKey(City, on_delete=models.CASCADE, related_name="budget_lines")
+    city = models.ForeignKey(
+        City, on_delete=models.CASCADE, related_name="budget_lines", verbose_name=_("شهر")
+    )
     year = models.PositiveSmallIntegerField(_("سال"))
     code = models.CharField(_("کد ردیف"), max_length=40)
     title = models.CharField(_("عنوان"), max_length=300)
@@ -43,8 +45,8 @@ class BudgetLine(models.Model):
     committed = models.BigIntegerField(_("تعهدشده (ریال)"), default=0)
     spent = models.BigIntegerField(_("هزینه‌شده (ریال)"), default=0)
     note = models.TextField(_("یادداشت"), blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("زمان ثبت"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("آخرین تغییر"))
 
     class Meta:
         verbose_name = _("ردیف بودجه")
@@ -88,7 +90,9 @@ class Project(models.Model):
         MILESTONES = "milestones", _("از روی گام‌ها")
         MANUAL = "manual", _("ثبت دستی با مستند")
 
-    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="projects")
+    plan = models.ForeignKey(
+        Plan, on_delete=models.CASCADE, related_name="projects", verbose_name=_("برنامه")
+    )
     scheme = models.ForeignKey(
         PlanItem, on_delete=models.PROTECT, related_name="projects", verbose_name=_("طرح")
     )
@@ -134,10 +138,15 @@ class Project(models.Model):
     physical_progress = models.DecimalField(
         _("پیشرفت فیزیکی (٪)"), max_digits=5, decimal_places=2, default=0, editable=False
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("زمان ثبت"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("آخرین تغییر"))
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("ثبت‌کننده"),
     )
 
     class Meta:
@@ -223,9 +232,11 @@ class ImportMapping(models.Model):
     """How a city's finance system names the columns of its budget export: our field → the
     header in their file. Kept per city so that each year's file imports unchanged."""
 
-    city = models.OneToOneField(City, on_delete=models.CASCADE, related_name="budget_mapping")
+    city = models.OneToOneField(
+        City, on_delete=models.CASCADE, related_name="budget_mapping", verbose_name=_("شهر")
+    )
     columns = models.JSONField(_("نگاشت ستون‌ها"), default=dict, blank=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("آخرین تغییر"))
 
     class Meta:
         verbose_name = _("نگاشت ستون‌های پرونده‌ی بودجه")

@@ -19,7 +19,7 @@ class City(models.Model):
     boundary = models.JSONField(_("مرز شهر"), null=True, blank=True)
     # [south, west, north, east] of the boundary, kept with it: the first cut of every
     # point check and the map's starting view.
-    bbox = models.JSONField(null=True, blank=True, editable=False)
+    bbox = models.JSONField(null=True, blank=True, editable=False, verbose_name=_("محدوده‌ی نقشه"))
 
     class Meta:
         db_table = "planning_city"
@@ -38,11 +38,13 @@ class City(models.Model):
 class District(models.Model):
     """A municipal district (منطقه) of a city."""
 
-    city = models.ForeignKey(City, on_delete=models.CASCADE, related_name="districts")
+    city = models.ForeignKey(
+        City, on_delete=models.CASCADE, related_name="districts", verbose_name=_("شهر")
+    )
     name = models.CharField(_("نام"), max_length=80)
     number = models.PositiveSmallIntegerField(_("شماره"), null=True, blank=True)
     boundary = models.JSONField(_("مرز منطقه"), null=True, blank=True)
-    bbox = models.JSONField(null=True, blank=True, editable=False)
+    bbox = models.JSONField(null=True, blank=True, editable=False, verbose_name=_("محدوده‌ی نقشه"))
 
     class Meta:
         db_table = "planning_district"

@@ -26,7 +26,7 @@ from frontend.web import authorise, parse, renders_errors_with
 from inventory import selectors, services
 from inventory import serializers as s
 from inventory.models import InventoryEntry
-from inventory.priority import FORMULA, TERMS
+from inventory.priority import TERMS
 from inventory.selectors import INVENTORY_ORDERINGS
 from planning import selectors as planning_selectors
 from planning.models import Plan
@@ -358,7 +358,6 @@ def public(request: HttpRequest, plan_id: int) -> HttpResponse:
         "totals": aggregates,
         "charts": _charts(aggregates),
         "entries": selectors.inventory_ranked(plan_id=plan.pk),
-        "formula": FORMULA,
         "terms": _terms(),
         "export_formats": ["csv", "xlsx", "json"],
     }
@@ -372,7 +371,6 @@ def entry(request: HttpRequest, pk: int) -> HttpResponse:
         "entry": found,
         "problems": selectors.inventory_entry_problems(entry=found),
         "terms": _terms(),
-        "formula": FORMULA,
     }
     return render(request, "frontend/inventory/entry.html", context)
 

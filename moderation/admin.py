@@ -3,6 +3,8 @@ from django.contrib import admin
 from backend.admin_jalali import JalaliAdmin, jalali_column
 from moderation.models import Appeal, Decision, QueueEntry, Report, Rule
 
+CONTENT_KINDS = {"problem": "مسئله", "proposal": "پیشنهاد", "comment": "نظر"}
+
 
 @admin.register(Rule)
 class RuleAdmin(JalaliAdmin):
@@ -18,6 +20,18 @@ class RuleAdmin(JalaliAdmin):
 
 
 class ReadOnlyAdmin(JalaliAdmin):
+    @admin.display(description="شماره", ordering="id")
+    def number(self, obj):
+        return obj.pk
+
+    @admin.display(description="نوع نوشته")
+    def kind(self, obj):
+        return CONTENT_KINDS.get(obj.content_type, obj.content_type)
+
+    @admin.display(description="شماره‌ی نوشته")
+    def content_number(self, obj):
+        return obj.object_id
+
     def has_add_permission(self, request):
         return False
 
@@ -32,23 +46,23 @@ class ReadOnlyAdmin(JalaliAdmin):
 class DecisionAdmin(ReadOnlyAdmin):
     """The audit trail: read-only for everyone."""
 
-    list_display = ["id", "outcome", "content_type", "object_id", "moderator", "city", "at"]
+    list_display = ["number", "outcome", "kind", "content_number", "moderator", "city", "at"]
     list_filter = ["outcome", "city"]
     at = jalali_column("created_at", "زمان")
 
 
 @admin.register(QueueEntry)
 class QueueEntryAdmin(ReadOnlyAdmin):
-    list_display = ["id", "reason", "content_type", "object_id", "city", "at", "closed_at"]
+    list_display = ["number", "reason", "kind", "content_number", "city", "at", "closed_at"]
     list_filter = ["reason", "city"]
     at = jalali_column("created_at", "زمان")
 
 
 @admin.register(Report)
 class ReportAdmin(ReadOnlyAdmin):
-    list_display = ["id", "rule", "content_type", "object_id", "reporter", "created_at"]
+    list_display = ["number", "rule", "kind", "content_number", "reporter", "created_at"]
 
 
 @admin.register(Appeal)
 class AppealAdmin(ReadOnlyAdmin):
-    list_display = ["id", "decision", "author", "created_at"]
+    list_display = ["number", "decision", "author", "created_at"]

@@ -33,7 +33,7 @@ class ModeratedContent(models.Model):
         default=ModerationState.PENDING,
         db_index=True,
     )
-    moderation_changed_at = models.DateTimeField(null=True, blank=True)
+    moderation_changed_at = models.DateTimeField(_("زمان تغییر وضعیت بررسی"), null=True, blank=True)
     created_at = models.DateTimeField(_("زمان ثبت"), auto_now_add=True, db_index=True)
 
     class Meta:
@@ -88,13 +88,28 @@ class ContentReference(models.Model):
     """Points at exactly one piece of moderated content (explicit keys, checked)."""
 
     problem = models.ForeignKey(
-        "participation.Problem", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+        "participation.Problem",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("مسئله"),
     )
     proposal = models.ForeignKey(
-        "participation.Proposal", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+        "participation.Proposal",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("پیشنهاد"),
     )
     comment = models.ForeignKey(
-        "participation.Comment", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+        "participation.Comment",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("نظر"),
     )
 
     class Meta:
@@ -125,24 +140,35 @@ class QueueEntry(ContentReference):
         APPEAL = "appeal", _("درخواست بازبینی")
 
     city = models.ForeignKey(
-        "cities.City", on_delete=models.CASCADE, related_name="moderation_entries"
+        "cities.City",
+        on_delete=models.CASCADE,
+        related_name="moderation_entries",
+        verbose_name=_("شهر"),
     )
-    reason = models.CharField(max_length=10, choices=Reason.choices)
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    reason = models.CharField(max_length=10, choices=Reason.choices, verbose_name=_("دلیل"))
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True, verbose_name=_("زمان ثبت"))
     claimed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+        verbose_name=_("در دست ناظر"),
     )
-    claimed_until = models.DateTimeField(null=True, blank=True)
-    closed_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    claimed_until = models.DateTimeField(null=True, blank=True, verbose_name=_("در دست بررسی تا"))
+    closed_at = models.DateTimeField(
+        null=True, blank=True, db_index=True, verbose_name=_("زمان بسته‌شدن")
+    )
     # Computed once when queued (language, links, phone numbers, likely duplicate), so the
     # queue reads in one batch; the author's record is read live.
-    hints = models.JSONField(default=dict, blank=True)
+    hints = models.JSONField(default=dict, blank=True, verbose_name=_("نشانه‌ها"))
     appeal = models.OneToOneField(
-        "Appeal", null=True, blank=True, on_delete=models.CASCADE, related_name="entry"
+        "Appeal",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="entry",
+        verbose_name=_("درخواست بازبینی"),
     )
 
     class Meta:
@@ -184,30 +210,61 @@ class Decision(ContentReference):
 
     # Content with a decision on record cannot be deleted out from under it.
     problem = models.ForeignKey(
-        "participation.Problem", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "participation.Problem",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("مسئله"),
     )
     proposal = models.ForeignKey(
-        "participation.Proposal", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "participation.Proposal",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("پیشنهاد"),
     )
     comment = models.ForeignKey(
-        "participation.Comment", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "participation.Comment",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("نظر"),
     )
-    entry = models.ForeignKey(QueueEntry, on_delete=models.PROTECT, related_name="decisions")
-    city = models.ForeignKey("cities.City", on_delete=models.PROTECT, related_name="+")
+    entry = models.ForeignKey(
+        QueueEntry, on_delete=models.PROTECT, related_name="decisions", verbose_name=_("مورد صف")
+    )
+    city = models.ForeignKey(
+        "cities.City", on_delete=models.PROTECT, related_name="+", verbose_name=_("شهر")
+    )
     moderator = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="moderation_decisions"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="moderation_decisions",
+        verbose_name=_("ناظر"),
     )
     author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="decisions_received"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="decisions_received",
+        verbose_name=_("نویسنده"),
     )
-    outcome = models.CharField(max_length=10, choices=Outcome.choices)
-    rules = models.ManyToManyField(Rule, blank=True, related_name="decisions")
-    public_note = models.TextField(blank=True)
-    internal_note = models.TextField(blank=True)
-    previous_state = models.CharField(max_length=10, choices=ModerationState.choices)
-    new_state = models.CharField(max_length=10, choices=ModerationState.choices)
-    waited_seconds = models.PositiveIntegerField(default=0)
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    outcome = models.CharField(max_length=10, choices=Outcome.choices, verbose_name=_("نتیجه"))
+    rules = models.ManyToManyField(
+        Rule, blank=True, related_name="decisions", verbose_name=_("قاعده‌ها")
+    )
+    public_note = models.TextField(blank=True, verbose_name=_("یادداشت عمومی"))
+    internal_note = models.TextField(blank=True, verbose_name=_("یادداشت درونی"))
+    previous_state = models.CharField(
+        max_length=10, choices=ModerationState.choices, verbose_name=_("وضعیت پیشین")
+    )
+    new_state = models.CharField(
+        max_length=10, choices=ModerationState.choices, verbose_name=_("وضعیت تازه")
+    )
+    waited_seconds = models.PositiveIntegerField(default=0, verbose_name=_("زمان انتظار (ثانیه)"))
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True, verbose_name=_("زمان ثبت"))
 
     objects = DecisionQuerySet.as_manager()
 
@@ -233,11 +290,16 @@ class Report(ContentReference):
     """A signed-in user reports content as breaking a rule; one per user per content."""
 
     reporter = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="moderation_reports"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="moderation_reports",
+        verbose_name=_("گزارش‌دهنده"),
     )
-    rule = models.ForeignKey(Rule, on_delete=models.PROTECT, related_name="reports")
-    details = models.TextField(blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    rule = models.ForeignKey(
+        Rule, on_delete=models.PROTECT, related_name="reports", verbose_name=_("قاعده")
+    )
+    details = models.TextField(blank=True, verbose_name=_("توضیح"))
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("زمان ثبت"))
 
     class Meta:
         verbose_name = _("گزارش")
@@ -263,12 +325,17 @@ class Report(ContentReference):
 class Appeal(models.Model):
     """The author asks for a rejection to be looked at again, once per decision."""
 
-    decision = models.OneToOneField(Decision, on_delete=models.PROTECT, related_name="appeal")
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="moderation_appeals"
+    decision = models.OneToOneField(
+        Decision, on_delete=models.PROTECT, related_name="appeal", verbose_name=_("تصمیم")
     )
-    message = models.TextField()
-    created_at = models.DateTimeField(auto_now_add=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="moderation_appeals",
+        verbose_name=_("نویسنده"),
+    )
+    message = models.TextField(verbose_name=_("پیام"))
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("زمان ثبت"))
 
     class Meta:
         verbose_name = _("درخواست بازبینی")

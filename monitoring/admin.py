@@ -4,6 +4,7 @@ snapshots are shown read-only and cannot be deleted here."""
 
 from django.contrib import admin
 
+from backend.admin_jalali import JalaliAdmin, LabelledTabularInline
 from monitoring.models import (
     Baseline,
     Indicator,
@@ -17,7 +18,7 @@ from monitoring.models import (
 )
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(JalaliAdmin):
     def has_add_permission(self, request, obj=None):
         return False
 
@@ -28,7 +29,7 @@ class ReadOnlyAdmin(admin.ModelAdmin):
         return False
 
 
-class VersionInline(admin.TabularInline):
+class VersionInline(LabelledTabularInline):
     model = IndicatorVersion
     extra = 0
     fields = ("number", "title", "kind", "periodicity", "aggregation", "direction", "published_at")
@@ -40,7 +41,7 @@ class VersionInline(admin.TabularInline):
         return False
 
 
-class ReadOnlyInline(admin.TabularInline):
+class ReadOnlyInline(LabelledTabularInline):
     """Weights and targets move the stored figures: change them through the services."""
 
     extra = 0
@@ -62,7 +63,7 @@ class TargetInline(ReadOnlyInline):
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(admin.ModelAdmin):
+class IndicatorAdmin(JalaliAdmin):
     list_display = ("code", "plan", "owner", "owner_unit", "created_at")
     list_filter = ("plan",)
     search_fields = ("code", "versions__title")
@@ -78,7 +79,7 @@ class IndicatorAdmin(admin.ModelAdmin):
 
 
 @admin.register(IndicatorVersion)
-class IndicatorVersionAdmin(admin.ModelAdmin):
+class IndicatorVersionAdmin(JalaliAdmin):
     list_display = ("indicator", "number", "title", "kind", "periodicity", "published_at")
     list_filter = ("kind", "periodicity")
     search_fields = ("title", "indicator__code")

@@ -52,7 +52,9 @@ def period_end_month(periodicity: str, period: int) -> int:
 class Indicator(models.Model):
     """The stable identity of an indicator of a plan; what it says lives in its versions."""
 
-    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="indicators")
+    plan = models.ForeignKey(
+        Plan, on_delete=models.CASCADE, related_name="indicators", verbose_name=_("برنامه")
+    )
     code = models.SlugField(
         _("کد"), max_length=40, help_text=_("لاتین، مانند e_services؛ در فرمول‌ها به کار می‌رود")
     )
@@ -65,7 +67,7 @@ class Indicator(models.Model):
         verbose_name=_("مسئول"),
     )
     owner_unit = models.CharField(_("واحد مسئول"), max_length=200, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("زمان ثبت"))
 
     class Meta:
         verbose_name = _("شاخص")
@@ -119,7 +121,9 @@ class IndicatorVersion(models.Model):
         MEASURED = "measured", _("اندازه‌گیری‌شده")
         COMPUTED = "computed", _("محاسبه با فرمول")
 
-    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="versions")
+    indicator = models.ForeignKey(
+        Indicator, on_delete=models.PROTECT, related_name="versions", verbose_name=_("شاخص")
+    )
     number = models.PositiveSmallIntegerField(_("شماره‌ی نسخه"))
     title = models.CharField(_("عنوان"), max_length=300)
     unit = models.CharField(_("واحد"), max_length=60, blank=True)
@@ -145,10 +149,15 @@ class IndicatorVersion(models.Model):
         blank=True,
         help_text=_('فهرستی مانند [{"name": "population", "title": "جمعیت", "value": "520000"}]'),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("زمان ثبت"))
     published_at = models.DateTimeField(_("زمان انتشار"), null=True, blank=True)
     published_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("منتشرکننده"),
     )
 
     objects = IndicatorVersionQuerySet.as_manager()
@@ -199,9 +208,14 @@ class IndicatorVersion(models.Model):
 class IndicatorLink(models.Model):
     """An indicator measures a plan item with a public weight (> 0)."""
 
-    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="links")
+    indicator = models.ForeignKey(
+        Indicator, on_delete=models.CASCADE, related_name="links", verbose_name=_("شاخص")
+    )
     plan_item = models.ForeignKey(
-        PlanItem, on_delete=models.CASCADE, related_name="indicator_links"
+        PlanItem,
+        on_delete=models.CASCADE,
+        related_name="indicator_links",
+        verbose_name=_("بند برنامه"),
     )
     weight = models.DecimalField(_("وزن"), max_digits=8, decimal_places=3, default=1)
 
@@ -221,14 +235,16 @@ class IndicatorLink(models.Model):
 class Baseline(models.Model):
     """The indicator's value at a Jalali date (year and month) before the plan's targets."""
 
-    indicator = models.OneToOneField(Indicator, on_delete=models.CASCADE, related_name="baseline")
+    indicator = models.OneToOneField(
+        Indicator, on_delete=models.CASCADE, related_name="baseline", verbose_name=_("شاخص")
+    )
     value = models.DecimalField(_("مقدار"), max_digits=VALUE_DIGITS, decimal_places=VALUE_PLACES)
     year = models.PositiveSmallIntegerField(_("سال"))
     month = models.PositiveSmallIntegerField(
         _("ماه"), default=12, validators=[MinValueValidator(1), MaxValueValidator(12)]
     )
     note = models.TextField(_("یادداشت"), blank=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("آخرین تغییر"))
 
     class Meta:
         verbose_name = _("مقدار پایه")
@@ -247,7 +263,9 @@ class Target(models.Model):
     """The value an indicator should reach by the end of a Jalali year. The horizon target
     (the plan's end, or a later vision year) is the one row with `is_horizon`."""
 
-    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="targets")
+    indicator = models.ForeignKey(
+        Indicator, on_delete=models.CASCADE, related_name="targets", verbose_name=_("شاخص")
+    )
     year = models.PositiveSmallIntegerField(_("سال"))
     value = models.DecimalField(_("مقدار"), max_digits=VALUE_DIGITS, decimal_places=VALUE_PLACES)
     is_horizon = models.BooleanField(_("هدف افق"), default=False)
@@ -295,9 +313,14 @@ class Measurement(models.Model):
         SUBMITTED = "submitted", _("ارسال‌شده، تأییدنشده")
         VERIFIED = "verified", _("تأییدشده")
 
-    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="measurements")
+    indicator = models.ForeignKey(
+        Indicator, on_delete=models.PROTECT, related_name="measurements", verbose_name=_("شاخص")
+    )
     version = models.ForeignKey(
-        IndicatorVersion, on_delete=models.PROTECT, related_name="measurements"
+        IndicatorVersion,
+        on_delete=models.PROTECT,
+        related_name="measurements",
+        verbose_name=_("نسخه"),
     )
     year = models.PositiveSmallIntegerField(_("سال"))
     period = models.PositiveSmallIntegerField(
@@ -318,6 +341,7 @@ class Measurement(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="monitoring_entered",
+        verbose_name=_("واردکننده"),
     )
     verified_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -325,17 +349,19 @@ class Measurement(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="monitoring_verified",
+        verbose_name=_("تأییدکننده"),
     )
-    verified_at = models.DateTimeField(null=True, blank=True)
+    verified_at = models.DateTimeField(null=True, blank=True, verbose_name=_("زمان تأیید"))
     supersedes = models.OneToOneField(
         "self",
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="superseded_by",
+        verbose_name=_("جایگزینِ"),
     )
     reason = models.TextField(_("دلیل اصلاح"), blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("زمان ثبت"))
 
     objects = MeasurementQuerySet.as_manager()
 
@@ -384,10 +410,12 @@ class ItemMonitoring(models.Model):
         CANCELLED = "cancelled", _("لغوشده")
         NOT_APPLICABLE = "not_applicable", _("موضوعیت ندارد")
 
-    plan_item = models.OneToOneField(PlanItem, on_delete=models.CASCADE, related_name="monitoring")
+    plan_item = models.OneToOneField(
+        PlanItem, on_delete=models.CASCADE, related_name="monitoring", verbose_name=_("بند برنامه")
+    )
     state = models.CharField(_("وضعیت پایش"), max_length=16, choices=State.choices)
     reason = models.TextField(_("دلیل"), blank=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("آخرین تغییر"))
 
     class Meta:
         verbose_name = _("وضعیت پایش بند")
@@ -401,10 +429,12 @@ class Rollup(models.Model):
     """The plan's realisation figures for a Jalali year to date, recomputed by the services
     whenever something they depend on changes, so that pages read one row."""
 
-    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="monitoring_rollups")
-    year = models.PositiveSmallIntegerField()
-    data = models.JSONField(default=dict)
-    computed_at = models.DateTimeField(auto_now=True)
+    plan = models.ForeignKey(
+        Plan, on_delete=models.CASCADE, related_name="monitoring_rollups", verbose_name=_("برنامه")
+    )
+    year = models.PositiveSmallIntegerField(verbose_name=_("سال"))
+    data = models.JSONField(default=dict, verbose_name=_("داده‌ها"))
+    computed_at = models.DateTimeField(auto_now=True, verbose_name=_("زمان محاسبه"))
 
     class Meta:
         verbose_name = _("جمع‌بندی تحقق")
@@ -427,14 +457,24 @@ class Snapshot(models.Model):
     """The plan's figures frozen at a period's close («پایان نیمه‌ی نخست ۱۴۰۵: ۵۹٪»). A later
     correction does not change it; pages show the correction beside it."""
 
-    plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="monitoring_snapshots")
+    plan = models.ForeignKey(
+        Plan,
+        on_delete=models.PROTECT,
+        related_name="monitoring_snapshots",
+        verbose_name=_("برنامه"),
+    )
     year = models.PositiveSmallIntegerField(_("سال"))
     period = models.CharField(_("دوره"), max_length=4, help_text=_("H1، H2، Q1…Q4، M1…M12 یا Y"))
     through_month = models.PositiveSmallIntegerField(_("تا پایان ماه"))
-    data = models.JSONField(default=dict)
-    created_at = models.DateTimeField(auto_now_add=True)
+    data = models.JSONField(default=dict, verbose_name=_("داده‌ها"))
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("زمان ثبت"))
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("ثبت‌کننده"),
     )
 
     objects = SnapshotQuerySet.as_manager()
@@ -471,8 +511,10 @@ class ReminderSent(models.Model):
         DUE = "due", _("نزدیک به موعد")
         OVERDUE = "overdue", _("گذشته از موعد")
 
-    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="reminders")
-    year = models.PositiveSmallIntegerField()
+    indicator = models.ForeignKey(
+        Indicator, on_delete=models.CASCADE, related_name="reminders", verbose_name=_("شاخص")
+    )
+    year = models.PositiveSmallIntegerField(verbose_name=_("سال"))
     period = models.PositiveSmallIntegerField()
     kind = models.CharField(max_length=8, choices=Kind.choices)
     sent_at = models.DateTimeField(auto_now_add=True)

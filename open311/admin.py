@@ -3,10 +3,11 @@
 
 from django.contrib import admin
 
+from backend.admin_jalali import JalaliAdmin
 from open311.models import Open311Client, Open311Request
 
 
-class ReadOnly(admin.ModelAdmin):
+class ReadOnly(JalaliAdmin):
     def has_add_permission(self, request):
         return False
 

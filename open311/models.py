@@ -14,18 +14,24 @@ from django.utils.translation import gettext_lazy as _
 
 class Open311Client(models.Model):
     city = models.ForeignKey(
-        "cities.City", on_delete=models.PROTECT, related_name="open311_clients"
+        "cities.City",
+        on_delete=models.PROTECT,
+        related_name="open311_clients",
+        verbose_name=_("شهر"),
     )
     name = models.CharField(_("نام"), max_length=120)
     contact = models.CharField(_("راه تماس"), max_length=200, blank=True)
-    key_prefix = models.CharField(max_length=12, unique=True, editable=False)
-    key_hash = models.CharField(max_length=64, editable=False)
+    key_prefix = models.CharField(
+        max_length=12, unique=True, editable=False, verbose_name=_("پیشوند کلید")
+    )
+    key_hash = models.CharField(max_length=64, editable=False, verbose_name=_("درهم‌سازی کلید"))
     # The author of the client's problems: a user with no phone and no usable password.
     account = models.OneToOneField(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
         related_name="open311_client",
         editable=False,
+        verbose_name=_("حساب"),
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -58,18 +64,26 @@ class Open311Client(models.Model):
 class Open311Request(models.Model):
     """One accepted POST requests: its token and the problem it created."""
 
-    client = models.ForeignKey(Open311Client, on_delete=models.PROTECT, related_name="requests")
-    token = models.CharField(max_length=32, unique=True)
+    client = models.ForeignKey(
+        Open311Client,
+        on_delete=models.PROTECT,
+        related_name="requests",
+        verbose_name=_("برنامه‌ی کارخواه"),
+    )
+    token = models.CharField(max_length=32, unique=True, verbose_name=_("توکن"))
     problem = models.OneToOneField(
-        "participation.Problem", on_delete=models.CASCADE, related_name="open311_request"
+        "participation.Problem",
+        on_delete=models.CASCADE,
+        related_name="open311_request",
+        verbose_name=_("مسئله"),
     )
     # SHA-256 of the client's device_id (the raw id is not kept) and of what identifies a
     # retry: service code, description and the location.
-    device_key = models.CharField(max_length=64, blank=True)
-    fingerprint = models.CharField(max_length=64)
+    device_key = models.CharField(max_length=64, blank=True, verbose_name=_("کلید دستگاه"))
+    fingerprint = models.CharField(max_length=64, verbose_name=_("اثر انگشت"))
     address = models.CharField(_("نشانی"), max_length=250, blank=True)
-    media_url = models.URLField(max_length=500, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    media_url = models.URLField(max_length=500, blank=True, verbose_name=_("نشانی رسانه"))
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("زمان ثبت"))
 
     class Meta:
         verbose_name = _("درخواست Open311")

@@ -1,12 +1,14 @@
 from django import forms
 from django.contrib import admin
 from django.db.models import Q
+from django.utils.safestring import mark_safe
 
 from accounts.models import StaffRole
 from accounts.rules import city_roles
 from backend.admin_jalali import JalaliAdmin, jalali_column
 from backend.authz import allowed, refusal
 from backend.errors import DomainError
+from backend.sanitise import clean_html, plain_text
 from cities.models import City
 from participation import services
 from participation.models import Comment, Endorsement, Problem, Proposal, Support, SynonymGroup
@@ -30,9 +32,15 @@ class ProblemAdmin(JalaliAdmin):
     ]
     list_filter = ["plan", "moderation_state", "triage_state", "axis"]
     search_fields = ["title", "search_text"]
-    readonly_fields = [*READ_ONLY_CONTENT, "title", "body", "title_key", "supports_count"]
+    readonly_fields = [*READ_ONLY_CONTENT, "title", "body_html", "title_key", "supports_count"]
+    exclude = ["body"]
     raw_id_fields = ["plan"]
     created = jalali_column("created_at", "زمان ثبت")
+
+    @admin.display(description="شرح")
+    def body_html(self, obj):
+        # Stored sanitised; cleaned again on the way out so the admin never trusts the column.
+        return mark_safe(clean_html(obj.body))  # noqa: S308 — bleach-sanitised just above
 
 
 @admin.register(Proposal)
@@ -53,11 +61,16 @@ class ProposalAdmin(JalaliAdmin):
 
 @admin.register(Comment)
 class CommentAdmin(JalaliAdmin):
-    list_display = ["__str__", "stance", "is_expert", "moderation_state", "created"]
+    list_display = ["excerpt", "stance", "is_expert", "moderation_state", "created"]
     list_filter = ["moderation_state", "stance", "is_expert"]
     readonly_fields = [*READ_ONLY_CONTENT, "is_expert"]
     raw_id_fields = ["plan", "plan_item", "problem", "proposal", "parent"]
     created = jalali_column("created_at", "زمان ثبت")
+
+    @admin.display(description="نظر")
+    def excerpt(self, obj):
+        text = plain_text(obj.body)
+        return text if len(text) <= 60 else text[:60] + "…"
 
 
 class CountedRowsAdmin(JalaliAdmin):

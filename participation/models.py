@@ -4,6 +4,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from backend.sanitise import plain_text
 from moderation.models import ModeratedContent
 
 TITLE_MAX = 150
@@ -19,11 +20,18 @@ class Problem(ModeratedContent):
         MERGED = "merged", _("ادغام‌شده با مسئله‌ی مشابه")
         OUT_OF_SCOPE = "out_of_scope", _("خارج از موضوع برنامه")
 
-    plan = models.ForeignKey("planning.Plan", on_delete=models.PROTECT, related_name="problems")
+    plan = models.ForeignKey(
+        "planning.Plan", on_delete=models.PROTECT, related_name="problems", verbose_name=_("برنامه")
+    )
     title = models.CharField(_("عنوان"), max_length=TITLE_MAX)
     body = models.TextField(_("شرح"))
     axis = models.ForeignKey(
-        "planning.Axis", null=True, blank=True, on_delete=models.SET_NULL, related_name="problems"
+        "planning.Axis",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="problems",
+        verbose_name=_("محور"),
     )
     district = models.ForeignKey(
         "cities.District",
@@ -31,6 +39,7 @@ class Problem(ModeratedContent):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="problems",
+        verbose_name=_("منطقه"),
     )
     latitude = models.DecimalField(
         max_digits=8,
@@ -38,6 +47,7 @@ class Problem(ModeratedContent):
         null=True,
         blank=True,
         validators=[MinValueValidator(-90), MaxValueValidator(90)],
+        verbose_name=_("عرض جغرافیایی"),
     )
     longitude = models.DecimalField(
         max_digits=8,
@@ -45,14 +55,17 @@ class Problem(ModeratedContent):
         null=True,
         blank=True,
         validators=[MinValueValidator(-180), MaxValueValidator(180)],
+        verbose_name=_("طول جغرافیایی"),
     )
     # Normalised (backend.persian.normalise) copies for search and similarity; what is
     # shown stays as the author wrote it.
-    title_key = models.CharField(max_length=TITLE_MAX * 2, editable=False, default="")
-    search_text = models.TextField(editable=False, default="")
+    title_key = models.CharField(
+        max_length=TITLE_MAX * 2, editable=False, default="", verbose_name=_("کلید عنوان")
+    )
+    search_text = models.TextField(editable=False, default="", verbose_name=_("متن جست‌وجو"))
     # The Persian stems of the title and the body (backend.stems.stem_key): what
     # similar-problem suggestions look words up in.
-    stem_key = models.TextField(editable=False, default="")
+    stem_key = models.TextField(editable=False, default="", verbose_name=_("ریشه‌های واژه‌ها"))
     triage_state = models.CharField(
         _("وضعیت بررسی برنامه‌ریز"),
         max_length=12,
@@ -97,11 +110,16 @@ class Problem(ModeratedContent):
 class Support(models.Model):
     """«من هم این مسئله را دارم»: one per person per problem."""
 
-    problem = models.ForeignKey(Problem, on_delete=models.CASCADE, related_name="supports")
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="supports"
+    problem = models.ForeignKey(
+        Problem, on_delete=models.CASCADE, related_name="supports", verbose_name=_("مسئله")
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="supports",
+        verbose_name=_("کاربر"),
+    )
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("زمان ثبت"))
 
     class Meta:
         verbose_name = _("پشتیبانی")
@@ -117,7 +135,12 @@ class Support(models.Model):
 class Proposal(ModeratedContent):
     """A proposed answer to a problem or a plan item, possibly on behalf of an NGO."""
 
-    plan = models.ForeignKey("planning.Plan", on_delete=models.PROTECT, related_name="proposals")
+    plan = models.ForeignKey(
+        "planning.Plan",
+        on_delete=models.PROTECT,
+        related_name="proposals",
+        verbose_name=_("برنامه"),
+    )
     organisation = models.ForeignKey(
         "accounts.Organisation",
         null=True,
@@ -129,7 +152,12 @@ class Proposal(ModeratedContent):
     title = models.CharField(_("عنوان"), max_length=TITLE_MAX)
     body = models.TextField(_("شرح"))
     problem = models.ForeignKey(
-        Problem, null=True, blank=True, on_delete=models.SET_NULL, related_name="proposals"
+        Problem,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="proposals",
+        verbose_name=_("مسئله"),
     )
     plan_item = models.ForeignKey(
         "planning.PlanItem",
@@ -137,8 +165,11 @@ class Proposal(ModeratedContent):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="proposals",
+        verbose_name=_("بند برنامه"),
     )
-    endorsements_count = models.PositiveIntegerField(default=0)
+    endorsements_count = models.PositiveIntegerField(
+        default=0, verbose_name=_("شمار حمایت‌های سمن‌ها")
+    )
 
     class Meta:
         verbose_name = _("پیشنهاد")
@@ -153,15 +184,23 @@ class Proposal(ModeratedContent):
 class Endorsement(models.Model):
     """A verified NGO backs a proposal, with a public statement; one per organisation."""
 
-    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="endorsements")
+    proposal = models.ForeignKey(
+        Proposal, on_delete=models.CASCADE, related_name="endorsements", verbose_name=_("پیشنهاد")
+    )
     organisation = models.ForeignKey(
-        "accounts.Organisation", on_delete=models.CASCADE, related_name="endorsements"
+        "accounts.Organisation",
+        on_delete=models.CASCADE,
+        related_name="endorsements",
+        verbose_name=_("سازمان مردم‌نهاد"),
     )
     endorsed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="endorsements"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="endorsements",
+        verbose_name=_("تأییدکننده"),
     )
     statement = models.TextField(_("بیانیه"), max_length=2000)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("زمان ثبت"))
 
     class Meta:
         verbose_name = _("حمایت سازمان")
@@ -187,29 +226,47 @@ class Comment(ModeratedContent):
 
     TARGETS = ("plan_item", "problem", "proposal")
 
-    plan = models.ForeignKey("planning.Plan", on_delete=models.PROTECT, related_name="comments")
+    plan = models.ForeignKey(
+        "planning.Plan", on_delete=models.PROTECT, related_name="comments", verbose_name=_("برنامه")
+    )
     plan_item = models.ForeignKey(
         "planning.PlanItem",
         null=True,
         blank=True,
         on_delete=models.CASCADE,
         related_name="comments",
+        verbose_name=_("بند برنامه"),
     )
     problem = models.ForeignKey(
-        Problem, null=True, blank=True, on_delete=models.CASCADE, related_name="comments"
+        Problem,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="comments",
+        verbose_name=_("مسئله"),
     )
     proposal = models.ForeignKey(
-        Proposal, null=True, blank=True, on_delete=models.CASCADE, related_name="comments"
+        Proposal,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="comments",
+        verbose_name=_("پیشنهاد"),
     )
     parent = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="replies"
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="replies",
+        verbose_name=_("والد"),
     )
     body = models.TextField(_("متن"))
     stance = models.CharField(
         _("موضع"), max_length=8, choices=Stance.choices, default=Stance.NEUTRAL
     )
     # Whether the author held verified expertise when writing: the badge stays with the comment.
-    is_expert = models.BooleanField(default=False)
+    is_expert = models.BooleanField(default=False, verbose_name=_("نظر کارشناس"))
 
     class Meta:
         verbose_name = _("نظر")
@@ -228,7 +285,7 @@ class Comment(ModeratedContent):
         ]
 
     def __str__(self) -> str:
-        return self.body[:40]
+        return plain_text(self.body)[:40]
 
     @property
     def target(self):
@@ -244,7 +301,9 @@ class ProblemPhoto(models.Model):
         JPEG = "jpeg", "JPEG"
         WEBP = "webp", "WebP"
 
-    problem = models.ForeignKey(Problem, on_delete=models.CASCADE, related_name="photos")
+    problem = models.ForeignKey(
+        Problem, on_delete=models.CASCADE, related_name="photos", verbose_name=_("مسئله")
+    )
     position = models.PositiveSmallIntegerField(default=0)
     image = models.CharField(max_length=200, editable=False)  # name in the default storage
     thumbnail = models.CharField(max_length=200, editable=False)
@@ -255,7 +314,7 @@ class ProblemPhoto(models.Model):
     thumbnail_bytes = models.PositiveIntegerField(default=0)
     # SHA-256 of the uploaded file: the same file twice on one problem is refused.
     content_hash = models.CharField(max_length=64, editable=False)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("زمان ثبت"))
 
     class Meta:
         verbose_name = _("عکس مسئله")

@@ -2,7 +2,7 @@ from django import forms
 from django.contrib import admin
 
 from backend import geo
-from backend.admin_jalali import JalaliAdmin, jalali_column
+from backend.admin_jalali import JalaliAdmin, LabelledTabularInline, jalali_column
 from cities.models import City, District
 from planning.changes import item_opened, opened
 from planning.models import Axis, Committee, Plan, PlanItem
@@ -23,13 +23,13 @@ class BoundaryForm(forms.ModelForm):
         return _clean_boundary(self.cleaned_data.get("boundary"))
 
 
-class DistrictInline(admin.TabularInline):
+class DistrictInline(LabelledTabularInline):
     model = District
     extra = 0
     fields = ["name", "number"]  # boundaries are long: edited on the district's own page
 
 
-class AxisInline(admin.TabularInline):
+class AxisInline(LabelledTabularInline):
     model = Axis
     extra = 0
 
@@ -62,7 +62,7 @@ class DistrictAdmin(JalaliAdmin):
     list_filter = ["city"]
 
 
-class PlanItemInline(admin.TabularInline):
+class PlanItemInline(LabelledTabularInline):
     model = PlanItem
     extra = 0
     fields = ["code", "kind", "title", "status"]

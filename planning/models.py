@@ -11,7 +11,9 @@ from cities.models import City
 class Axis(models.Model):
     """A thematic axis (محور موضوعی) under which a city groups its problems and plan."""
 
-    city = models.ForeignKey(City, on_delete=models.CASCADE, related_name="axes")
+    city = models.ForeignKey(
+        City, on_delete=models.CASCADE, related_name="axes", verbose_name=_("شهر")
+    )
     title = models.CharField(_("عنوان"), max_length=120)
     position = models.PositiveSmallIntegerField(_("ترتیب"), default=0)
 
@@ -28,12 +30,16 @@ class Axis(models.Model):
 class Committee(models.Model):
     """A specialised committee or working group (کمیته‌ی تخصصی / کارگروه) of a city."""
 
-    city = models.ForeignKey(City, on_delete=models.CASCADE, related_name="committees")
+    city = models.ForeignKey(
+        City, on_delete=models.CASCADE, related_name="committees", verbose_name=_("شهر")
+    )
     title = models.CharField(_("عنوان"), max_length=160)
     position = models.PositiveSmallIntegerField(_("ترتیب"), default=0)
-    axes = models.ManyToManyField(Axis, blank=True, related_name="committees")
+    axes = models.ManyToManyField(
+        Axis, blank=True, related_name="committees", verbose_name=_("محورها")
+    )
     members = models.ManyToManyField(
-        settings.AUTH_USER_MODEL, blank=True, related_name="committees"
+        settings.AUTH_USER_MODEL, blank=True, related_name="committees", verbose_name=_("اعضا")
     )
 
     class Meta:
@@ -62,7 +68,9 @@ class Plan(models.Model):
         PRE = "pre", _("پیش از انتشار")
         POST = "post", _("پس از انتشار")
 
-    city = models.ForeignKey(City, on_delete=models.PROTECT, related_name="plans")
+    city = models.ForeignKey(
+        City, on_delete=models.PROTECT, related_name="plans", verbose_name=_("شهر")
+    )
     title = models.CharField(_("عنوان"), max_length=200)
     summary = models.TextField(_("خلاصه"), blank=True)
     start_year = models.PositiveSmallIntegerField(_("سال آغاز (شمسی)"))
@@ -76,7 +84,7 @@ class Plan(models.Model):
     trusted_publish_at_once = models.BooleanField(
         _("انتشار فوری نوشته‌های سمن‌ها و کارشناسان تأییدشده"), default=False
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("زمان ثبت"))
 
     class Meta:
         verbose_name = _("برنامه")
@@ -119,18 +127,34 @@ class PlanItem(models.Model):
         Kind.POLICY: Kind.PROJECT,
     }
 
-    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="items")
+    plan = models.ForeignKey(
+        Plan, on_delete=models.CASCADE, related_name="items", verbose_name=_("برنامه")
+    )
     parent = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="children"
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="children",
+        verbose_name=_("والد"),
     )
     kind = models.CharField(_("نوع"), max_length=10, choices=Kind.choices)
     code = models.CharField(_("کد"), max_length=20, help_text=_("مثلاً 2.1.3"))
-    sort_key = models.CharField(max_length=60, editable=False, db_index=True)
+    sort_key = models.CharField(
+        max_length=60, editable=False, db_index=True, verbose_name=_("کلید ترتیب")
+    )
     title = models.CharField(_("عنوان"), max_length=300)
     body = models.TextField(_("متن"), blank=True)
-    axes = models.ManyToManyField(Axis, blank=True, related_name="plan_items")
+    axes = models.ManyToManyField(
+        Axis, blank=True, related_name="plan_items", verbose_name=_("محورها")
+    )
     committee = models.ForeignKey(
-        Committee, null=True, blank=True, on_delete=models.SET_NULL, related_name="plan_items"
+        Committee,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="plan_items",
+        verbose_name=_("کمیته"),
     )
     status = models.CharField(
         _("وضعیت"), max_length=10, choices=Status.choices, default=Status.DRAFT

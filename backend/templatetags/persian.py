@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from django import template
+from django.utils.html import format_html
 from django.utils.safestring import SafeData, mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -102,3 +103,14 @@ def metres(value) -> str:
     else:
         text = _("%(m)s متر") % {"m": max(10, int(round(value / 10)) * 10)}
     return _digits_for_language(str(text))
+
+
+@register.filter
+def bdi(value):
+    """A person's text set inside a translated sentence, isolated so its direction does not
+    scramble the sentence around it (a Persian name in an English sentence, and back):
+    ``{% blocktranslate with name=org.name|bdi %}``. Escaped, then wrapped; not for
+    attributes or <title>."""
+    if value is None or value == "":
+        return ""
+    return format_html("<bdi>{}</bdi>", value)

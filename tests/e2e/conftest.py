@@ -41,6 +41,12 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if str(item.path).startswith(here + os.sep):
             item.add_marker(pytest.mark.e2e)
+    # pytest-django (which runs first) puts tests using `db` before the others; test_axe.py
+    # has one such test and shares one demo load (a module fixture) among all of its tests,
+    # so keep them together, at the end.
+    walk = [item for item in items if item.path.name == "test_axe.py"]
+    if walk:
+        items[:] = [item for item in items if item.path.name != "test_axe.py"] + walk
 
 
 @pytest.fixture(scope="session")

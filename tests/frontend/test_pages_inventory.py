@@ -609,7 +609,10 @@ class TestPublicInventory:
         assert evidence_value(html, "supporters-count") == "۳"
         assert 'data-testid="entries-total">۲<' in html
         assert 'data-testid="problems-total">۲<' in html
-        assert "4×severity + 6×log2(1+supporters)" in html
+        # The formula in Persian, not the code string (docs/accessibility.md).
+        assert "4×severity" not in html
+        assert "۴ × <bdi>شدت (نظر برنامه‌ریز)</bdi>" in html
+        assert "۶ × لگاریتم دو‌پایه‌ی (۱ + <bdi>پشتیبانان یکتا</bdi>)" in html
         for term in TERMS:
             assert term.label in html
         # No personal data: no names, usernames or phone numbers of authors.
