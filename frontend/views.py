@@ -30,6 +30,7 @@ from moderation import selectors as moderation_selectors
 
 ACTIVITY_PER_PAGE = 20
 NOTIFICATIONS_PER_PAGE = 20
+ORGANISATIONS_PER_PAGE = 20
 
 
 def _safe_next(request: HttpRequest) -> str:
@@ -202,7 +203,12 @@ def sessions(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def organisations(request: HttpRequest) -> HttpResponse:
-    context = {"organisations": account_selectors.organisation_list(user=request.user)}
+    listed = paged(
+        request,
+        account_selectors.organisation_list(user=request.user),
+        per_page=ORGANISATIONS_PER_PAGE,
+    )
+    context = {"organisations": listed.object_list, "paged": listed}
     return render(request, "frontend/organisations.html", context)
 
 
