@@ -111,8 +111,17 @@ def pages_for(role: str) -> list[str]:
         return [*public, "/signin/"]
     signed_in = ["/", "/notifications/", "/profile/", "/me/posts/"]
     if role == "citizen":
+        pending = (
+            Problem.objects.filter(author__username=ROLES["citizen"])
+            .filter(moderation_state=ModerationState.PENDING)
+            .order_by("pk")
+            .first()
+        )
+        assert pending is not None, "the demo citizen has no problem waiting for review"
         return [
             *signed_in,
+            "/me/following/",
+            f"/problems/{pending.pk}/edit/",
             "/problems/new/",
             "/organisations/new/",
             f"/problems/{problem.pk}/",

