@@ -166,6 +166,21 @@ def test_the_report_form_shows_why_and_leaves_out_the_authors_own(plan, client):
     assert "در متن:" in html  # «سایبان» through «سقف» in the body
 
 
+def test_the_report_form_links_a_merged_duplicate_to_its_entry(plan, client):
+    entry = InventoryEntry.objects.create(plan=plan, code="۲-۱", title="آب‌گرفتگی معابر شهرک صنعتی")
+    ProblemFactory(
+        plan=plan,
+        title="آب‌گرفتگی خیابان‌های شهرک صنعتی",
+        triage_state=Problem.Triage.MERGED,
+        inventory_entry=entry,
+    )
+    page = client.get("/problems/similar/", {"plan": plan.pk, "title": "آب‌گرفتگی شهرک صنعتی"})
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert f"/inventory/{entry.pk}/" in html
+    assert "من هم این مسئله را دارم" not in html
+
+
 def test_the_api_explains_too(plan, client):
     wanted = ProblemFactory(plan=plan, title="ایستگاه اتوبوس خیابان ملک")
     answer = client.get(
