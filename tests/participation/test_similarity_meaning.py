@@ -174,7 +174,9 @@ def test_the_report_form_links_a_merged_duplicate_to_its_entry(plan, client):
         triage_state=Problem.Triage.MERGED,
         inventory_entry=entry,
     )
-    page = client.get("/problems/similar/", {"plan": plan.pk, "title": "آب‌گرفتگی شهرک صنعتی"})
+    client.force_login(UserFactory())
+    text = "آب‌گرفتگی شهرک صنعتی پس از باران"
+    page = client.get("/problems/similar/", {"plan": plan.pk, "title": text})
     assert page.status_code == 200
     html = page.content.decode()
     assert f"/inventory/{entry.pk}/" in html
