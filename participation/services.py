@@ -168,6 +168,19 @@ def _locked_pending(actor: User, problem: Problem, permission: str) -> Problem:
     return locked
 
 
+def _editable_state(problem: Problem) -> dict:
+    """What an author may change while a problem waits, as the activity log records it."""
+    point = (problem.latitude, problem.longitude)
+    return {
+        "title": problem.title,
+        "body": problem.body,
+        "axis": problem.axis_id,
+        "district": problem.district_id,
+        "latitude": str(point[0]) if point[0] is not None else None,
+        "longitude": str(point[1]) if point[1] is not None else None,
+    }
+
+
 def problem_edit(
     *,
     actor: User,
@@ -203,14 +216,7 @@ def problem_edit(
         given["body"] = _body(given["body"])
     with transaction.atomic():
         locked = _locked_pending(actor, problem, "participation.edit_problem")
-        before = {
-            "title": locked.title,
-            "body": locked.body,
-            "axis": locked.axis_id,
-            "district": locked.district_id,
-            "latitude": str(locked.latitude) if locked.latitude is not None else None,
-            "longitude": str(locked.longitude) if locked.longitude is not None else None,
-        }
+        before = _editable_state(locked)
         for name, value in given.items():
             setattr(locked, name, value)
         _same_city(locked.plan, locked.axis, locked.district)
@@ -233,14 +239,7 @@ def problem_edit(
                 "stem_key",
             ]
         )
-        after = {
-            "title": locked.title,
-            "body": locked.body,
-            "axis": locked.axis_id,
-            "district": locked.district_id,
-            "latitude": str(locked.latitude) if locked.latitude is not None else None,
-            "longitude": str(locked.longitude) if locked.longitude is not None else None,
-        }
+        after = _editable_state(locked)
         activity_record(
             actor=actor,
             action="problem.edit",
