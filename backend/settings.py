@@ -85,6 +85,9 @@ MIDDLEWARE = [
     # Outside whitenoise, so it also compresses static files served from the finders (DEBUG);
     # collected ones come precompressed (.br/.gz) and are left as they are.
     "backend.compression.PageCompressionMiddleware",
+    # ETag on every GET answer and 304 for If-None-Match / If-Modified-Since (the public
+    # cache's API answers carry Last-Modified); inside the compression, as Django asks.
+    "django.middleware.http.ConditionalGetMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "backend.locale.PersianFirstLocaleMiddleware",
@@ -114,6 +117,8 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "frontend.context_processors.unread_notifications",
                 "frontend.context_processors.staff_navigation",
+                # Last: a public page computed for the cache prints a placeholder token.
+                "backend.publiccache.csrf_placeholder",
             ],
             "builtins": ["backend.templatetags.persian"],
         },
@@ -388,9 +393,19 @@ PUBLIC_CACHE_PATHS = [
     r"^/api/v1/plans/\d+/items/$",
     r"^/api/v1/inventory/stats/$",
 ]
+# The public pages a visitor reads (the README's page table), cached the same way; each
+# answer gets the visitor's own CSRF token (backend/publiccache.py).
+PUBLIC_PAGE_PATHS = [
+    r"^/$",
+    r"^/(plans|problems|rules|transparency|organisations)/$",
+    r"^/plans/\d+/$",
+    r"^/plans/\d+/(map|inventory|monitoring|budget)/$",
+    r"^/plans/\d+/budget/(goals/\d+|slice/\d+)/$",
+    r"^/(plan-items|problems|proposals|inventory|indicators|budget/projects)/\d+/$",
+]
 if PUBLIC_CACHE_SECONDS > 0:
     MIDDLEWARE.insert(
-        MIDDLEWARE.index("backend.locale.PersianFirstLocaleMiddleware") + 1,
+        MIDDLEWARE.index("django.middleware.csrf.CsrfViewMiddleware") + 1,
         "backend.publiccache.PublicCacheMiddleware",
     )
 
