@@ -138,3 +138,35 @@ class TestMySessionsPage:
 
     def test_anonymous_is_sent_to_sign_in(self, client):
         assert client.get("/me/sessions/")["Location"].startswith("/signin/")
+
+
+@pytest.mark.django_db
+def test_a_token_is_looked_up_once_per_request_though_two_layers_ask(citizen, arak):
+    # The idempotency middleware asks who the caller is, then the view does: one lookup.
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factories import PlanFactory
+
+    plan = PlanFactory(city=arak)
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {api_token_for(user=citizen)}")
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post(
+            "/api/v1/problems/",
+            {"plan": plan.pk, "title": "چاله در خیابان امام", "body": "<p>عمیق است.</p>"},
+            format="json",
+            HTTP_IDEMPOTENCY_KEY="one-lookup-1",
+        )
+    assert response.status_code == 201, response.content
+    lookups = [q for q in queries.captured_queries if 'FROM "knox_authtoken"' in q["sql"]]
+    assert len(lookups) == 1
+    # A wrong token is refused by the view though the middleware's lookup failed first.
+    client.credentials(HTTP_AUTHORIZATION="Token " + "x" * 64)
+    refused = client.post(
+        "/api/v1/problems/",
+        {"plan": plan.pk, "title": "چاله", "body": "<p>عمیق</p>"},
+        format="json",
+        HTTP_IDEMPOTENCY_KEY="one-lookup-2",
+    )
+    assert refused.status_code == 401
