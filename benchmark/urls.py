@@ -1,6 +1,8 @@
-"""The app's own URLs plus a bare DRF endpoint, the baseline the public list is compared
-with. Mounted only by the benchmark (override_settings or benchmark.settings)."""
+"""The app's own URLs plus two baselines: a bare DRF endpoint, which the public paths are
+compared with, and a bare Django view, which the DRF endpoint is compared with. Mounted
+only by the benchmark (override_settings or benchmark.settings)."""
 
+from django.http import HttpResponse
 from django.urls import include, path
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -14,8 +16,14 @@ class BareView(APIView):
         return Response({"ok": True})
 
 
+def bare_django(_request):
+    """The least a Django view does: the site's middleware, then a constant answer."""
+    return HttpResponse(b'{"ok":true}', content_type="application/json")
+
+
 urlpatterns = [
     path("bench/bare/", BareView.as_view(), name="bench-bare"),
+    path("bench/django/", bare_django, name="bench-django"),
     path("", include("backend.urls")),
 ]
 

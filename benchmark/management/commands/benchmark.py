@@ -11,7 +11,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from django.utils import timezone
 
-from benchmark import budget, data, live, maps, monitoring
+from benchmark import budget, data, live, maps, monitoring, overhttp
 from benchmark.measure import InProcess, Row, percentile, table
 from moderation.models import ModerationState
 from participation.models import Comment, Problem, Support
@@ -65,6 +65,23 @@ class Command(BaseCommand):
         parser.add_argument("--decisions", type=int, default=100, help="--ws: decisions timed")
         parser.add_argument("--http-seconds", type=float, default=5.0, help="--ws: per endpoint")
         parser.add_argument("--http-threads", type=int, default=8, help="--ws: client threads")
+        parser.add_argument(
+            "--http",
+            action="store_true",
+            help="also drive uvicorn workers with the load generator at concurrency 1 and 16 "
+            "for every public path, the submission and the baselines (needs PostgreSQL)",
+        )
+        parser.add_argument(
+            "--http-requests", type=int, default=200, help="--http: requests per series at c1"
+        )
+        parser.add_argument(
+            "--workers", type=int, default=2, help="--http: workers in the scale-out series"
+        )
+        parser.add_argument(
+            "--replica-url",
+            default=os.environ.get("BENCH_REPLICA_URL", ""),
+            help="--http: a streaming replica's URL for the scale-out series (scripts/pg-replica)",
+        )
 
     def handle(self, *args, **options):
         say = self.stdout.write
@@ -105,8 +122,24 @@ class Command(BaseCommand):
             maps.map_rows(plan, requests=requests, warmup=warmup, seed=options["seed"], say=say)
         )
         rows.extend(self._live(plan, options, say))
+        http_part = ""
+        if options["http"]:
+            say("Over HTTP (load generator):")
+            over = overhttp.OverHttp(
+                plan,
+                requests=options["http_requests"],
+                seed=options["seed"],
+                workers=options["workers"],
+                replica_url=options["replica_url"],
+                say=say,
+            )
+            try:
+                over.run()
+            except (RuntimeError, ValueError) as error:
+                raise CommandError(str(error)) from error
+            http_part = "\n" + over.markdown() + "\n"
         notes = self._notes(rows) + f" Load average at the end: {load_average()}."
-        report = f"{context}\n{table(rows)}\n{notes}"
+        report = f"{context}\n{http_part}\n## In process\n\n{table(rows)}\n{notes}"
         say("")
         say(table(rows))
         Path(options["output"]).write_text(report + "\n", encoding="utf-8")
