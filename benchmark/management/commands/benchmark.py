@@ -11,7 +11,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from django.utils import timezone
 
-from benchmark import budget, data, live, maps, monitoring
+from benchmark import budget, data, live, maps, monitoring, realtime
 from benchmark.measure import InProcess, Row, percentile, table
 from moderation.models import ModerationState
 from participation.models import Comment, Problem, Support
@@ -62,9 +62,19 @@ class Command(BaseCommand):
             help="also start two uvicorn workers (needs REDIS_URL): decision → websocket "
             "latency and HTTP throughput",
         )
-        parser.add_argument("--decisions", type=int, default=100, help="--ws: decisions timed")
+        parser.add_argument(
+            "--decisions", type=int, default=200, help="--ws, --realtime: decisions timed"
+        )
         parser.add_argument("--http-seconds", type=float, default=5.0, help="--ws: per endpoint")
         parser.add_argument("--http-threads", type=int, default=8, help="--ws: client threads")
+        parser.add_argument(
+            "--realtime",
+            action="store_true",
+            help="also realtime at scale (needs REDIS_URL): --sockets notification sockets on "
+            "one worker, decisions with them open, --moderators queue sockets fed by new posts",
+        )
+        parser.add_argument("--sockets", type=int, default=2000, help="--realtime: sockets")
+        parser.add_argument("--moderators", type=int, default=50, help="--realtime: moderators")
 
     def handle(self, *args, **options):
         say = self.stdout.write
@@ -79,6 +89,12 @@ class Command(BaseCommand):
             raise CommandError(
                 "--ws needs REDIS_URL: the two workers share events only through Redis."
             )
+        if options["realtime"] and not settings.REDIS_URL:
+            raise CommandError(
+                "--realtime needs REDIS_URL: the workers share events only through Redis."
+            )
+        if options["realtime"] and (options["sockets"] < 1 or options["moderators"] < 1):
+            raise CommandError("--sockets and --moderators must be at least 1.")
         context = self._context(plan, requests, warmup)
         say(context)
         say("In-process series:")
@@ -105,6 +121,18 @@ class Command(BaseCommand):
             maps.map_rows(plan, requests=requests, warmup=warmup, seed=options["seed"], say=say)
         )
         rows.extend(self._live(plan, options, say))
+        if options["realtime"]:
+            say("Realtime at scale:")
+            rows.extend(
+                realtime.realtime_rows(
+                    plan,
+                    sockets=options["sockets"],
+                    moderators=options["moderators"],
+                    decisions=options["decisions"],
+                    seed=options["seed"],
+                    say=say,
+                )
+            )
         notes = self._notes(rows) + f" Load average at the end: {load_average()}."
         report = f"{context}\n{table(rows)}\n{notes}"
         say("")
