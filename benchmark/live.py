@@ -108,16 +108,22 @@ def worker_processes(
     *,
     open_files: int = 0,
     collect_static: bool = True,
+    log_to: str | None = None,
 ):
     """As `workers`, but yields (port, process) pairs: the process's pid is the worker's
     (uvicorn without --workers serves in the process it starts in). `open_files` raises the
     workers' soft limit of open files to at least that many. Without `collect_static` the
-    workers have no static files: enough for the API and websockets, not for pages."""
+    workers have no static files: enough for the API and websockets, not for pages. The
+    workers' output goes to `log_to` when given (kept), else to a temporary file."""
     ports = [free_port() for _ in range(count)]
     command = [sys.executable, "-m", "uvicorn", "backend.asgi:application", "--host", "127.0.0.1"]
     options = ["--log-level", "warning", "--lifespan", "off"]
     with (
-        tempfile.NamedTemporaryFile("w+", prefix="bench-workers-", suffix=".log") as log,
+        (
+            open(log_to, "w+", encoding="utf-8")  # noqa: SIM115 — closed by the with
+            if log_to
+            else tempfile.NamedTemporaryFile("w+", prefix="bench-workers-", suffix=".log")
+        ) as log,
         tempfile.TemporaryDirectory(prefix="bench-static-") as static_root,
     ):
         # As `make serve` does: hashed static files collected before the workers start

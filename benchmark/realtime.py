@@ -47,8 +47,12 @@ from planning.models import Plan
 
 PREFIX = "bench-rt-"
 AUTHOR, MODERATOR = f"{PREFIX}author", f"{PREFIX}moderator"
-OPEN_AT_ONCE = 100  # handshakes in flight at a time
+# Handshakes and closes in flight at a time: each one makes the worker join or leave two
+# groups, and a process's Redis pool holds 100 connections.
+OPEN_AT_ONCE = 50
+SENDS_AT_ONCE = 50  # group_send calls in flight (below the Redis pool's 100 connections)
 WAIT_SECONDS = 10.0
+BURST_WAIT_SECONDS = 60.0  # as long as the channel layer keeps an undelivered message
 SAMPLE = 200  # notifications sent one at a time with all sockets open
 LIMIT_MS = 150.0
 
@@ -165,7 +169,13 @@ class Sockets:
         return time.perf_counter() - started
 
     async def close_all(self) -> None:
-        await asyncio.gather(*(s.close() for s in self.open), return_exceptions=True)
+        gate = asyncio.Semaphore(OPEN_AT_ONCE)
+
+        async def one(socket) -> None:
+            async with gate:
+                await socket.close()
+
+        await asyncio.gather(*(one(s) for s in self.open), return_exceptions=True)
         await asyncio.gather(*self.readers, return_exceptions=True)
 
 
@@ -198,9 +208,28 @@ def raise_own_file_limit(needed: int) -> None:
 
 
 def channel_layer(prefix: str):
+    """A sender configured as the workers' own layer (its capacity included: a group send
+    drops the message when the receiving worker already has `capacity` waiting), on the
+    workers' private prefix."""
     from channels_redis.core import RedisChannelLayer
 
-    return RedisChannelLayer(hosts=[settings.REDIS_URL], prefix=prefix)
+    config = dict(settings.CHANNEL_LAYERS["default"].get("CONFIG") or {})
+    return RedisChannelLayer(**{**config, "hosts": [settings.REDIS_URL], "prefix": prefix})
+
+
+def forget_groups(prefix: str) -> None:
+    """The run's keys on Redis (under its private channel prefix): a consumer that did not
+    get to leave its groups (a worker stopped first, Redis too slow to answer) leaves its
+    membership behind for a day."""
+    import redis
+
+    client = redis.Redis.from_url(settings.REDIS_URL)
+    try:
+        keys = list(client.scan_iter(match=f"{prefix}:*", count=1000))
+        for start in range(0, len(keys), 500):
+            client.delete(*keys[start : start + 500])
+    finally:
+        client.close()
 
 
 def notification_event(wave, user_id: int) -> dict:
@@ -258,16 +287,18 @@ async def _sockets(
     result.rss_open = rss_kib(pid)
     layer = channel_layer(prefix)
     try:
-        # The burst: one event to every user's group at once.
+        # The burst: one event to every user's group at once (as many sends in flight as
+        # the layer's connection pool allows), timed from its start.
+        gate = asyncio.Semaphore(SENDS_AT_ONCE)
+
+        async def send(user_id: int) -> None:
+            async with gate:
+                await layer.group_send(user_group(user_id), notification_event("burst", user_id))
+
         started = time.perf_counter()
-        await asyncio.gather(
-            *(
-                layer.group_send(user_group(user_id), notification_event("burst", user_id))
-                for user_id, _ in accounts
-            )
-        )
+        await asyncio.gather(*(send(user_id) for user_id, _ in accounts))
         arrived = await asyncio.gather(
-            *(sockets.inbox.get(("burst", i), WAIT_SECONDS) for i in range(len(accounts)))
+            *(sockets.inbox.get(("burst", i), BURST_WAIT_SECONDS) for i in range(len(accounts)))
         )
         times = [at for at in arrived if at is not None]
         result.burst = [(at - started) * 1000 for at in times]
@@ -378,8 +409,10 @@ def realtime_rows(
     posts: int = 30,
     seed: int = 7,
     say=print,
+    log_to: str | None = None,
 ) -> list[Row]:
-    """Runs the three series against fresh workers and returns the table's rows."""
+    """Runs the three series against fresh workers and returns the table's rows; the
+    workers' output goes to `log_to` (and `log_to`.recheck) when given."""
     run = secrets.token_hex(3)
     raise_own_file_limit(sockets + 200)
     warmup = min(5, max(1, posts // 10))
@@ -412,7 +445,7 @@ def realtime_rows(
                 connection.close()  # this thread's own connection
 
         with live.worker_processes(
-            2, say=say, env=env, open_files=sockets + 200, collect_static=False
+            2, say=say, env=env, open_files=sockets + 200, collect_static=False, log_to=log_to
         ) as started:
             (a, worker_a), (b, _worker_b) = started
             scale = asyncio.run(
@@ -441,7 +474,13 @@ def realtime_rows(
             # The same fan-out with the sockets on a third worker that re-checks the
             # permission on every event (same channel prefix: B's events reach it).
             recheck_env = {**env, "WS_ACCESS_RECHECK_SECONDS": "0"}
-            with live.worker_processes(1, say=say, env=recheck_env, collect_static=False) as third:
+            with live.worker_processes(
+                1,
+                say=say,
+                env=recheck_env,
+                collect_static=False,
+                log_to=f"{log_to}.recheck" if log_to else None,
+            ) as third:
                 every = asyncio.run(
                     _fanout(
                         third[0][0],
@@ -456,6 +495,7 @@ def realtime_rows(
             say(_say_fanout(every, "re-checked on every event"))
     finally:
         say("  " + clean_up(run))
+        forget_groups(live.worker_env()["CHANNELS_PREFIX"])
     return [
         *sockets_rows(scale, settings.WS_ACCESS_RECHECK_SECONDS),
         decision_row(scale.decisions, decisions, sockets),
@@ -532,7 +572,10 @@ def decision_row(result: dict, decisions: int, sockets: int) -> Row:
         return row
     row.samples = result["samples"]
     row.judge()
-    row.value += f" over {len(row.samples)} decisions"
+    row.value += (
+        f" over {len(row.samples)} decisions (the decide request itself: p50 "
+        f"{percentile(result['requests'], 50):.1f} ms)"
+    )
     if result["lost"]:
         row.passed = False
         row.value += f", {result['lost']} lost"
