@@ -89,3 +89,15 @@ def test_the_command_refuses_realtime_without_redis(settings):
     with pytest.raises(CommandError, match="--realtime needs REDIS_URL"):
         call_command("benchmark", "--realtime", "--plan", str(plan.pk), stdout=StringIO())
     assert not User.objects.filter(username__startswith=realtime.PREFIX).exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "option", [["--sockets", "0"], ["--moderators", "0"], ["--decisions", "-1"]]
+)
+def test_the_command_refuses_bad_realtime_counts(settings, option):
+    settings.REDIS_URL = settings.REDIS_URL or "redis://127.0.0.1:6379/0"  # never reached
+    plan = PlanFactory()
+    with pytest.raises(CommandError, match="at least 1"):
+        call_command("benchmark", "--realtime", "--plan", str(plan.pk), *option, stdout=StringIO())
+    assert not User.objects.filter(username__startswith=realtime.PREFIX).exists()

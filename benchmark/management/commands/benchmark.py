@@ -93,8 +93,12 @@ class Command(BaseCommand):
             raise CommandError(
                 "--realtime needs REDIS_URL: the workers share events only through Redis."
             )
-        if options["realtime"] and (options["sockets"] < 1 or options["moderators"] < 1):
-            raise CommandError("--sockets and --moderators must be at least 1.")
+        if options["realtime"] and (
+            options["sockets"] < 1 or options["moderators"] < 1 or options["decisions"] < 0
+        ):
+            raise CommandError(
+                "--sockets and --moderators must be at least 1, --decisions 0 or more."
+            )
         context = self._context(plan, requests, warmup)
         say(context)
         say("In-process series:")
