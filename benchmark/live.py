@@ -11,6 +11,7 @@ Redis, as docker-compose runs it.
 import http.client
 import json
 import os
+import resource
 import secrets
 import socket
 import subprocess
@@ -83,24 +84,60 @@ def worker_env(**overrides: str) -> dict[str, str]:
 @contextmanager
 def workers(count: int = 2, say=print, env: dict[str, str] | None = None):
     """`count` uvicorn processes on free ports; yields the ports, stops them after."""
+    with worker_processes(count, say=say, env=env) as started:
+        yield [port for port, _process in started]
+
+
+def _open_files(limit: int):
+    """For the child: a soft limit of open files of at least `limit` (up to the hard one)."""
+
+    def raise_soft_limit() -> None:
+        soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+        wanted = limit if hard == resource.RLIM_INFINITY else min(limit, hard)
+        if soft != resource.RLIM_INFINITY and soft < wanted:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (wanted, hard))
+
+    return raise_soft_limit
+
+
+@contextmanager
+def worker_processes(
+    count: int = 2,
+    say=print,
+    env: dict[str, str] | None = None,
+    *,
+    open_files: int = 0,
+    collect_static: bool = True,
+    log_to: str | None = None,
+):
+    """As `workers`, but yields (port, process) pairs: the process's pid is the worker's
+    (uvicorn without --workers serves in the process it starts in). `open_files` raises the
+    workers' soft limit of open files to at least that many. Without `collect_static` the
+    workers have no static files: enough for the API and websockets, not for pages. The
+    workers' output goes to `log_to` when given (kept), else to a temporary file."""
     ports = [free_port() for _ in range(count)]
     command = [sys.executable, "-m", "uvicorn", "backend.asgi:application", "--host", "127.0.0.1"]
     options = ["--log-level", "warning", "--lifespan", "off"]
     with (
-        tempfile.NamedTemporaryFile("w+", prefix="bench-workers-", suffix=".log") as log,
+        (
+            open(log_to, "w+", encoding="utf-8")  # noqa: SIM115 — closed by the with
+            if log_to
+            else tempfile.NamedTemporaryFile("w+", prefix="bench-workers-", suffix=".log")
+        ) as log,
         tempfile.TemporaryDirectory(prefix="bench-static-") as static_root,
     ):
         # As `make serve` does: hashed static files collected before the workers start
         # (with DEBUG off every page names them through the manifest).
         env = worker_env(**{"STATIC_ROOT": static_root, **(env or {})})
-        subprocess.run(
-            [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
-            cwd=ROOT,
-            env=env,
-            check=True,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
+        if collect_static:
+            subprocess.run(
+                [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
+                cwd=ROOT,
+                env=env,
+                check=True,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
         processes = [
             subprocess.Popen(
                 [*command, "--port", str(port), *options],
@@ -108,6 +145,7 @@ def workers(count: int = 2, say=print, env: dict[str, str] | None = None):
                 env=env,
                 stdout=log,
                 stderr=subprocess.STDOUT,
+                preexec_fn=_open_files(open_files) if open_files else None,
             )
             for port in ports
         ]
@@ -115,7 +153,7 @@ def workers(count: int = 2, say=print, env: dict[str, str] | None = None):
             for port, process in zip(ports, processes, strict=True):
                 _wait_until_up(port, process, log)
             say(f"  workers up on ports {', '.join(map(str, ports))}")
-            yield ports
+            yield list(zip(ports, processes, strict=True))
         finally:
             for process in processes:
                 process.terminate()
@@ -165,16 +203,24 @@ def _staff(plan: Plan) -> tuple[User, User]:
 
 
 def decision_latency(
-    ports: list[int], *, plan: Plan, decisions: int, warmup: int, seed: int, say=print
+    ports: list[int],
+    *,
+    plan: Plan,
+    decisions: int,
+    warmup: int,
+    seed: int,
+    say=print,
+    staff: tuple[User, User] | None = None,
 ) -> dict:
-    """Returns the samples (ms), the decide requests' own times and how many were lost."""
+    """Returns the samples (ms), the decide requests' own times and how many were lost.
+    `staff` is (moderator, author); bench_data's accounts by default."""
     import random
 
     from websockets.sync.client import connect
 
     rng = random.Random(seed)
     first, second = ports[0], ports[-1]
-    moderator, author = _staff(plan)
+    moderator, author = staff or _staff(plan)
     moderator_token, author_token = api_token_for(user=moderator), api_token_for(user=author)
     # Rejections keep the posts out of the public lists; approve if no rule is citeable.
     citeable = [rule.code for rule in rules_current() if rule.citeable]

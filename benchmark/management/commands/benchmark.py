@@ -11,7 +11,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from django.utils import timezone
 
-from benchmark import budget, data, live, maps, monitoring, overhttp
+from benchmark import budget, data, live, maps, monitoring, overhttp, realtime
 from benchmark.measure import InProcess, Row, percentile, table
 from moderation.models import ModerationState
 from participation.models import Comment, Problem, Support
@@ -62,7 +62,9 @@ class Command(BaseCommand):
             help="also start two uvicorn workers (needs REDIS_URL): decision → websocket "
             "latency and HTTP throughput",
         )
-        parser.add_argument("--decisions", type=int, default=100, help="--ws: decisions timed")
+        parser.add_argument(
+            "--decisions", type=int, default=200, help="--ws, --realtime: decisions timed"
+        )
         parser.add_argument("--http-seconds", type=float, default=5.0, help="--ws: per endpoint")
         parser.add_argument("--http-threads", type=int, default=8, help="--ws: client threads")
         parser.add_argument(
@@ -82,6 +84,14 @@ class Command(BaseCommand):
             default=os.environ.get("BENCH_REPLICA_URL", ""),
             help="--http: a streaming replica's URL for the scale-out series (scripts/pg-replica)",
         )
+        parser.add_argument(
+            "--realtime",
+            action="store_true",
+            help="also realtime at scale (needs REDIS_URL): --sockets notification sockets on "
+            "one worker, decisions with them open, --moderators queue sockets fed by new posts",
+        )
+        parser.add_argument("--sockets", type=int, default=2000, help="--realtime: sockets")
+        parser.add_argument("--moderators", type=int, default=50, help="--realtime: moderators")
 
     def handle(self, *args, **options):
         say = self.stdout.write
@@ -95,6 +105,16 @@ class Command(BaseCommand):
         if options["ws"] and not settings.REDIS_URL:
             raise CommandError(
                 "--ws needs REDIS_URL: the two workers share events only through Redis."
+            )
+        if options["realtime"] and not settings.REDIS_URL:
+            raise CommandError(
+                "--realtime needs REDIS_URL: the workers share events only through Redis."
+            )
+        if options["realtime"] and (
+            options["sockets"] < 1 or options["moderators"] < 1 or options["decisions"] < 0
+        ):
+            raise CommandError(
+                "--sockets and --moderators must be at least 1, --decisions 0 or more."
             )
         context = self._context(plan, requests, warmup)
         say(context)
@@ -138,8 +158,20 @@ class Command(BaseCommand):
             except (RuntimeError, ValueError) as error:
                 raise CommandError(str(error)) from error
             http_part = "\n" + over.markdown() + "\n"
+        if options["realtime"]:
+            say("Realtime at scale:")
+            rows.extend(
+                realtime.realtime_rows(
+                    plan,
+                    sockets=options["sockets"],
+                    moderators=options["moderators"],
+                    decisions=options["decisions"],
+                    seed=options["seed"],
+                    say=say,
+                )
+            )
         notes = self._notes(rows) + f" Load average at the end: {load_average()}."
-        report = f"{context}\n{http_part}\n## In process\n\n{table(rows)}\n{notes}"
+        report = f"{context}\n{http_part}\n## In process and realtime\n\n{table(rows)}\n{notes}"
         say("")
         say(table(rows))
         Path(options["output"]).write_text(report + "\n", encoding="utf-8")
