@@ -16,6 +16,14 @@ from django.core.exceptions import ImproperlyConfigured
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
+def env_int(name: str, default: int) -> int:
+    value = os.environ.get(name, "").strip()
+    try:
+        return int(value) if value else default
+    except ValueError as error:
+        raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}.") from error
+
+
 def env_flag(name: str, default: bool) -> bool:
     value = os.environ.get(name)
     if value is None or value.strip() == "":
@@ -149,8 +157,18 @@ if REDIS_URL:
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
             "CONFIG": {
-                "hosts": [REDIS_URL],
+                # redis-py's asyncio pool refuses (MaxConnectionsError) past its limit instead
+                # of waiting: a worker closing many sockets at once needs more than its 100.
+                "hosts": [
+                    {
+                        "address": REDIS_URL,
+                        "max_connections": env_int("CHANNELS_MAX_CONNECTIONS", 1000),
+                    }
+                ],
                 "prefix": os.environ.get("CHANNELS_PREFIX", "hamandishi"),
+                # All sockets of a worker share one queue in Redis, and a send to a full
+                # queue is dropped: a notification to many followers at once must fit.
+                "capacity": env_int("CHANNELS_CAPACITY", 5000),
             },
         }
     }
@@ -351,14 +369,6 @@ API_TOKENS_PER_USER = int(os.environ.get("API_TOKENS_PER_USER", "20"))
 # --- infrastructure ---
 # Connection pool, security headers, static files, logging, error pages.
 # docs/production.md («Infrastructure») lists every variable below with its default.
-
-
-def env_int(name: str, default: int) -> int:
-    value = os.environ.get(name, "").strip()
-    try:
-        return int(value) if value else default
-    except ValueError as error:
-        raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}.") from error
 
 
 # PostgreSQL: psycopg 3's pool per worker process (Django's OPTIONS["pool"]). A request in

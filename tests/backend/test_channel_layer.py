@@ -1,0 +1,71 @@
+"""The Redis channel layer as the settings configure it: a worker's sockets share one queue,
+and a burst to many of them (a notification to a plan's followers) must all arrive."""
+
+import asyncio
+import os
+import uuid
+
+import pytest
+from channels.layers import get_channel_layer
+
+pytestmark = pytest.mark.skipif(
+    not os.environ.get("REDIS_URL"), reason="the Redis channel layer needs REDIS_URL"
+)
+
+SOCKETS = 300  # three times channels_redis's default capacity of 100
+
+
+def test_a_burst_to_every_socket_of_a_worker_arrives(settings):
+    settings.CHANNEL_LAYERS = {
+        "default": {
+            **settings.CHANNEL_LAYERS["default"],
+            "CONFIG": {
+                **settings.CHANNEL_LAYERS["default"]["CONFIG"],
+                "prefix": f"test-burst-{uuid.uuid4().hex[:8]}",
+            },
+        }
+    }
+    from channels.layers import channel_layers
+
+    channel_layers.backends.clear()  # the layer of the settings above
+    layer = get_channel_layer()
+
+    async def burst() -> int:
+        # One process's channels, as one worker's sockets are: they share its queue.
+        channels = [await layer.new_channel() for _ in range(SOCKETS)]
+        for n, channel in enumerate(channels):
+            await layer.group_add(f"user.{n}", channel)
+        # Every group is sent to before any socket reads, as in a fan-out.
+        for n in range(SOCKETS):
+            await layer.group_send(f"user.{n}", {"type": "notification.created", "n": n})
+        received = set()
+        for channel in channels:
+            message = await asyncio.wait_for(layer.receive(channel), 5)
+            received.add(message["n"])
+        for n, channel in enumerate(channels):
+            await layer.group_discard(f"user.{n}", channel)
+        await layer.flush()
+        return len(received)
+
+    try:
+        assert asyncio.run(burst()) == SOCKETS
+    finally:
+        channel_layers.backends.clear()
+
+
+def test_the_pool_and_capacity_come_from_the_environment(monkeypatch):
+    import importlib
+
+    import backend.settings as module
+
+    monkeypatch.setenv("REDIS_URL", os.environ["REDIS_URL"])
+    monkeypatch.setenv("CHANNELS_CAPACITY", "1234")
+    monkeypatch.setenv("CHANNELS_MAX_CONNECTIONS", "77")
+    try:
+        config = importlib.reload(module).CHANNEL_LAYERS["default"]["CONFIG"]
+    finally:
+        monkeypatch.delenv("CHANNELS_CAPACITY")
+        monkeypatch.delenv("CHANNELS_MAX_CONNECTIONS")
+        importlib.reload(module)
+    assert config["capacity"] == 1234
+    assert config["hosts"][0]["max_connections"] == 77
