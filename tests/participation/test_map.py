@@ -135,6 +135,22 @@ class TestSelector:
         assert (rows[one.pk].problems_count, rows[one.pk].supports_sum) == (2, 7)
         assert (rows[two.pk].problems_count, rows[two.pk].supports_sum) == (0, 0)
 
+    def test_district_figures_are_counted_once_a_minute(
+        self, plan, arak, django_assert_num_queries
+    ):
+        from django.core.cache import cache
+
+        one = DistrictFactory(city=arak, number=1)
+        ProblemFactory(plan=plan, district=one, supports_count=3)
+        selectors.district_map(plan=plan)
+        ProblemFactory(plan=plan, district=one, supports_count=4)
+        with django_assert_num_queries(1):  # the districts; the figures from the cache
+            rows = {d.pk: d for d in selectors.district_map(plan=plan)}
+        assert (rows[one.pk].problems_count, rows[one.pk].supports_sum) == (1, 3)
+        cache.delete(f"map:districts:{plan.pk}")  # the minute is over
+        rows = {d.pk: d for d in selectors.district_map(plan=plan)}
+        assert (rows[one.pk].problems_count, rows[one.pk].supports_sum) == (2, 7)
+
 
 @pytest.mark.django_db
 class TestApi:
