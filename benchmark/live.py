@@ -100,6 +100,19 @@ def _open_files(limit: int):
     return raise_soft_limit
 
 
+def collect_static_files(static_root: str, log=None) -> None:
+    """As `make serve` does: hashed static files collected before workers start (with DEBUG
+    off every page names them through the manifest)."""
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
+        cwd=ROOT,
+        env=worker_env(STATIC_ROOT=static_root),
+        check=True,
+        stdout=log or subprocess.DEVNULL,
+        stderr=subprocess.STDOUT,
+    )
+
+
 @contextmanager
 def worker_processes(
     count: int = 2,
@@ -113,8 +126,9 @@ def worker_processes(
     """As `workers`, but yields (port, process) pairs: the process's pid is the worker's
     (uvicorn without --workers serves in the process it starts in). `open_files` raises the
     workers' soft limit of open files to at least that many. Without `collect_static` the
-    workers have no static files: enough for the API and websockets, not for pages. The
-    workers' output goes to `log_to` when given (kept), else to a temporary file."""
+    workers have the static files of the `STATIC_ROOT` given in `env` (`collect_static_files()`
+    filled it), or none: enough for the API and websockets, not for pages. The workers'
+    output goes to `log_to` when given (kept), else to a temporary file."""
     ports = [free_port() for _ in range(count)]
     command = [sys.executable, "-m", "uvicorn", "backend.asgi:application", "--host", "127.0.0.1"]
     options = ["--log-level", "warning", "--lifespan", "off"]
@@ -126,18 +140,9 @@ def worker_processes(
         ) as log,
         tempfile.TemporaryDirectory(prefix="bench-static-") as static_root,
     ):
-        # As `make serve` does: hashed static files collected before the workers start
-        # (with DEBUG off every page names them through the manifest).
         env = worker_env(**{"STATIC_ROOT": static_root, **(env or {})})
         if collect_static:
-            subprocess.run(
-                [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
-                cwd=ROOT,
-                env=env,
-                check=True,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-            )
+            collect_static_files(env["STATIC_ROOT"], log)
         processes = [
             subprocess.Popen(
                 [*command, "--port", str(port), *options],

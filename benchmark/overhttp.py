@@ -20,6 +20,7 @@ import json
 import os
 import random
 import statistics
+import tempfile
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -303,9 +304,9 @@ class OverHttp:
         self, phase: Phase, env: dict[str, str], keys: set[str] | None, page_share: float = 1.0
     ) -> None:
         self.say(f"  phase {phase.name}: {phase.description}")
-        with live.workers(phase.workers, say=self.say, env=env) as ports:
-            addresses = [("127.0.0.1", port) for port in ports]
-            pids = [worker_pid(port) for port in ports]
+        with self._workers(phase.workers, env) as started:
+            addresses = [("127.0.0.1", port) for port, _process in started]
+            pids = [process.pid for _port, process in started]
             for series in self.series:
                 if keys is not None and series.key not in keys:
                     continue
@@ -315,10 +316,17 @@ class OverHttp:
             phase.rss_mb = [rss_mb(pid) for pid in pids]
         self.phases.append(phase)
 
+    def _workers(self, count: int, env: dict[str, str]):
+        """Workers on the static files collected once for the run (collectstatic with brotli
+        takes a while; every phase's workers serve the same files)."""
+        return live.worker_processes(
+            count, say=self.say, env={**env, "STATIC_ROOT": self.static_root}, collect_static=False
+        )
+
     def _scale(self, label: str, workers: int, env: dict[str, str]) -> None:
         keys = ("bare", "list", "detail")
-        with live.workers(workers, say=self.say, env=env) as ports:
-            addresses = [("127.0.0.1", port) for port in ports]
+        with self._workers(workers, env) as started:
+            addresses = [("127.0.0.1", port) for port, _process in started]
             for series in self.series:
                 if series.key not in keys:
                     continue
@@ -328,6 +336,12 @@ class OverHttp:
                 self.say(f"    {label} ×{workers} {series.key}: {result.rate:.0f} req/s")
 
     def run(self) -> None:
+        with tempfile.TemporaryDirectory(prefix="bench-static-") as static_root:
+            self.static_root = static_root
+            live.collect_static_files(static_root)
+            self._run()
+
+    def _run(self) -> None:
         self._build()
         base = {"POSTING_LIMIT_PROBLEM": str(10**6), "HTTP_THREADS": "10"}
         reads = {s.key for s in self.series if s.kind in ("api", "page", "base")}

@@ -418,12 +418,14 @@ def district_map(*, plan: Plan) -> list[District]:
             Problem.objects.filter(plan=plan, moderation_state=PUBLISHED, district__isnull=False)
             .order_by()
             .values("district_id")
-            .annotate(n=Count("pk"), supports=Coalesce(Sum("supports_count"), 0))
+            .annotate(n=Count("pk"), supports_total=Coalesce(Sum("supports_count"), 0))
         )
-        figures = {row["district_id"]: (row["n"], row["supports"]) for row in rows}
+        figures = {row["district_id"]: (row["n"], row["supports_total"]) for row in rows}
         cache.set(key, figures, DISTRICT_FIGURES_SECONDS)
     for district in districts:
-        district.problems_count, district.supports_sum = figures.get(district.pk, (0, 0))
+        count, supports = figures.get(district.pk, (0, 0))
+        district.problems_count = count  # type: ignore[attr-defined]
+        district.supports_sum = supports  # type: ignore[attr-defined]
     return districts
 
 
