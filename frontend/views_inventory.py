@@ -22,6 +22,7 @@ from backend.errors import DomainError, Missing
 from backend.jalali import MONTHS_FA
 from backend.persian import to_persian_digits
 from cities import selectors as city_selectors
+from frontend.paging import paged
 from frontend.web import authorise, parse, renders_errors_with
 from inventory import selectors, services
 from inventory import serializers as s
@@ -32,6 +33,7 @@ from planning import selectors as planning_selectors
 from planning.models import Plan
 
 BOARD_PER_PAGE = 20  # each problem on the page asks for its similar entries
+ENTRY_PROBLEMS_PER_PAGE = 50  # an entry's linked problems, most supported first
 TRIAGE_FIELDS = ("action", "axis", "committee", "entry", "new_title", "reason", "back")
 EDIT_FIELDS = ("title", "statement", "severity", "status", "axis", "committee")
 ORDERING_LABELS = {
@@ -367,9 +369,13 @@ def public(request: HttpRequest, plan_id: int) -> HttpResponse:
 @require_GET
 def entry(request: HttpRequest, pk: int) -> HttpResponse:
     found = selectors.inventory_entry_detail(pk=pk)
+    problems = paged(
+        request, selectors.inventory_entry_problems(entry=found), per_page=ENTRY_PROBLEMS_PER_PAGE
+    )
     context = {
         "entry": found,
-        "problems": selectors.inventory_entry_problems(entry=found),
+        "problems": problems.object_list,
+        "paged": problems,
         "terms": _terms(),
     }
     return render(request, "frontend/inventory/entry.html", context)
