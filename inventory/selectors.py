@@ -5,13 +5,13 @@ address."""
 from collections.abc import Iterable
 from typing import Any
 
-from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import QueryDict
 from django.utils.translation import gettext
 
 from accounts.models import Activity
 from backend.errors import DomainError, Missing
+from backend.paging import CappedPaginator
 from backend.persian import normalise
 from backend.trigram import similarity
 from inventory import figures
@@ -243,7 +243,8 @@ def triage_board(
     filterset = TriageFilter(data, queryset=triage_queue(plan_id=plan_id))
     if not filterset.is_valid():
         return {"filter_errors": filterset.form.errors}
-    page = Paginator(filterset.qs, per_page).get_page(query.get("page"))
+    # The count stops at 1,000 («بیش از ۱۰۰۰»): a large plan's queue holds tens of thousands.
+    page = CappedPaginator(filterset.qs, per_page).get_page(query.get("page"))
     suggestions = inventory_suggestions(
         plan_id=plan_id, texts=[problem.title for problem in page.object_list], choices=choices
     )

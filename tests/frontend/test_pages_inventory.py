@@ -127,6 +127,19 @@ class TestBoardAccess:
         client.force_login(planner)
         assert client.get("/planning/999999/triage/").status_code == 404
 
+    def test_queue_count_stops_at_the_cap(self, client, planner, board, plan, monkeypatch):
+        from backend.paging import CappedPaginator
+
+        monkeypatch.setattr(CappedPaginator, "COUNT_CAP", 3)
+        client.force_login(planner)
+        for n in range(3):
+            ProblemFactory(plan=plan, title=f"مسئله‌ی صف {n}")
+        html = html_of(client.get(board))
+        assert "۳ مسئله در صف" in html
+        assert "بیش از" not in html
+        ProblemFactory(plan=plan, title="مسئله‌ی صف ۴")
+        assert "بیش از ۳ مسئله در صف" in html_of(client.get(board))
+
     def test_planner_sees_untriaged_published_problems(
         self, client, planner, board, plan, axis, districts
     ):
