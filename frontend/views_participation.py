@@ -39,7 +39,7 @@ from planning import selectors as planning_selectors
 from planning.models import PlanItem
 
 PROBLEMS_PER_PAGE = 20
-COMMENTS_PER_PAGE = 50  # top-level comments per page of a thread, each with its replies
+COMMENTS_PER_PAGE = 20  # top-level comments per page of a thread, each with its replies
 MY_POSTS_PER_PAGE = 20
 
 
