@@ -13,6 +13,8 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
@@ -21,7 +23,9 @@ from backend.charts import bar_chart_svg
 from backend.errors import DomainError, Missing
 from backend.jalali import MONTHS_FA
 from backend.persian import to_persian_digits
+from backend.templatetags.persian import fa_code
 from cities import selectors as city_selectors
+from frontend.paging import paged
 from frontend.web import authorise, parse, renders_errors_with
 from inventory import selectors, services
 from inventory import serializers as s
@@ -32,6 +36,7 @@ from planning import selectors as planning_selectors
 from planning.models import Plan
 
 BOARD_PER_PAGE = 20  # each problem on the page asks for its similar entries
+ENTRY_PROBLEMS_PER_PAGE = 50  # an entry's linked problems, most supported first
 TRIAGE_FIELDS = ("action", "axis", "committee", "entry", "new_title", "reason", "back")
 EDIT_FIELDS = ("title", "statement", "severity", "status", "axis", "committee")
 ORDERING_LABELS = {
@@ -248,20 +253,65 @@ def _edit_values(entry: InventoryEntry, posted: dict | None = None) -> dict:
     }
 
 
+def _item_options(item_groups: list[dict]) -> list[dict]:
+    """Each plan item's «addressed by» checkbox, drawn once for the page, unticked and
+    ticked: every entry's form shows every item of the plan (40 entries × 379 items drawn
+    by the template loop took seconds)."""
+    html = (
+        '<label class="item-option"><input type="checkbox" name="addressed_by" value="{}"{}>'
+        ' <span><bdi class="code" dir="ltr">{}</bdi> {}</span></label>'
+    )
+    return [
+        {
+            "label": group["label"],
+            "items": [
+                (
+                    str(item["id"]),
+                    format_html(html, item["id"], "", fa_code(item["code"]), item["title"]),
+                    format_html(
+                        html,
+                        item["id"],
+                        mark_safe(" checked"),
+                        fa_code(item["code"]),
+                        item["title"],
+                    ),
+                )
+                for item in group["items"]
+            ],
+        }
+        for group in item_groups
+    ]
+
+
+def _picker(options: list[dict], ticked: list[str]) -> list[dict]:
+    chosen = set(ticked)
+    return [
+        {
+            "label": group["label"],
+            "html": mark_safe(  # noqa: S308 — joined from format_html pieces
+                "".join(on if pk in chosen else off for pk, off, on in group["items"])
+            ),
+        }
+        for group in options
+    ]
+
+
 def _render_manage(request: HttpRequest, plan: Plan, *, failed=None) -> HttpResponse:
     failed = failed or {}
     ordering = request.GET.get("ordering") or "priority"
     entries = selectors.inventory_ordered(plan_id=plan.pk, ordering=ordering)
+    options = _item_options(planning_selectors.plan_items_by_kind(plan=plan))
     for entry in entries:
         mine = failed.get("entry") == entry.pk
         entry.form = _edit_values(entry, failed.get("values") if mine else None)
         entry.form_error = failed.get("error") if mine else None
+        entry.picker = _picker(options, entry.form.get("addressed_by") or [])
     context = {
         "plan": plan,
         "entries": entries,
         "ordering": ordering,
         "orderings": ORDERING_LABELS,
-        "item_groups": planning_selectors.plan_items_by_kind(plan=plan),
+        "item_groups": options,
         "severities": ["1", "2", "3", "4", "5"],
         "statuses": InventoryEntry.Status.choices,
         "export_formats": ["csv", "xlsx", "json"],
@@ -367,9 +417,13 @@ def public(request: HttpRequest, plan_id: int) -> HttpResponse:
 @require_GET
 def entry(request: HttpRequest, pk: int) -> HttpResponse:
     found = selectors.inventory_entry_detail(pk=pk)
+    problems = paged(
+        request, selectors.inventory_entry_problems(entry=found), per_page=ENTRY_PROBLEMS_PER_PAGE
+    )
     context = {
         "entry": found,
-        "problems": selectors.inventory_entry_problems(entry=found),
+        "problems": problems.object_list,
+        "paged": problems,
         "terms": _terms(),
     }
     return render(request, "frontend/inventory/entry.html", context)

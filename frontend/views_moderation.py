@@ -28,7 +28,7 @@ from moderation.rules import APPEAL, MODERATE_CITY, READ_AUDIT
 from moderation.serializers import AppealIn, DecideIn, ReportIn
 from participation import selectors as participation_selectors
 
-QUEUE_LIMIT = 100  # oldest first; the rest show up as these are decided
+QUEUE_LIMIT = 30  # oldest first; the rest show up as these are decided
 DECISIONS_PER_PAGE = 25
 REJECTIONS_LIMIT = 200
 Outcome = Decision.Outcome
@@ -134,9 +134,8 @@ def _citeable_rules():
 def _queue_entries(request, city, *, only: int | None = None) -> list[dict]:
     rows = selectors.queue_list(city_id=city.pk)
     rows = rows.filter(pk=only) if only is not None else rows[:QUEUE_LIMIT]
-    now = timezone.now()
     entries = [
-        _entry_display(selectors.queue_entry_out(row, now=now), user=request.user) for row in rows
+        _entry_display(shown, user=request.user) for shown in selectors.queue_entries_out(rows)
     ]
     # A problem's photos are judged with it: one query for every problem listed.
     problem_ids = [e["object_id"] for e in entries if e["content_type"] == "problem"]

@@ -39,6 +39,7 @@ from planning import selectors as planning_selectors
 from planning.models import PlanItem
 
 PROBLEMS_PER_PAGE = 20
+COMMENTS_PER_PAGE = 20  # top-level comments per page of a thread, each with its replies
 MY_POSTS_PER_PAGE = 20
 
 
@@ -102,8 +103,16 @@ def _load(request, target: str, pk: int):
 
 
 def _comments_context(request, target: str, obj, **extra) -> dict:
+    """The comments section: a page of COMMENTS_PER_PAGE top-level comments with their
+    replies (`?comments=<page>`), so a long thread costs one page's rows."""
+    on = {target: obj}
+    tops = selectors.comment_tops(user=request.user, **on)
+    comments_paged = paged(request, tops, per_page=COMMENTS_PER_PAGE, param="comments")
     context = {
-        "comments": selectors.comment_thread(user=request.user, **{target: obj}),
+        "comments": selectors.comment_thread_page(
+            comments_paged.object_list, user=request.user, **on
+        ),
+        "comments_paged": comments_paged,
         "comment_action": reverse(f"frontend:{target}_comment", args=[obj.pk]),
         "comment_target": target,
         "comment_on": obj,

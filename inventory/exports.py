@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from openpyxl import Workbook
 
 from backend.jalali import jalali_datetime_str
+from inventory.figures import figures_for
 from inventory.selectors import inventory_list, with_priority
 
 COLUMNS = [
@@ -37,9 +38,10 @@ CHUNK = 500
 
 def rows(plan_id: int) -> Iterator[dict]:
     """One dict per entry, read from the database in chunks."""
+    evidence = figures_for(plan_id).evidence
     entries = inventory_list(plan_id=plan_id).order_by("code").iterator(chunk_size=CHUNK)
     for entry in entries:
-        (entry,) = with_priority([entry])
+        (entry,) = with_priority([entry], evidence=evidence)
         yield {
             "code": entry.code,
             "title": entry.title,

@@ -101,3 +101,28 @@ class TriageRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action} {self.problem_id}"
+
+
+class InventoryFigures(models.Model):
+    """A plan's inventory evidence (the counts behind each entry's priority) and its chart
+    figures, computed together and stored (inventory.figures): counting distinct
+    supporters over every linked problem costs as much as the data is large, so reads use
+    these figures, recomputed when a planner's change makes them stale and otherwise at most
+    every INVENTORY_FIGURES_SECONDS."""
+
+    plan = models.OneToOneField(Plan, on_delete=models.CASCADE, related_name="+")
+    evidence = models.JSONField(default=dict)  # {entry id: {problems_count: …, …}}
+    aggregates = models.JSONField(default=dict)  # inventory.figures.aggregates_compute()
+    computed_at = models.DateTimeField()
+    # Planners' changes bump `marks`; the stored figures include the changes up to
+    # `marks_done`. A refresh that ran while a change committed leaves them apart (stale).
+    marks = models.PositiveIntegerField(default=0)
+    marks_done = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        db_table = "inventory_figures"
+        verbose_name = _("شمارش‌های فهرست مسائل")
+        verbose_name_plural = _("شمارش‌های فهرست مسائل")
+
+    def __str__(self) -> str:
+        return f"{self.plan_id} {self.computed_at:%Y-%m-%d %H:%M}"

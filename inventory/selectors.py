@@ -5,22 +5,21 @@ address."""
 from collections.abc import Iterable
 from typing import Any
 
-from django.core.paginator import Paginator
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import QueryDict
 from django.utils.translation import gettext
 
 from accounts.models import Activity
 from backend.errors import DomainError, Missing
-from backend.jalali import to_jalali
+from backend.paging import CappedPaginator
 from backend.persian import normalise
 from backend.trigram import similarity
+from inventory import figures
 from inventory.filters import TriageFilter
 from inventory.models import InventoryEntry, TriageRecord
 from inventory.priority import priority
 from moderation.models import Decision, ModerationState, Rule
-from participation.models import Comment, Endorsement, Problem, Support
+from participation.models import Problem
 from participation.selectors import problem_list
 from planning.models import Committee, PlanItem
 
@@ -28,8 +27,8 @@ PUBLISHED = ModerationState.PUBLISHED
 Triage = Problem.Triage
 
 # How an inventory list may be ordered (`?ordering=`), priority first. The priority score is
-# computed in Python from the counts annotated in SQL, so ordering by it happens once here
-# (`inventory_ordered`); the other orderings are SQL.
+# computed in Python from the plan's stored evidence (inventory.figures), so ordering by it,
+# and by the supporters counted there, happens here (`inventory_ordered`); the others are SQL.
 INVENTORY_ORDERINGS: dict[str, tuple[str, ...] | None] = {
     "priority": None,
     "code": ("code",),
@@ -53,79 +52,48 @@ def plan_item_detail_list() -> QuerySet[PlanItem]:
 # Problem inventory ---------------------------------------------------------------------
 
 
-def _count(queryset, group_field: str, distinct_field: str = "pk"):
-    counted = (
-        queryset.order_by()
-        .values(group_field)
-        .annotate(n=Count(distinct_field, distinct=True))
-        .values("n")
-    )
-    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
-
-
 def inventory_list(*, plan_id: int | None = None) -> QuerySet[InventoryEntry]:
-    """Entries with their evidence counted in the same query (one subquery per measure),
-    so the list costs the same for 1 or 500 entries."""
-
-    linked = Problem.objects.filter(inventory_entry=OuterRef("pk"), moderation_state=PUBLISHED)
+    """Entries with their tags and the plan items addressing them (their evidence comes
+    from the plan's stored figures: `with_priority`)."""
     queryset = InventoryEntry.objects.all()
     if plan_id is not None:
         queryset = queryset.filter(plan_id=plan_id)
-    return (
-        queryset.select_related("plan", "plan__city", "axis", "committee")
-        .prefetch_related(Prefetch("addressed_by", queryset=PlanItem.objects.order_by("sort_key")))
-        .annotate(
-            problems_count=_count(linked, "inventory_entry"),
-            supporters_count=_count(
-                Support.objects.filter(
-                    problem__inventory_entry=OuterRef("pk"),
-                    problem__moderation_state=PUBLISHED,
-                ),
-                "problem__inventory_entry",
-                "user",
-            ),
-            districts_count=_count(linked.exclude(district=None), "inventory_entry", "district"),
-            endorsements_count=_count(
-                Endorsement.objects.filter(
-                    proposal__problem__inventory_entry=OuterRef("pk"),
-                    proposal__moderation_state=PUBLISHED,
-                ),
-                "proposal__problem__inventory_entry",
-            ),
-            expert_comments_count=_count(
-                Comment.objects.filter(
-                    problem__inventory_entry=OuterRef("pk"),
-                    is_expert=True,
-                    moderation_state=PUBLISHED,
-                ),
-                "problem__inventory_entry",
-            ),
-        )
+    return queryset.select_related("plan", "plan__city", "axis", "committee").prefetch_related(
+        Prefetch("addressed_by", queryset=PlanItem.objects.order_by("sort_key"))
     )
 
 
-def with_priority(entries: Iterable[InventoryEntry]) -> list[InventoryEntry]:
-    """Attach `priority_score` and `score_breakdown` (inventory.priority) to each entry."""
-    result = []
-    for entry in entries:
-        e: Any = entry  # the counts are annotations of inventory_list()
-        e.priority_score, e.score_breakdown = priority(
-            {
-                "severity": e.severity,
-                "supporters_count": e.supporters_count,
-                "problems_count": e.problems_count,
-                "districts_count": e.districts_count,
-                "endorsements_count": e.endorsements_count,
-                "expert_comments_count": e.expert_comments_count,
-            }
-        )
-        result.append(entry)
-    return result
+def with_priority(
+    entries: Iterable[InventoryEntry], *, evidence: dict | None = None
+) -> list[InventoryEntry]:
+    """Attach each entry's evidence counts (the plan's stored figures, inventory.figures;
+    one query per plan, or `evidence` as given), `priority_score` and `score_breakdown`
+    (inventory.priority)."""
+    rows = list(entries)
+    if evidence is None:
+        evidence = {}
+        for plan_id in sorted({entry.plan_id for entry in rows}):
+            evidence.update(figures.figures_for(plan_id).evidence)
+    zero = figures.zero_evidence()
+    for entry in rows:
+        e: Any = entry
+        counts = evidence.get(str(entry.pk), zero)
+        for name in figures.EVIDENCE_FIELDS:
+            setattr(e, name, counts.get(name, 0))
+        e.priority_score, e.score_breakdown = priority({"severity": e.severity, **counts})
+    return rows
 
 
 def _by_priority(entries: list[InventoryEntry]) -> list[InventoryEntry]:
     def key(entry: Any) -> tuple:
         return (-entry.priority_score, entry.plan_id, entry.code)
+
+    return sorted(entries, key=key)
+
+
+def _by_supporters(entries: list[InventoryEntry]) -> list[InventoryEntry]:
+    def key(entry: Any) -> tuple:
+        return (-entry.supporters_count, entry.code)
 
     return sorted(entries, key=key)
 
@@ -139,6 +107,8 @@ def inventory_ordered(*, plan_id: int, ordering: str = "priority") -> list[Inven
     entries = inventory_list(plan_id=plan_id)
     if order_by is None:
         return _by_priority(with_priority(entries))
+    if ordering == "-supporters":  # a stored count: ordered here, like the priority
+        return _by_supporters(with_priority(entries.order_by("code")))
     return with_priority(entries.order_by(*order_by))
 
 
@@ -219,65 +189,19 @@ def inventory_similar_entries(*, plan_id: int, text: str, limit: int = 5) -> lis
 
 
 def inventory_aggregates(*, plan_id: int) -> dict:
-    """Counts for charts: entries and problems per axis, per committee, per district, and
-    per Jalali month — a handful of grouped queries, whatever the plan's size."""
-
+    """Counts for charts: entries and problems per axis, per committee, per district and
+    per Jalali month, from the plan's stored figures (inventory.figures); a group without
+    a name is «تعیین نشده»."""
+    stored = figures.figures_for(plan_id).aggregates
     unset = gettext("تعیین نشده")
-    entries = InventoryEntry.objects.filter(plan_id=plan_id)
-    linked = Problem.objects.filter(
-        plan_id=plan_id, moderation_state=PUBLISHED, inventory_entry__isnull=False
-    )
-
-    def grouped(queryset, field, label_field):
-        rows = (
-            queryset.order_by()
-            .values(field, label_field)
-            .annotate(n=Count("pk"))
-            .order_by("-n", label_field)
-        )
-        return [
-            {"id": row[field], "label": row[label_field] or unset, "count": row["n"]}
-            for row in rows
-        ]
-
-    months_entries: dict[str, int] = {}
-    for created in entries.values_list("created_at", flat=True):
-        month = _jalali_month(created)
-        months_entries[month] = months_entries.get(month, 0) + 1
-    months_problems: dict[str, int] = {}
-    for created in linked.values_list("created_at", flat=True):
-        month = _jalali_month(created)
-        months_problems[month] = months_problems.get(month, 0) + 1
-    return {
-        "entries_total": entries.count(),
-        "problems_total": linked.count(),
-        "entries_per_axis": grouped(entries, "axis_id", "axis__title"),
-        "problems_per_axis": grouped(
-            linked, "inventory_entry__axis_id", "inventory_entry__axis__title"
-        ),
-        "entries_per_committee": grouped(entries, "committee_id", "committee__title"),
-        "problems_per_committee": grouped(
-            linked, "inventory_entry__committee_id", "inventory_entry__committee__title"
-        ),
-        "problems_per_district": grouped(linked, "district_id", "district__name"),
-        "entries_per_district": [
-            {"id": row["district_id"], "label": row["district__name"] or unset, "count": row["n"]}
-            for row in linked.order_by()
-            .values("district_id", "district__name")
-            .annotate(n=Count("inventory_entry", distinct=True))
-            .order_by("-n", "district__name")
-        ],
-        "entries_per_month": [{"month": m, "count": n} for m, n in sorted(months_entries.items())],
-        "problems_per_month": [
-            {"month": m, "count": n} for m, n in sorted(months_problems.items())
-        ],
-    }
-
-
-def _jalali_month(value) -> str:
-
-    j = to_jalali(value)
-    return f"{j.year:04d}/{j.month:02d}"
+    named = {}
+    for key, value in stored.items():
+        if isinstance(value, list):
+            value = [
+                {**row, "label": row["label"] or unset} if "label" in row else row for row in value
+            ]
+        named[key] = value
+    return named
 
 
 def committee_inventory(*, committee: Committee) -> list[InventoryEntry]:
@@ -319,7 +243,8 @@ def triage_board(
     filterset = TriageFilter(data, queryset=triage_queue(plan_id=plan_id))
     if not filterset.is_valid():
         return {"filter_errors": filterset.form.errors}
-    page = Paginator(filterset.qs, per_page).get_page(query.get("page"))
+    # The count stops at 1,000 («بیش از ۱۰۰۰»): a large plan's queue holds tens of thousands.
+    page = CappedPaginator(filterset.qs, per_page).get_page(query.get("page"))
     suggestions = inventory_suggestions(
         plan_id=plan_id, texts=[problem.title for problem in page.object_list], choices=choices
     )

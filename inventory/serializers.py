@@ -128,15 +128,30 @@ class InventoryProblemOut(serializers.Serializer):
     created_at_jalali = JalaliDateTimeField(source="created_at")
 
 
+ENTRY_PROBLEMS_LIMIT = 100
+
+
 class InventoryEntryDetailOut(InventoryEntryOut):
+    """An entry with its linked problems, the ENTRY_PROBLEMS_LIMIT (100) most supported;
+    `problems_more` says there are more (the view reads one row past the limit)."""
+
     problems = serializers.SerializerMethodField()
+    problems_more = serializers.SerializerMethodField()
 
     class Meta(InventoryEntryOut.Meta):
-        fields = [*InventoryEntryOut.Meta.fields, "problems"]
+        fields = [*InventoryEntryOut.Meta.fields, "problems", "problems_more"]
+
+    def _rows(self) -> list:
+        if "_rows" not in self.context:
+            self.context["_rows"] = list(self.context["problems"])
+        return self.context["_rows"]
 
     @extend_schema_field(InventoryProblemOut(many=True))
     def get_problems(self, obj):
-        return InventoryProblemOut(self.context["problems"], many=True).data
+        return InventoryProblemOut(self._rows()[:ENTRY_PROBLEMS_LIMIT], many=True).data
+
+    def get_problems_more(self, obj) -> bool:
+        return len(self._rows()) > ENTRY_PROBLEMS_LIMIT
 
 
 class NewEntryIn(serializers.Serializer):

@@ -11,6 +11,7 @@ from backend.authz import authorise
 from backend.errors import Conflict, DomainError, Missing
 from backend.persian import normalise
 from backend.sanitise import plain_text, plain_title
+from inventory.figures import mark_stale
 from inventory.models import InventoryEntry, TriageRecord
 from moderation.models import ModerationState
 from participation.models import Problem
@@ -99,6 +100,7 @@ def inventory_entry_create(
                     severity=severity,
                     created_by=actor,
                 )
+                mark_stale(plan.pk)
                 activity_record(
                     actor=actor,
                     action="inventory.create",
@@ -145,6 +147,8 @@ def inventory_entry_update(*, actor: Any, entry: InventoryEntry, **changes: Any)
     city_id = entry.plan.city_id
     with transaction.atomic():
         entry.save()
+        if "axis" in changed or "committee" in changed:
+            mark_stale(entry.plan_id)  # the charts count entries and problems by tag
         if changed:
             activity_record(
                 actor=actor,
@@ -233,6 +237,7 @@ def _record(
         previous_entry_id=problem.inventory_entry_id,
         previous_axis_id=problem.axis_id,
     )
+    mark_stale(problem.plan_id)  # the problem joins or leaves an entry's evidence
     return _triage_state(problem)
 
 

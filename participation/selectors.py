@@ -27,6 +27,7 @@ from django.db.models import (
 from django.db.models.functions import Cast, Coalesce, Floor, RowNumber
 
 from accounts.models import Membership, Organisation
+from backend.paging import CappedPaginator
 from cities.models import District
 from moderation.models import ModerationState
 from moderation.selectors import visible_to
@@ -124,7 +125,24 @@ def comment_thread(*, user=None, **target) -> list[Comment]:
     """Top-level comments on one target with their replies attached as `.thread_replies`
     (two queries' worth of rows, read in one). Given the target object rather than its id,
     every comment knows it without a query (the reply permission asks it)."""
-    rows = list(comment_list(user=user).filter(**target))
+    return _threaded(list(comment_list(user=user).filter(**target)), target)
+
+
+def comment_tops(*, user=None, **target) -> QuerySet[Comment]:
+    """The top-level comments on one target the user may see, oldest first: what a page of
+    a long thread is cut from (`comment_thread_page`)."""
+    return comment_list(user=user).filter(parent__isnull=True, **target)
+
+
+def comment_thread_page(tops, *, user=None, **target) -> list[Comment]:
+    """`comment_thread` for a page of top-level comments (`tops`, from comment_tops):
+    those and their replies only, in one more query, whatever the thread's length."""
+    tops = list(tops)
+    replies = comment_list(user=user).filter(parent__in=[c.pk for c in tops], **target)
+    return _threaded([*tops, *replies], target)
+
+
+def _threaded(rows: list[Comment], target: dict) -> list[Comment]:
     by_id = {c.pk: c for c in rows}
     top = []
     (name, value), *_ = target.items()
@@ -133,7 +151,7 @@ def comment_thread(*, user=None, **target) -> list[Comment]:
         comment.thread_replies = []
         if isinstance(value, PlanItem | Problem | Proposal):
             setattr(comment, name, value)
-    for reply in rows:
+    for reply in sorted(rows, key=lambda c: (c.created_at, c.pk)):
         if reply.parent_id and reply.parent_id in by_id:
             parent: Any = by_id[reply.parent_id]
             parent.thread_replies.append(reply)
@@ -215,12 +233,31 @@ def my_posts(*, user) -> dict[str, QuerySet]:
     }
 
 
+# Up to this many matches a search reads them all at once (then orders and counts them by
+# their keys); past it, the matches are dense enough that the newest-first index walk finds
+# a page after a few rows per match. The lists' counts stop at the same number.
+SEARCH_PROBE = CappedPaginator.COUNT_CAP
+
+
 def problems_matching(queryset: QuerySet[Problem], words: list[str]) -> QuerySet[Problem]:
-    """Every normalised word appears in the problem's normalised text (any order)."""
+    """Every normalised word appears in the problem's normalised text (any order).
+
+    `LIKE '%word%'` alone lets PostgreSQL guess how many rows match, and a wrong guess is
+    costly: for two words that are common apart but rare together («خیابان شهدا») it walked
+    the date index through all 100k problems to fill a page (1.6 s). So the matches' keys
+    are read first, unordered and at most SEARCH_PROBE + 1 of them (the trigram index finds
+    rare words; a common word stops early): when that is all of them, the search is those
+    keys (the order and the count are then over at most SEARCH_PROBE rows); when there are
+    more, the words are common and the filter is left to the newest-first walk, which meets
+    a match every few rows. Same rows, same order either way."""
     condition = Q()
     for word in words:
         condition &= Q(search_text__contains=word)
-    return queryset.filter(condition)
+    matching = queryset.filter(condition)
+    keys = list(matching.order_by().values_list("pk", flat=True)[: SEARCH_PROBE + 1])
+    if len(keys) <= SEARCH_PROBE:
+        return queryset.filter(pk__in=keys)
+    return matching
 
 
 # The map ------------------------------------------------------------------------------

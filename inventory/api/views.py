@@ -121,7 +121,7 @@ class InventoryDetail(APIView):
         return selectors.inventory_entry_detail(pk=pk)
 
     def _render(self, entry):
-        problems = selectors.inventory_entry_problems(entry=entry)
+        problems = selectors.inventory_entry_problems(entry=entry)[: s.ENTRY_PROBLEMS_LIMIT + 1]
         return Response(s.InventoryEntryDetailOut(entry, context={"problems": problems}).data)
 
     @extend_schema(responses=s.InventoryEntryDetailOut)

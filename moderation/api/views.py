@@ -42,7 +42,7 @@ class QueueList(APIView):
         authorise(request.user, MODERATE_CITY, city)
         paginator = Pagination()
         page = paginator.paginate_queryset(selectors.queue_list(city_id=city.pk), request)
-        return paginator.get_paginated_response([selectors.queue_entry_out(e) for e in page])
+        return paginator.get_paginated_response(selectors.queue_entries_out(page))
 
 
 class QueueClaim(APIView):

@@ -8,7 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from inventory import services
-from inventory.models import InventoryEntry, TriageRecord
+from inventory.models import InventoryEntry, InventoryFigures, TriageRecord
 from inventory.priority import TERMS
 from participation.models import Endorsement, Problem, Support
 from planning.models import PlanItem
@@ -126,6 +126,19 @@ class TestBoardAccess:
     def test_unknown_plan_is_404(self, client, planner):
         client.force_login(planner)
         assert client.get("/planning/999999/triage/").status_code == 404
+
+    def test_queue_count_stops_at_the_cap(self, client, planner, board, plan, monkeypatch):
+        from backend.paging import CappedPaginator
+
+        monkeypatch.setattr(CappedPaginator, "COUNT_CAP", 3)
+        client.force_login(planner)
+        for n in range(3):
+            ProblemFactory(plan=plan, title=f"مسئله‌ی صف {n}")
+        html = html_of(client.get(board))
+        assert "۳ مسئله در صف" in html
+        assert "بیش از" not in html
+        ProblemFactory(plan=plan, title="مسئله‌ی صف ۴")
+        assert "بیش از ۳ مسئله در صف" in html_of(client.get(board))
 
     def test_planner_sees_untriaged_published_problems(
         self, client, planner, board, plan, axis, districts
@@ -658,10 +671,15 @@ class TestPublicInventory:
             item = PlanItemFactory(plan=plan, code=str(n + 1))
             InventoryEntry.objects.get(title=f"مسئله‌ی فهرست {n}").addressed_by.add(item)
 
-        def count() -> int:
-            with CaptureQueriesContext(connection) as captured:
-                assert client.get(f"/plans/{plan.pk}/inventory/").status_code == 200
-            return len(captured)
+        def count() -> tuple[int, int]:
+            """Queries when the plan's figures are computed, then when they are read."""
+            InventoryFigures.objects.all().delete()
+            counts = []
+            for _ in range(2):
+                with CaptureQueriesContext(connection) as captured:
+                    assert client.get(f"/plans/{plan.pk}/inventory/").status_code == 200
+                counts.append(len(captured))
+            return counts[0], counts[1]
 
         add_entry(0)
         one = count()

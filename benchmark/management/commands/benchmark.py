@@ -11,7 +11,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from django.utils import timezone
 
-from benchmark import budget, data, live, maps, monitoring, overhttp, realtime
+from benchmark import budget, data, live, maps, monitoring, overhttp, pages, realtime
 from benchmark.measure import InProcess, Row, percentile, table
 from moderation.models import ModerationState
 from participation.models import Comment, Problem, Support
@@ -140,6 +140,10 @@ class Command(BaseCommand):
         say("The problem map:")
         rows.extend(
             maps.map_rows(plan, requests=requests, warmup=warmup, seed=options["seed"], say=say)
+        )
+        say("Pages that grow with the data:")
+        rows.extend(
+            pages.page_rows(plan, requests=requests, warmup=warmup, seed=options["seed"], say=say)
         )
         rows.extend(self._live(plan, options, say))
         http_part = ""

@@ -1,0 +1,120 @@
+"""Search (`q=`) reads the matches' keys first (participation.selectors.problems_matching):
+up to SEARCH_PROBE matches it lists those keys, past it it filters the newest-first walk.
+Both paths must find the same problems in the same order, with the capped count; here the
+probe and the cap are made small so a handful of rows takes either path."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from backend.paging import CappedPaginator
+from participation import selectors
+from participation.models import Problem
+from tests.factories import ProblemFactory
+
+URL = "/api/v1/problems/"
+PROBE = 5
+CAP = 8
+
+
+@pytest.fixture
+def small_probe(monkeypatch):
+    monkeypatch.setattr(selectors, "SEARCH_PROBE", PROBE)
+
+
+@pytest.fixture
+def small_cap(monkeypatch):
+    monkeypatch.setattr(CappedPaginator, "COUNT_CAP", CAP)
+
+
+def made(plan, title: str, days_ago: int, **extra) -> Problem:
+    problem = ProblemFactory(plan=plan, title=title, **extra)
+    moment = timezone.now() - datetime.timedelta(days=days_ago)
+    Problem.objects.filter(pk=problem.pk).update(created_at=moment)
+    return problem
+
+
+def listed(api_client, **params) -> dict:
+    response = api_client.get(URL, params)
+    assert response.status_code == 200, response.content
+    return response.json()
+
+
+@pytest.mark.django_db
+class TestSearchPaths:
+    def test_few_matches_newest_first_with_exact_count(self, api_client, plan, small_probe):
+        """Fewer matches than the probe: the keys path. Hidden, pending and other words'
+        problems are left out; newest first; the count is exact."""
+        wanted = [made(plan, f"آب‌گرفتگی کوچه {n}", days_ago=n) for n in (3, 1, 2)]
+        made(plan, "آب‌گرفتگی پنهان", days_ago=0, moderation_state="hidden")
+        made(plan, "آب‌گرفتگی در انتظار", days_ago=0, moderation_state="pending")
+        made(plan, "ترافیک میدان", days_ago=0)
+        body = listed(api_client, plan=plan.pk, q="آب گرفتگی")
+        newest_first = [wanted[1], wanted[2], wanted[0]]  # 1, 2 and 3 days ago
+        assert [row["id"] for row in body["results"]] == [p.pk for p in newest_first]
+        assert body["count"] == 3
+        assert body["count_more"] is False
+
+    def test_many_matches_same_order_and_capped_count(
+        self, api_client, plan, small_probe, small_cap
+    ):
+        """More matches than the probe: the walk path gives the same order as the keys
+        path would, every match is reachable page by page, and the count stops at the cap."""
+        matches = [made(plan, f"زباله در خیابان {n}", days_ago=n) for n in range(9)]
+        made(plan, "صندلی پارک", days_ago=0)
+        expected = [p.pk for p in matches]  # days_ago 0 … 8: newest first
+        first = listed(api_client, plan=plan.pk, q="زباله", page_size=4)
+        assert [row["id"] for row in first["results"]] == expected[:4]
+        assert first["count"] == CAP
+        assert first["count_more"] is True
+        second = listed(api_client, plan=plan.pk, q="زباله", page_size=4, page=2)
+        assert [row["id"] for row in second["results"]] == expected[4:8]
+
+    @pytest.mark.parametrize("ordering", ["newest", "oldest", "most_supported"])
+    def test_both_paths_agree_with_every_ordering(self, api_client, plan, small_probe, ordering):
+        """The same problems match «پل» (a few) and «پل عابر» (fewer): each list in each
+        ordering equals the one computed here from every row."""
+        rows = []
+        for n in range(8):
+            rows.append(made(plan, f"پل عابر {n}" if n % 2 else f"پل خراب {n}", days_ago=n))
+            Problem.objects.filter(pk=rows[-1].pk).update(supports_count=(n * 7) % 5)
+        everything = {p.pk: Problem.objects.get(pk=p.pk) for p in rows}
+
+        def expected(pks):
+            found = [everything[pk] for pk in pks]
+            if ordering == "newest":
+                key = lambda p: (-p.created_at.timestamp(), -p.pk)  # noqa: E731
+            elif ordering == "oldest":
+                key = lambda p: (p.created_at.timestamp(), p.pk)  # noqa: E731
+            else:
+                key = lambda p: (-p.supports_count, -p.created_at.timestamp(), -p.pk)  # noqa: E731
+            return [p.pk for p in sorted(found, key=key)]
+
+        for q, pks in (("پل", list(everything)), ("پل عابر", [p.pk for p in rows[1::2]])):
+            body = listed(api_client, plan=plan.pk, q=q, ordering=ordering, page_size=100)
+            assert [row["id"] for row in body["results"]] == expected(pks), q
+
+    def test_page_shows_more_than_cap(self, client, plan, small_probe, small_cap):
+        for n in range(CAP + 2):
+            made(plan, f"ترافیک بلوار {n}", days_ago=n)
+        made(plan, "ترافیک میدان", days_ago=0, moderation_state="pending")
+        html = client.get("/problems/", {"plan": plan.pk, "q": "ترافیک"}).content.decode()
+        assert "بیش از ۸ مسئله" in html
+        html = client.get("/problems/", {"plan": plan.pk, "q": "ترافیک بلوار ۳"}).content.decode()
+        assert "۱ مسئله" in html
+        assert "بیش از" not in html
+
+    def test_query_count_is_the_same_on_both_paths(self, api_client, plan, small_probe):
+        for n in range(3):
+            made(plan, f"چاله خیابان {n}", days_ago=n)
+        for n in range(PROBE + 3):
+            made(plan, f"ترافیک کوچه {n}", days_ago=n)
+        counts = []
+        for q in ("چاله", "ترافیک"):
+            with CaptureQueriesContext(connection) as queries:
+                listed(api_client, plan=plan.pk, q=q)
+            counts.append(len(queries))
+        assert counts[0] == counts[1]
