@@ -174,7 +174,8 @@ if REDIS_URL:
     }
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's Redis cache, keeping one client per pool (backend/rediscache.py).
+            "BACKEND": "backend.rediscache.RedisCache",
             # A separate database for the cache keeps a cache flush (tests clear it) from
             # touching the channel layer's groups.
             "LOCATION": os.environ.get("REDIS_CACHE_URL") or REDIS_URL,

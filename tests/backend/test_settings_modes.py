@@ -43,7 +43,7 @@ def test_postgres_and_redis_from_urls():
     assert result.stdout.split("\n")[:3] == [
         "django.db.backends.postgresql",
         "channels_redis.core.RedisChannelLayer",
-        "django.core.cache.backends.redis.RedisCache",
+        "backend.rediscache.RedisCache",
     ]
 
 

@@ -1,5 +1,6 @@
-"""The Redis channel layer as the settings configure it: a worker's sockets share one queue,
-and a burst to many of them (a notification to a plan's followers) must all arrive."""
+"""Redis as the settings configure it. The channel layer: a worker's sockets share one queue,
+and a burst to many of them (a notification to a plan's followers) must all arrive. The
+cache: one redis-py client per pool (backend/rediscache.py)."""
 
 import asyncio
 import os
@@ -69,3 +70,21 @@ def test_the_pool_and_capacity_come_from_the_environment(monkeypatch):
         importlib.reload(module)
     assert config["capacity"] == 1234
     assert config["hosts"][0]["max_connections"] == 77
+
+
+def test_the_cache_keeps_one_redis_client_per_pool():
+    from django.core.cache import caches
+
+    from backend.rediscache import RedisCache
+
+    cache = caches["default"]
+    assert isinstance(cache, RedisCache)
+    client = cache._cache.get_client(write=True)  # noqa: SLF001 — the backend's own client
+    cache.set("one-client", {"x": "یک"}, 30)
+    assert cache.get("one-client") == {"x": "یک"}
+    assert cache.get_many(["one-client", "none"]) == {"one-client": {"x": "یک"}}
+    assert cache.add("one-client-n", 1)
+    assert cache.incr("one-client-n") == 2
+    assert cache._cache.get_client() is client  # noqa: SLF001
+    cache.delete_many(["one-client", "one-client-n"])
+    assert cache.get("one-client") is None
