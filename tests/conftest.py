@@ -2,6 +2,7 @@ import pytest
 from django.core.cache import cache
 
 from accounts.otp_senders import OutboxSender
+from tests import static_once
 from tests.factories import (
     AxisFactory,
     CityFactory,
@@ -22,8 +23,12 @@ def _fast_and_isolated(settings):
     settings.OTP_SENDER = "accounts.otp_senders.OutboxSender"
     # Tests run inside a transaction that never commits, so the public cache's version
     # would never move: it is tested on its own (tests/backend/test_publiccache.py).
+    # WhiteNoise scans the static files once per process instead of once per test client
+    # (tests/static_once.py); it serves the same files with the same headers.
     settings.MIDDLEWARE = [
-        m for m in settings.MIDDLEWARE if m != "backend.publiccache.PublicCacheMiddleware"
+        static_once.ONCE if m == static_once.STOCK else m
+        for m in settings.MIDDLEWARE
+        if m != "backend.publiccache.PublicCacheMiddleware"
     ]
     OutboxSender.outbox.clear()
     cache.clear()
