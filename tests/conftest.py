@@ -1,7 +1,10 @@
 import pytest
 from django.core.cache import cache
+from django.db import connections, transaction
+from django.test import override_settings
 
 from accounts.otp_senders import OutboxSender
+from tests import static_once
 from tests.factories import (
     AxisFactory,
     CityFactory,
@@ -22,13 +25,107 @@ def _fast_and_isolated(settings):
     settings.OTP_SENDER = "accounts.otp_senders.OutboxSender"
     # Tests run inside a transaction that never commits, so the public cache's version
     # would never move: it is tested on its own (tests/backend/test_publiccache.py).
+    # WhiteNoise scans the static files once per process instead of once per test client
+    # (tests/static_once.py); it serves the same files with the same headers.
     settings.MIDDLEWARE = [
-        m for m in settings.MIDDLEWARE if m != "backend.publiccache.PublicCacheMiddleware"
+        static_once.ONCE if m == static_once.STOCK else m
+        for m in settings.MIDDLEWARE
+        if m != "backend.publiccache.PublicCacheMiddleware"
     ]
     OutboxSender.outbox.clear()
     cache.clear()
     yield
     cache.clear()
+
+
+# --- the demo, loaded once for every test that only reads it -----------------------------
+#
+# tests/demo/test_demo_load.py, tests/demo/test_demo_monitoring.py,
+# tests/a11y/test_admin_persian.py and the idempotence test of tests/demo/test_demo_loader.py
+# read the demo (a load takes long on PostgreSQL). It is loaded once, on the fresh test
+# database, inside a transaction that is rolled back after the last of those tests; each
+# test's own `db` transaction nests inside it as a savepoint, so a test that writes leaves
+# nothing for the next one. pytest_collection_modifyitems below runs those tests one after the
+# other (among the other `db` tests, before any transactional one), and
+# pytest_runtest_teardown rolls the load back as soon as the next test does not ask for it.
+# The loader's refusal without DEBUG is tested on a fresh database (test_demo_loader.py).
+
+DEMO = "demo_once"
+FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+class _SharedDemo:
+    def __init__(self):
+        self.outer = []
+        self.blocker = None
+
+    def load(self, blocker):
+        self.blocker = blocker
+        from demo.loader import load_demo
+
+        with blocker.unblock():
+            self.outer = [transaction.atomic(using=alias) for alias in connections]
+            for atomic in self.outer:
+                atomic.__enter__()
+            try:
+                # The per-test settings (_fast_and_isolated) are not active at session scope:
+                # hash with the same fast hasher the tests will check passwords with.
+                with override_settings(DEBUG=True, PASSWORD_HASHERS=FAST_HASHERS):
+                    return load_demo()
+            except BaseException:
+                self.roll_back()
+                raise
+
+    def roll_back(self):
+        if not self.outer:
+            return
+        with self.blocker.unblock():
+            for alias, atomic in reversed(list(zip(connections, self.outer, strict=True))):
+                transaction.set_rollback(True, using=alias)
+                atomic.__exit__(None, None, None)
+        self.outer = []
+
+
+_shared_demo = _SharedDemo()
+
+
+@pytest.fixture(scope="session")
+def _demo_loaded(django_db_setup, django_db_blocker):
+    loaded = _shared_demo.load(django_db_blocker)
+    yield loaded
+    _shared_demo.roll_back()
+
+
+@pytest.fixture
+def demo_once(_demo_loaded):
+    """The demo, loaded once for the tests that read it (see above); its loader's result."""
+    if not _shared_demo.outer:
+        pytest.fail(
+            "the shared demo was rolled back before this test: its readers must run together"
+        )
+    return _demo_loaded
+
+
+def _reads_demo(item) -> bool:
+    return DEMO in getattr(item, "fixturenames", ())
+
+
+def pytest_collection_modifyitems(config, items):
+    # After pytest-django's ordering (db tests, then transactional ones, then the rest): the
+    # demo's readers move up to where the first of them is, so they run one after the other.
+    readers = [item for item in items if _reads_demo(item)]
+    if readers:
+        first = items.index(readers[0])
+        others = [item for item in items if not _reads_demo(item)]
+        items[:] = others[:first] + readers + others[first:]
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    result = yield  # the test's own fixtures (its savepoint) are torn down first
+    if _reads_demo(item) and (nextitem is None or not _reads_demo(nextitem)):
+        _shared_demo.roll_back()
+    return result
 
 
 @pytest.fixture

@@ -1,19 +1,14 @@
 """The admin speaks Persian: every registered model's changelist and change page, as a
 superuser on the demo data, has Persian column headers and field labels, Jalali dates only,
-and problem text rendered (sanitised) rather than shown as raw tags."""
+and problem text rendered (sanitised) rather than shown as raw tags. The demo is the one
+tests/conftest.py loads once for every test that reads it (`demo_once`)."""
 
 import html
 import re
 
-import pytest
 from django.contrib import admin
-from django.db import connections, transaction
-from django.test import override_settings
 from django.urls import reverse
 
-from demo.loader import load_demo
-
-FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 PERSIAN = re.compile(r"[\u0600-\u06FF]")
 # A Gregorian year (Jalali years here are 13xx/14xx) or an English month name.
 GREGORIAN = re.compile(
@@ -21,21 +16,6 @@ GREGORIAN = re.compile(
 )
 # Labels that are proper names or codes in every language.
 NEUTRAL = {"ID", "Open311", "URL", "SMS", "CSV", "XLSX", "JSON", "API"}
-
-
-@pytest.fixture(scope="module")
-def demo_once(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock():
-        outer = [transaction.atomic(using=alias) for alias in connections]
-        for atomic in outer:
-            atomic.__enter__()
-        try:
-            with override_settings(DEBUG=True, PASSWORD_HASHERS=FAST_HASHERS):
-                yield load_demo()
-        finally:
-            for alias, atomic in reversed(list(zip(connections, outer, strict=True))):
-                transaction.set_rollback(True, using=alias)
-                atomic.__exit__(None, None, None)
 
 
 def admin_urls():

@@ -381,19 +381,11 @@ def test_healthz_with_redis_down(client):
 # --- finding 15: static files ------------------------------------------------------------
 
 
-def test_production_static_files_are_hashed_and_cached_long(tmp_path):
-    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL"}}
-    env.update(DEBUG="0", SECRET_KEY="s" * 50, ALLOWED_HOSTS="x", STATIC_ROOT=str(tmp_path))
-    env.setdefault("OTP_SENDER_ALLOW_LOG", "1")
-    collected = subprocess.run(
-        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-    )
+def test_production_static_files_are_hashed_and_cached_long(production_static):
+    # The production collectstatic (DEBUG off), run once for the session: tests/backend/conftest.py.
+    collected, env = production_static.result, production_static.env
     assert collected.returncode == 0, collected.stderr[-2000:]
-    manifest = json.loads((tmp_path / "staticfiles.json").read_text())["paths"]
+    manifest = json.loads((production_static.root / "staticfiles.json").read_text())["paths"]
     hashed = manifest["frontend/app.css"]
     assert hashed != "frontend/app.css"
     code = (

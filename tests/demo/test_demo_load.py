@@ -1,8 +1,9 @@
 """The demo load: plans, citizen input and their moderation states.
 
-The demo is loaded once for this module (it takes over a second) and every test here only
-reads it; the loader's own behaviour (idempotent reload, refusal without DEBUG) is tested with
-a fresh load per test in test_demo_loader.py.
+The demo is loaded once (tests/conftest.py's `demo_once`, shared with the other modules that
+only read it: a load takes many seconds on PostgreSQL) and every test here only reads it; the
+loader's own behaviour (idempotent reload, refusal without DEBUG) is tested with a fresh load
+per test in test_demo_loader.py.
 """
 
 import json
@@ -10,43 +11,16 @@ import os
 from pathlib import Path
 
 import pytest
-from django.db import connections, transaction
 from django.db.models import Count, F
-from django.test import override_settings
 
 from accounts.models import Membership, Organisation, User
 from demo import content_plan
-from demo.loader import load_demo
 from moderation.models import ModerationState
 from participation.models import Comment, Endorsement, Problem, Proposal, Support
 from participation.similarity import similar_problems
 from planning.models import Axis, PlanItem
 
-FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 TITLES = {row[0]: row[6] for row in content_plan.PROBLEMS}
-
-
-@pytest.fixture(scope="module")
-def demo_once(django_db_setup, django_db_blocker):
-    """Loads the demo once inside a transaction that is rolled back when the module ends.
-
-    Each test's own `db` transaction nests inside it as a savepoint, so a test that wrote
-    something would still not leak into the next one; nothing is left behind for other
-    modules (works the same on SQLite and on PostgreSQL).
-    """
-    with django_db_blocker.unblock():
-        outer = [transaction.atomic(using=alias) for alias in connections]
-        for atomic in outer:
-            atomic.__enter__()
-        try:
-            # The per-test settings (tests/conftest.py) are not active yet at module scope:
-            # hash with the same fast hasher the tests will check passwords with.
-            with override_settings(DEBUG=True, PASSWORD_HASHERS=FAST_HASHERS):
-                yield load_demo()
-        finally:
-            for alias, atomic in reversed(list(zip(connections, outer, strict=True))):
-                transaction.set_rollback(True, using=alias)
-                atomic.__exit__(None, None, None)
 
 
 @pytest.fixture

@@ -1,4 +1,5 @@
-"""The demo loader's own behaviour, each test on a fresh database: refusal and idempotence."""
+"""The demo loader's own behaviour: refusal on a fresh database, and idempotence (a second
+load over the first, the load tests/conftest.py makes once on a fresh database, adds nothing)."""
 
 import pytest
 
@@ -37,9 +38,10 @@ def test_refuses_without_debug(db, settings):
     assert not Plan.objects.exists()
 
 
-def test_second_load_adds_nothing(db, settings):
+def test_second_load_adds_nothing(db, demo_once, settings):
+    # The first load is the shared one (tests/conftest.py), made on a fresh database too.
+    loaded = demo_once
     settings.DEBUG = True
-    loaded = load_demo()
     first = counts()
     assert first["Problem"]
     assert first["Comment"]

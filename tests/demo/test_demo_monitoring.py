@@ -1,12 +1,11 @@
-"""The demo's plan monitoring and budget slice: loaded once for this module (as in
-test_demo_load.py) and only read by the tests, except the last one, which loads the demo again
-inside its own savepoint. The budget tests share this module's load because the budget's gap
+"""The demo's plan monitoring and budget slice: the demo loaded once (tests/conftest.py's
+`demo_once`, as in test_demo_load.py) and only read by the tests, except one, which loads the
+demo again inside its own savepoint. The budget tests share that load because the budget's gap
 case reads the monitoring demo's realisation."""
 
 from decimal import Decimal
 
 import pytest
-from django.db import connections, transaction
 from django.db.models import Count
 from django.test import override_settings
 
@@ -34,22 +33,6 @@ from planning.models import Plan, PlanItem
 FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 MEASURED = [spec for spec in data.INDICATORS if spec["kind"] == "measured"]
 COMPUTED = [spec for spec in data.INDICATORS if spec["kind"] == "computed"]
-
-
-@pytest.fixture(scope="module")
-def demo_once(django_db_setup, django_db_blocker):
-    """The demo loaded once inside a transaction rolled back when the module ends."""
-    with django_db_blocker.unblock():
-        outer = [transaction.atomic(using=alias) for alias in connections]
-        for atomic in outer:
-            atomic.__enter__()
-        try:
-            with override_settings(DEBUG=True, PASSWORD_HASHERS=FAST_HASHERS):
-                yield load_demo()
-        finally:
-            for alias, atomic in reversed(list(zip(connections, outer, strict=True))):
-                transaction.set_rollback(True, using=alias)
-                atomic.__exit__(None, None, None)
 
 
 @pytest.fixture
