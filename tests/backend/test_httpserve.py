@@ -88,3 +88,25 @@ def test_the_site_answers_through_it():
     status, body = asyncio.run(_get(asgi.application, "/rules/"))
     assert status == 200
     assert "قواعد".encode() in body
+
+
+def test_a_thread_keeps_its_caches_from_one_request_to_the_next():
+    # Django keeps its cache objects (and so their Redis pools) in context-local storage;
+    # a fresh context per request opened a new Redis connection for each request.
+    from django.core.cache import caches
+
+    seen = []
+
+    def wsgi(environ, start_response):
+        seen.append((threading.get_ident(), id(caches["default"])))
+        start_response("200 OK", [("Content-Type", "text/plain")])
+        return [b"ok"]
+
+    async def serve():
+        app = ThreadedWSGI(wsgi, threads=1)
+        for _ in range(3):
+            assert await _get(app) == (200, b"ok")
+
+    asyncio.run(serve())
+    assert len({thread for thread, _ in seen}) == 1
+    assert len({cache for _, cache in seen}) == 1
