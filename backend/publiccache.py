@@ -142,6 +142,8 @@ def _storable(request, response) -> bool:
         and not response.cookies
         and "cookie" not in vary.lower()
         and not (session is not None and session.modified)
+        # A one-time form token (idempotency) must not be shared by every visitor.
+        and b'name="form_token"' not in response.content
     )
 
 

@@ -226,3 +226,15 @@ def test_with_the_cache_down_answers_are_computed(client, plan, settings):
     assert response.status_code == 200
     assert "پیاده‌روی شکسته" in response.content.decode()
     assert "X-Public-Cache" not in response
+
+
+def test_a_page_with_a_one_time_form_token_is_never_stored(rf):
+    from django.http import HttpResponse as Page
+
+    from backend.publiccache import _storable
+
+    request = rf.get("/")
+    plain = Page(b'<form><input name="csrfmiddlewaretoken" value="x"></form>')
+    once = Page(b'<form><input type="hidden" name="form_token" value="abc"></form>')
+    assert _storable(request, plain)
+    assert not _storable(request, once)
