@@ -5,10 +5,13 @@ forward. The same code runs on the in-memory layer (one process) and on Redis (m
 """
 
 import logging
+from collections.abc import Callable
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.db import transaction
+
+from backend.afterresponse import after_commit_and_response
 
 logger = logging.getLogger("hamandishi.realtime")
 
@@ -40,6 +43,19 @@ def _send(group: str, event_type: str, data: dict) -> None:
 def emit_on_commit(group: str, event_type: str, data: dict) -> None:
     """Send `data` to `group` once the surrounding transaction has committed."""
     transaction.on_commit(lambda: _send(group, event_type, data))
+
+
+def emit_after_response(group: str, event_type: str, make_data: Callable[[], dict | None]) -> None:
+    """Send what `make_data()` returns to `group` once the transaction has committed and the
+    current answer has gone (backend/afterresponse.py): for events other people watch, whose
+    payload is worth reading fresh. `make_data` returning None sends nothing."""
+
+    def send() -> None:
+        data = make_data()
+        if data is not None:
+            _send(group, event_type, data)
+
+    after_commit_and_response(send)
 
 
 def emit_access_changed(user_id: int, reason: str) -> None:

@@ -89,6 +89,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Work a write sets off for other people (the moderators' live queue, a duplicate hint)
+    # runs once the answer has gone (backend/afterresponse.py); outside every transaction.
+    "backend.afterresponse.AfterResponseMiddleware",
     # Compresses pages and API answers (gzip with Django's BREACH padding; backend/compression.py).
     # Outside whitenoise, so it also compresses static files served from the finders (DEBUG);
     # collected ones come precompressed (.br/.gz) and are left as they are.

@@ -18,7 +18,7 @@ from accounts.services import activity_record, notification_send
 from backend.authz import authorise
 from backend.errors import Conflict, DomainError, Missing
 from backend.ratelimit import posting_limit_check
-from backend.realtime import city_moderation_group, emit_on_commit
+from backend.realtime import city_moderation_group, emit_after_response, emit_on_commit
 from backend.sanitise import plain_text
 from moderation.content import content_summary, content_text, kind_named, kind_of
 from moderation.hints import text_hints
@@ -160,24 +160,47 @@ def _reference(content: ModeratedContent) -> dict:
 
 
 def _entry_event(entry: QueueEntry, kind: str, **extra) -> None:
+    """Tell the city's live queue, after the commit and after the actor's answer has gone;
+    the entry is read then, so the event carries what a moderator would load at that moment."""
     from moderation.selectors import queue_entry_payload  # the live view's shape
 
-    emit_on_commit(
+    entry_id = entry.pk
+    emit_after_response(
         city_moderation_group(entry.city.slug),
         "queue.event",
-        {"event": kind, "entry_id": entry.pk, **queue_entry_payload(entry.pk), **extra},
+        lambda: {"event": kind, "entry_id": entry_id, **queue_entry_payload(entry_id), **extra},
     )
 
 
-def _hints_for(content: ModeratedContent) -> dict:
-    """Language, links and phone numbers in the text, plus the kind's own hints."""
-    return {**text_hints(content_text(content)), **kind_of(content).hints(content)}
+def _kind_hints_later(entry_id: int, content: ModeratedContent) -> dict | None:
+    """The content kind's own hints (a likely duplicate), added to a new entry once the
+    author has their answer, then the entry announced. None when the entry was closed
+    in between (its author withdrew it, say): the live queue has already dropped it."""
+    from moderation.selectors import queue_entry_payload
+
+    found = kind_of(content).hints(content)
+    with transaction.atomic():
+        entry = (
+            QueueEntry.objects.select_for_update()
+            .only("pk", "hints", "closed_at")
+            .filter(pk=entry_id)
+            .first()
+        )
+        if entry is None or entry.closed_at is not None:
+            return None
+        if found:
+            entry.hints = {**(entry.hints or {}), **found}
+            entry.save(update_fields=["hints"])
+    return {"event": "created", "entry_id": entry_id, **queue_entry_payload(entry_id)}
 
 
 def queue_enqueue(
     *, content: ModeratedContent, reason: str, appeal: Appeal | None = None
 ) -> QueueEntry:
-    """Put content in its city's queue (once per reason while open) and tell moderators."""
+    """Put content in its city's queue (once per reason while open) and tell moderators.
+    The text's own hints (language, links, phone numbers) are stored with the entry; the
+    kind's hints, which search (a likely duplicate), are added after the author's answer has
+    gone, just before the live queue hears of the entry (backend/afterresponse.py)."""
     reference = _reference(content)
     existing = QueueEntry.objects.filter(**reference, reason=reason, closed_at__isnull=True).first()
     if existing is not None and appeal is None:
@@ -187,9 +210,14 @@ def queue_enqueue(
         city_id=kind_of(content).city_id(content),
         reason=reason,
         appeal=appeal,
-        hints=_hints_for(content),
+        hints=text_hints(content_text(content)),
     )
-    _entry_event(entry, "created")
+    entry_id = entry.pk
+    emit_after_response(
+        city_moderation_group(entry.city.slug),
+        "queue.event",
+        lambda: _kind_hints_later(entry_id, content),
+    )
     return entry
 
 

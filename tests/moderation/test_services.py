@@ -30,10 +30,40 @@ class TestQueueAndClaims:
         assert entry.hints["links"]
         assert entry.hints["phone_numbers"]
 
-    def test_duplicate_hint(self, submit_problem, plan):
+    def test_duplicate_hint(self, submit_problem, plan, django_capture_on_commit_callbacks):
         ProblemFactory(plan=plan, title="ترافیک سنگین بلوار امام خمینی")
-        problem = submit_problem(title="ترافيك سنگين بلوار امام خميني")
+        with django_capture_on_commit_callbacks(execute=True):
+            problem = submit_problem(title="ترافيك سنگين بلوار امام خميني")
         assert entry_of(problem).hints["similar_problem"]["score"] >= 0.5
+
+    def test_duplicate_hint_waits_for_the_commit(
+        self, submit_problem, plan, django_capture_on_commit_callbacks
+    ):
+        """The search for a duplicate runs after the commit (and after the author's answer):
+        until then the entry holds the text's own hints only; a rolled-back post runs none."""
+        ProblemFactory(plan=plan, title="ترافیک سنگین بلوار امام خمینی")
+        with django_capture_on_commit_callbacks(execute=False) as callbacks:
+            problem = submit_problem(title="ترافيك سنگين بلوار امام خميني")
+            assert "similar_problem" not in entry_of(problem).hints
+            assert "persian_share" in entry_of(problem).hints
+        for callback in callbacks:
+            callback()
+        assert entry_of(problem).hints["similar_problem"]["id"] != problem.pk
+
+    def test_no_late_hint_for_an_entry_closed_in_between(
+        self, submit_problem, plan, django_capture_on_commit_callbacks
+    ):
+        from participation.services import problem_withdraw
+
+        ProblemFactory(plan=plan, title="ترافیک سنگین بلوار امام خمینی")
+        with django_capture_on_commit_callbacks(execute=False) as callbacks:
+            problem = submit_problem(title="ترافيك سنگين بلوار امام خميني")
+        problem_withdraw(actor=problem.author, problem=problem)
+        for callback in callbacks:
+            callback()
+        entry = QueueEntry.objects.get(problem=problem)
+        assert entry.hints["closed_by_author"] == "withdraw"
+        assert "similar_problem" not in entry.hints
 
     def test_claim_conflict_until_released_or_expired(self, submit_problem, moderator, moderator2):
         entry = entry_of(submit_problem())

@@ -243,3 +243,21 @@ def test_hostile_or_odd_search_text_is_answered(api_client, plan, q):
     assert response.status_code in (200, 400)
     if q == "دی ۱۹":
         assert response.json()["count"] == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_moderators_duplicate_hint_is_there_once_the_answer_has_gone(as_user, citizen, plan):
+    """Over the API the duplicate search runs after the commit and after the answer
+    (backend/afterresponse.py); the test client, like a server, closes the response, and
+    by then the queue entry names the likely duplicate."""
+    from moderation.models import QueueEntry
+
+    earlier = ProblemFactory(plan=plan, title="ترافیک سنگین بلوار امام خمینی")
+    response = as_user(citizen).post(
+        URL,
+        {"plan": plan.pk, "title": "ترافيك سنگين بلوار امام خميني", "body": "هر روز."},
+        format="json",
+    )
+    assert response.status_code == 201, response.json()
+    entry = QueueEntry.objects.get(problem_id=response.json()["id"])
+    assert entry.hints["similar_problem"]["id"] == earlier.pk
