@@ -1,7 +1,31 @@
 """Pages whose count stops at a cap, for the API and the web lists alike."""
 
+from typing import Any
+
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.utils.functional import cached_property
+
+# Where `with_known_count` keeps its figure: on the query, whose clones (ordering, values,
+# slicing) copy it; with the number of conditions it was counted under.
+_KNOWN = "hamandishi_known_count"
+
+
+def with_known_count(queryset: QuerySet, count: int) -> QuerySet:
+    """Tell CappedPaginator that `queryset` holds `count` rows (counted up to COUNT_CAP + 1
+    already, e.g. while choosing a search plan), so it does not count them again. A filter
+    added afterwards makes the figure stale, and it is then ignored."""
+    marked = queryset.all()
+    setattr(marked.query, _KNOWN, (count, len(marked.query.where.children)))
+    return marked
+
+
+def known_count(rows) -> int | None:
+    query = getattr(rows, "query", None)
+    known = getattr(query, _KNOWN, None)
+    if query is None or known is None or len(query.where.children) != known[1]:
+        return None
+    return known[0]
 
 
 class CappedPaginator(Paginator):
@@ -14,6 +38,9 @@ class CappedPaginator(Paginator):
     @cached_property
     def counted(self) -> int:
         rows = self.object_list
+        known = known_count(rows)
+        if known is not None:
+            return known
         if hasattr(rows, "order_by"):
             # Only the keys: the rows' annotations (comment counts…) are not computed.
             return rows.order_by().values("pk")[: self.COUNT_CAP + 1].count()
@@ -26,3 +53,17 @@ class CappedPaginator(Paginator):
     @property
     def more(self) -> bool:
         return self.counted > self.COUNT_CAP
+
+    def page(self, number):
+        """A searched list's page reads its keys first, then only those rows with their
+        joins and annotations: otherwise PostgreSQL joins every match (thousands, for a
+        common word) before it sorts them and keeps a page."""
+        page = super().page(number)
+        rows: Any = self.object_list
+        if known_count(rows) is None or not hasattr(rows, "values_list"):
+            return page
+        sliced: Any = page.object_list
+        keys = list(sliced.values_list("pk", flat=True))
+        found = {row.pk: row for row in rows.order_by().filter(pk__in=keys)}
+        page.object_list = [found[key] for key in keys if key in found]
+        return page

@@ -88,6 +88,15 @@ class ProblemFilter(django_filters.FilterSet):
         model = Problem
         fields: list[str] = []
 
+    def filter_queryset(self, queryset):
+        """Every other filter first, the search last: it counts its matches under all of
+        them (participation.selectors.problems_matching)."""
+        value = self.form.cleaned_data.get("q")
+        rest = {k: v for k, v in self.form.cleaned_data.items() if k != "q"}
+        for name, given in rest.items():
+            queryset = self.filters[name].filter(queryset, given)
+        return self.search(queryset, "q", value) if value else queryset
+
     def search(self, queryset, name, value):
         words = [w for w in normalise(value).split() if w][:8]
         return problems_matching(queryset, words) if words else queryset

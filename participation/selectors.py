@@ -27,7 +27,7 @@ from django.db.models import (
 from django.db.models.functions import Cast, Coalesce, Floor, RowNumber
 
 from accounts.models import Membership, Organisation
-from backend.paging import CappedPaginator
+from backend.paging import CappedPaginator, with_known_count
 from cities.models import District
 from moderation.models import ModerationState
 from moderation.selectors import visible_to
@@ -239,6 +239,20 @@ def my_posts(*, user) -> dict[str, QuerySet]:
 SEARCH_PROBE = CappedPaginator.COUNT_CAP
 
 
+# Words shorter than this match at the start of a word only («دی» finds «دی» and «دیوار»,
+# not «خدیجه»): a two-letter string inside words matches a large share of every text, and
+# the trigram index can find a word's start (its padded trigram) but not two letters alone.
+SHORT_WORD = 3
+
+
+def word_condition(word: str) -> Q:
+    """One normalised search word against `search_text` (normalised, words split by one
+    space): anywhere for a word of SHORT_WORD letters or more, else at a word's start."""
+    if len(word) >= SHORT_WORD:
+        return Q(search_text__contains=word)
+    return Q(search_text__startswith=word) | Q(search_text__contains=f" {word}")
+
+
 def problems_matching(queryset: QuerySet[Problem], words: list[str]) -> QuerySet[Problem]:
     """Every normalised word appears in the problem's normalised text (any order).
 
@@ -249,14 +263,20 @@ def problems_matching(queryset: QuerySet[Problem], words: list[str]) -> QuerySet
     rare words; a common word stops early): when that is all of them, the search is those
     keys (the order and the count are then over at most SEARCH_PROBE rows); when there are
     more, the words are common and the filter is left to the newest-first walk, which meets
-    a match every few rows. Same rows, same order either way."""
+    a match every few rows. Same rows, same order either way. Either way the probe has
+    counted the matches (exactly, or past the paginator's cap), and the queryset says so
+    (`with_known_count`): the page does not count them a second time. The search must be the
+    last filter for that (ProblemFilter applies it last)."""
     condition = Q()
     for word in words:
-        condition &= Q(search_text__contains=word)
+        condition &= word_condition(word)
     matching = queryset.filter(condition)
     keys = list(matching.order_by().values_list("pk", flat=True)[: SEARCH_PROBE + 1])
     if len(keys) <= SEARCH_PROBE:
-        return queryset.filter(pk__in=keys)
+        return with_known_count(queryset.filter(pk__in=keys), len(keys))
+    if len(keys) > CappedPaginator.COUNT_CAP:
+        # The probe has counted past the cap already: the page's count need not scan again.
+        return with_known_count(matching, len(keys))
     return matching
 
 
