@@ -286,6 +286,20 @@ def test_the_roll_up_is_stored_on_write(plan, monitored, verified):
     assert stored.data["plan"]["value"] is not None
 
 
+def test_a_new_roll_up_is_read_not_the_one_decoded_before(plan, monitored, verified):
+    """stored_figures keeps decoded roll-ups per process; the next verified value recomputes
+    the row (a new computed_at), and the figures read next are the new ones."""
+    from monitoring.selectors import stored_figures
+
+    verified(monitored["a"], 1404, 1, 150)
+    first = stored_figures(plan, 1404)
+    assert stored_figures(plan, 1404) is first  # the same row: decoded once
+    verified(monitored["a"], 1404, 2, 180)
+    again = stored_figures(plan, 1404)
+    assert again == Rollup.objects.get(plan=plan, year=1404).data
+    assert again != first
+
+
 # Snapshots ------------------------------------------------------------------------------
 
 
