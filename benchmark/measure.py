@@ -56,6 +56,7 @@ class Row:
     samples: list[float] = field(default_factory=list)
     # In-process: each request's time including its work after the answer.
     totals: list[float] = field(default_factory=list)
+    late_queries: list[int] = field(default_factory=list)
     queries: list[int] = field(default_factory=list)
     value: str = ""  # the measured figure of a row that is not a latency
     passed: bool | None = None  # None: no target, or not measured
@@ -90,7 +91,7 @@ def _late_work_row(submit: Row) -> Row:
         "… with its work after the answer (duplicate hint, live queue event)",
         "— (after the answer)",
         samples=list(submit.totals),
-        queries=[],
+        queries=[a + b for a, b in zip(submit.queries, submit.late_queries, strict=False)],
     )
     row.value = f"p95 {row.p(95):.1f} ms" if row.samples else ""
     return row
@@ -203,7 +204,11 @@ class InProcess:
             with CaptureQueriesContext(connection) as queries:
                 response = make(i)
             self._check(row, response, expect)
-            row.queries.append(len(queries))
+            # The answer's own statements (benchmark.middleware), not those run after it.
+            answered = response.get("X-Bench-Queries") if hasattr(response, "get") else None
+            row.queries.append(int(answered) if answered else len(queries))
+            if answered:
+                row.late_queries.append(len(queries) - int(answered))
         gc.collect()
         with override_settings(DEBUG=False):
             for i in range(self.warmup, self.warmup + self.n):
