@@ -30,7 +30,8 @@ def access_group(user_id: int) -> str:
     return f"access.{user_id}"
 
 
-def _send(group: str, event_type: str, data: dict) -> None:
+def send_event(group: str, event_type: str, data: dict) -> None:
+    """Send now (callers are already past the commit); a failure is logged, never raised."""
     layer = get_channel_layer()
     if layer is None:
         return
@@ -42,7 +43,7 @@ def _send(group: str, event_type: str, data: dict) -> None:
 
 def emit_on_commit(group: str, event_type: str, data: dict) -> None:
     """Send `data` to `group` once the surrounding transaction has committed."""
-    transaction.on_commit(lambda: _send(group, event_type, data))
+    transaction.on_commit(lambda: send_event(group, event_type, data))
 
 
 def emit_after_response(group: str, event_type: str, make_data: Callable[[], dict | None]) -> None:
@@ -53,7 +54,7 @@ def emit_after_response(group: str, event_type: str, make_data: Callable[[], dic
     def send() -> None:
         data = make_data()
         if data is not None:
-            _send(group, event_type, data)
+            send_event(group, event_type, data)
 
     after_commit_and_response(send)
 

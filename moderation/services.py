@@ -15,11 +15,18 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Membership, Organisation
 from accounts.services import activity_record, notification_send
+from backend.afterresponse import after_commit_and_response
 from backend.authz import authorise
 from backend.errors import Conflict, DomainError, Missing
 from backend.ratelimit import posting_limit_check
-from backend.realtime import city_moderation_group, emit_after_response, emit_on_commit
+from backend.realtime import (
+    city_moderation_group,
+    emit_after_response,
+    emit_on_commit,
+    send_event,
+)
 from backend.sanitise import plain_text
+from cities.models import City
 from moderation.content import content_summary, content_text, kind_named, kind_of
 from moderation.hints import text_hints
 from moderation.models import (
@@ -172,6 +179,15 @@ def _entry_event(entry: QueueEntry, kind: str, **extra) -> None:
     )
 
 
+def _announce_new_entry(entry_id: int, city_id: int, content: ModeratedContent) -> None:
+    """After the author's answer: the kind's hints, then the city's live queue is told."""
+    event = _kind_hints_later(entry_id, content)
+    if event is not None:
+        slug = City.objects.filter(pk=city_id).values_list("slug", flat=True).first()
+        if slug:
+            send_event(city_moderation_group(slug), "queue.event", event)
+
+
 def _kind_hints_later(entry_id: int, content: ModeratedContent) -> dict | None:
     """The content kind's own hints (a likely duplicate), added to a new entry once the
     author has their answer, then the entry announced. None when the entry was closed
@@ -195,16 +211,19 @@ def _kind_hints_later(entry_id: int, content: ModeratedContent) -> dict | None:
 
 
 def queue_enqueue(
-    *, content: ModeratedContent, reason: str, appeal: Appeal | None = None
+    *, content: ModeratedContent, reason: str, appeal: Appeal | None = None, fresh: bool = False
 ) -> QueueEntry:
     """Put content in its city's queue (once per reason while open) and tell moderators.
     The text's own hints (language, links, phone numbers) are stored with the entry; the
     kind's hints, which search (a likely duplicate), are added after the author's answer has
     gone, just before the live queue hears of the entry (backend/afterresponse.py)."""
     reference = _reference(content)
-    existing = QueueEntry.objects.filter(**reference, reason=reason, closed_at__isnull=True).first()
-    if existing is not None and appeal is None:
-        return existing
+    if not fresh:  # content stored in this transaction has no entries yet
+        existing = QueueEntry.objects.filter(
+            **reference, reason=reason, closed_at__isnull=True
+        ).first()
+        if existing is not None and appeal is None:
+            return existing
     entry = QueueEntry.objects.create(
         **reference,
         city_id=kind_of(content).city_id(content),
@@ -212,18 +231,15 @@ def queue_enqueue(
         appeal=appeal,
         hints=text_hints(content_text(content)),
     )
-    entry_id = entry.pk
-    emit_after_response(
-        city_moderation_group(entry.city.slug),
-        "queue.event",
-        lambda: _kind_hints_later(entry_id, content),
-    )
+    entry_id, city_id = entry.pk, entry.city_id
+    after_commit_and_response(lambda: _announce_new_entry(entry_id, city_id, content))
     return entry
 
 
 def content_submitted(*, content: ModeratedContent) -> QueueEntry:
-    """Every new post gets a look, even one already published under post-moderation."""
-    return queue_enqueue(content=content, reason=QueueEntry.Reason.NEW)
+    """Every new post gets a look, even one already published under post-moderation.
+    Called in the transaction that stored `content`, so it has no entry to look for yet."""
+    return queue_enqueue(content=content, reason=QueueEntry.Reason.NEW, fresh=True)
 
 
 def _open_entry(entry_id: int, *, lock: bool = True) -> QueueEntry:
