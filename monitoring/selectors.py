@@ -710,7 +710,15 @@ def snapshot_corrections(plan: Plan) -> dict[int, int]:
 def problem_chain(problem: Any) -> dict[str, Any] | None:
     """A problem's chain: its inventory entry → the plan items that address it → their
     indicators with public weights, and each item's and indicator's realisation (from the
-    stored roll-up). None when the problem is not in the inventory. Constant queries."""
+    stored roll-up). None when the problem is not in the inventory. Constant queries, read
+    once per problem object (its page shows the chain in the timeline and on its own)."""
+    if hasattr(problem, "_monitoring_chain"):
+        return problem._monitoring_chain
+    problem._monitoring_chain = _problem_chain(problem)
+    return problem._monitoring_chain
+
+
+def _problem_chain(problem: Any) -> dict[str, Any] | None:
     entry = getattr(problem, "inventory_entry", None)
     if entry is None:
         return None

@@ -160,11 +160,15 @@ def test_problem_shows_chain(client, built, planner):
     inventory_services.plan_item_addresses_set(
         actor=planner, item=built["strategy"], entries=[problem.inventory_entry]
     )
-    html = _html(client.get(f"/problems/{problem.pk}/"))
+    with CaptureQueriesContext(connection) as queries:
+        html = _html(client.get(f"/problems/{problem.pk}/"))
     assert 'data-testid="problem-chain"' in html
     assert "ترافیک مرکز" in html
     assert html.count('data-testid="chain-indicator"') == 2
     assert 'data-testid="chain-figure-value">۷۳٪<' in html
+    # The timeline's progress step and the chain section read the chain once between them.
+    links = [q for q in queries if 'FROM "monitoring_indicatorlink"' in q["sql"]]
+    assert len(links) == 1
 
 
 @pytest.mark.django_db
