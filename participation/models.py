@@ -288,8 +288,19 @@ class Comment(ModeratedContent):
         return plain_text(self.body)[:40]
 
     @property
+    def stance_label(self) -> str:
+        """What get_stance_display() says, without its per-call walk over the choices (a
+        thread page draws dozens of comments)."""
+        label = _STANCE_LABELS.get(self.stance)
+        return str(label) if label is not None else self.stance
+
+    @property
     def target(self):
         return self.plan_item or self.problem or self.proposal
+
+
+# Comment.stance_label's lookup, built once (the labels stay lazy: translated when drawn).
+_STANCE_LABELS = dict(Comment.Stance.choices)
 
 
 class ProblemPhoto(models.Model):
