@@ -10,7 +10,7 @@ from django.db import connections, transaction
 from django.test import override_settings
 
 from accounts.otp_senders import OutboxSender
-from tests import static_once
+from tests import parallel_workers, static_once
 from tests.factories import (
     AxisFactory,
     CityFactory,
@@ -24,6 +24,17 @@ from tests.factories import (
 )
 
 ROOT = Path(__file__).resolve().parents[1]
+
+parallel_workers.separate_redis()
+
+
+def pytest_configure(config):
+    parallel_workers.name_groups_file(config)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):
+    return parallel_workers.make_scheduler(config, log)
 
 
 @pytest.fixture(autouse=True)
@@ -119,6 +130,7 @@ def _reads_demo(item) -> bool:
 
 
 def pytest_collection_modifyitems(config, items):
+    parallel_workers.write_groups(items)
     # After pytest-django's ordering (db tests, then transactional ones, then the rest): the
     # demo's readers move up to where the first of them is, so they run one after the other.
     readers = [item for item in items if _reads_demo(item)]
