@@ -6,6 +6,8 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 WORKERS ?= 2
+# pytest-xdist processes for each test run (tests/parallel_workers.py keeps them apart).
+TEST_WORKERS ?= 2
 
 .PHONY: setup run serve test test-unit test-e2e lint demo migrations-check
 
@@ -41,10 +43,10 @@ migrations-check: setup
 	$(BIN)/python manage.py makemigrations --check --dry-run
 
 test-unit: setup
-	$(BIN)/pytest -p no:cacheprovider --ignore=tests/e2e
+	$(BIN)/pytest -p no:cacheprovider -n $(TEST_WORKERS) --ignore=tests/e2e
 
 test-e2e: setup
 	scripts/ensure-browser
-	$(BIN)/pytest -p no:cacheprovider tests/e2e
+	$(BIN)/pytest -p no:cacheprovider -n $(TEST_WORKERS) tests/e2e
 
 test: lint migrations-check test-unit test-e2e

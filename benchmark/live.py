@@ -82,9 +82,12 @@ def worker_env(**overrides: str) -> dict[str, str]:
 
 
 @contextmanager
-def workers(count: int = 2, say=print, env: dict[str, str] | None = None):
-    """`count` uvicorn processes on free ports; yields the ports, stops them after."""
-    with worker_processes(count, say=say, env=env) as started:
+def workers(
+    count: int = 2, say=print, env: dict[str, str] | None = None, *, collect_static: bool = True
+):
+    """`count` uvicorn processes on free ports; yields the ports, stops them after.
+    `collect_static` as for `worker_processes`."""
+    with worker_processes(count, say=say, env=env, collect_static=collect_static) as started:
         yield [port for port, _process in started]
 
 

@@ -100,6 +100,7 @@ class OverHttp:
         workers: int = 2,
         replica_url: str = "",
         phases: tuple[str, ...] = ("main", "uncached", "asgi", "scale"),
+        static_root: str = "",
         say=print,
     ):
         self.plan = plan
@@ -108,6 +109,9 @@ class OverHttp:
         self.workers = workers
         self.replica_url = replica_url
         self.only = phases
+        # Static files collected already (collectstatic, DEBUG off) for the workers to serve;
+        # without, the run collects its own into a temporary folder.
+        self.static_root = static_root
         self.say = say
         self.run_id = load.new_run_id()
         self.phases: list[Phase] = []
@@ -336,6 +340,9 @@ class OverHttp:
                 self.say(f"    {label} ×{workers} {series.key}: {result.rate:.0f} req/s")
 
     def run(self) -> None:
+        if self.static_root:
+            self._run()
+            return
         with tempfile.TemporaryDirectory(prefix="bench-static-") as static_root:
             self.static_root = static_root
             live.collect_static_files(static_root)

@@ -1,10 +1,16 @@
+import os
+import subprocess
+import sys
+from pathlib import Path
+from types import SimpleNamespace
+
 import pytest
 from django.core.cache import cache
 from django.db import connections, transaction
 from django.test import override_settings
 
 from accounts.otp_senders import OutboxSender
-from tests import static_once
+from tests import parallel_workers, static_once
 from tests.factories import (
     AxisFactory,
     CityFactory,
@@ -16,6 +22,19 @@ from tests.factories import (
     StaffRoleFactory,
     UserFactory,
 )
+
+ROOT = Path(__file__).resolve().parents[1]
+
+parallel_workers.separate_redis()
+
+
+def pytest_configure(config):
+    parallel_workers.name_groups_file(config)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):
+    return parallel_workers.make_scheduler(config, log)
 
 
 @pytest.fixture(autouse=True)
@@ -111,6 +130,7 @@ def _reads_demo(item) -> bool:
 
 
 def pytest_collection_modifyitems(config, items):
+    parallel_workers.write_groups(items)
     # After pytest-django's ordering (db tests, then transactional ones, then the rest): the
     # demo's readers move up to where the first of them is, so they run one after the other.
     readers = [item for item in items if _reads_demo(item)]
@@ -126,6 +146,30 @@ def pytest_runtest_teardown(item, nextitem):
     if _reads_demo(item) and (nextitem is None or not _reads_demo(nextitem)):
         _shared_demo.roll_back()
     return result
+
+
+@pytest.fixture(scope="session")
+def production_static(tmp_path_factory):
+    """`manage.py collectstatic` as the Docker image's build step runs it (DEBUG off: hashed
+    and compressed copies), once per session into a temporary STATIC_ROOT.
+
+    It takes most of a minute (every file is compressed twice, gzip and brotli), and the tests
+    that need its output (tests/backend/test_settings_modes.py, test_infrastructure.py, the
+    benchmark's workers in tests/benchmark/test_overhttp.py) only read it. Yields the finished
+    process, the root and the environment it ran with.
+    """
+    root = tmp_path_factory.mktemp("production-static")
+    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL"}}
+    env.update(DEBUG="0", SECRET_KEY="s" * 50, ALLOWED_HOSTS="x", STATIC_ROOT=str(root))
+    env.update(OTP_SENDER_ALLOW_LOG="1")  # as the Dockerfile's build step
+    result = subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    return SimpleNamespace(result=result, root=root, env=env)
 
 
 @pytest.fixture

@@ -382,7 +382,7 @@ def test_healthz_with_redis_down(client):
 
 
 def test_production_static_files_are_hashed_and_cached_long(production_static):
-    # The production collectstatic (DEBUG off), run once for the session: tests/backend/conftest.py.
+    # The production collectstatic (DEBUG off), run once for the session: tests/conftest.py.
     collected, env = production_static.result, production_static.env
     assert collected.returncode == 0, collected.stderr[-2000:]
     manifest = json.loads((production_static.root / "staticfiles.json").read_text())["paths"]

@@ -75,7 +75,7 @@ def test_production_starts_when_configured():
 
 def test_production_collectstatic_succeeds(production_static):
     """The Docker image collects static files with DEBUG off; every referenced file exists.
-    (The collection is tests/backend/conftest.py's, shared with test_infrastructure.py.)"""
+    (The collection is tests/conftest.py's, shared with test_infrastructure.py.)"""
     result, root = production_static.result, production_static.root
     assert result.returncode == 0, result.stderr[-2000:]
     assert (root / "django_htmx" / "htmx-2.min.js").exists()

@@ -106,6 +106,10 @@ def test_benchmark_reports_every_row_with_query_counts(tmp_path):
     assert rows[ROWS[0]][7] in {"PASS", "MISS"}  # judged against its target
     assert re.fullmatch(r"\d+ vs \d+", rows["Problem list queries, page_size=1 vs 100"][2])
     assert rows["Decision → author's websocket (2 uvicorn workers, Redis)"][2] == "not run (--ws)"
+    # Without bench_data --monitoring or --budget those rows say so (they were
+    # test_benchmark_without_monitoring_says_so, which ran the same command on the same data).
+    assert rows["selectors.plan_dashboard (plan)"][2].startswith("not run")
+    assert rows["selectors.budget_slice (plan, year)"][2].startswith("not run")
     # The benchmark's submissions are removed again.
     assert Problem.objects.count() == 200
 

@@ -48,13 +48,3 @@ def test_benchmark_times_the_monitoring_selectors(tmp_path):
         assert rows[label][7] in {"PASS", "MISS"}
     # the dashboard reads the stored roll-up: a constant, small number of queries
     assert int(rows[DASHBOARD][6].split("–")[-1]) <= 5
-
-
-@pytest.mark.django_db
-def test_benchmark_without_monitoring_says_so(tmp_path):
-    bench_data("--yes")
-    _output, report = benchmark(tmp_path, requests=2)
-    rows = table_rows(report)
-    assert rows[DASHBOARD][2].startswith("not run")
-    # nor without budget data (bench_data --budget)
-    assert rows["selectors.budget_slice (plan, year)"][2].startswith("not run")

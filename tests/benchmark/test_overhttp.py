@@ -128,12 +128,22 @@ def test_the_load_generator_reads_sized_chunked_and_bodiless_answers():
     reason="the worker process reads the committed test database: PostgreSQL",
 )
 @pytest.mark.django_db(transaction=True)
-def test_one_phase_answers_every_public_path_over_http():
+def test_one_phase_answers_every_public_path_over_http(production_static):
+    # The workers serve the session's production collectstatic (tests/conftest.py) instead of
+    # collecting their own: the same command on the same files.
+    assert production_static.result.returncode == 0, production_static.result.stderr[-2000:]
     small = ["--indicators", "4", "--budget-projects", "10", "--budget-lines", "20"]
     bench_data("--yes", "--monitoring", "--budget", *small)
     assert Project.objects.exists()
     plan = Plan.objects.get()
-    over = overhttp.OverHttp(plan, requests=2, seed=1, phases=("main",), say=lambda *_: None)
+    over = overhttp.OverHttp(
+        plan,
+        requests=2,
+        seed=1,
+        phases=("main",),
+        static_root=str(production_static.root),
+        say=lambda *_: None,
+    )
     over.run()
     keys = {series.key for series in over.series}
     assert {"django", "bare", "list", "search", "detail", "problems", "item", "submit"} <= keys

@@ -43,10 +43,11 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.e2e)
     # pytest-django (which runs first) puts tests using `db` before the others; test_axe.py
     # has one such test and shares one demo load (a module fixture) among all of its tests,
-    # so keep them together, at the end.
+    # so keep them together, first: on two xdist workers the longest unit starts at once
+    # while the other worker runs the journeys (tests/parallel_workers.py).
     walk = [item for item in items if item.path.name == "test_axe.py"]
     if walk:
-        items[:] = [item for item in items if item.path.name != "test_axe.py"] + walk
+        items[:] = walk + [item for item in items if item.path.name != "test_axe.py"]
 
 
 @pytest.fixture(scope="session")

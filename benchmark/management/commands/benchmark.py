@@ -238,7 +238,9 @@ class Command(BaseCommand):
             ws.value = http.value = "not run (--ws)"
             return [ws, http]
         say("Across processes:")
-        with live.workers(2, say=say) as ports:
+        # The websocket and the two JSON series need no static files: no collectstatic (with
+        # brotli it took most of this part's time).
+        with live.workers(2, say=say, collect_static=False) as ports:
             result = live.decision_latency(
                 ports,
                 plan=plan,
