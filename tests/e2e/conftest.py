@@ -18,9 +18,15 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 from django.core.management import call_command  # noqa: E402
 from django.test.utils import override_settings  # noqa: E402
-from playwright.sync_api import sync_playwright  # noqa: E402
+from playwright.sync_api import expect, sync_playwright  # noqa: E402
 
 from tests.e2e.helpers import shot  # noqa: E402
+
+# The journeys run on two xdist workers, each with its own Chromium and live server, on the
+# same two cores as PostgreSQL and Redis: a debounced live request (the report form's
+# similar problems) has been seen to take more than Playwright's default 5 s to show under
+# that load. A passing check returns as soon as it holds; only a failing one waits longer.
+expect.set_options(timeout=15_000)
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
