@@ -7,6 +7,7 @@ freshness, whatever the number of indicators.
 """
 
 import datetime
+import threading
 from collections import OrderedDict, defaultdict
 from decimal import Decimal
 from functools import lru_cache
@@ -295,6 +296,7 @@ def _goal_indicators(
 # from here. Callers read the figures and never change them.
 _DECODED: OrderedDict[tuple[int, Any], dict[str, Any]] = OrderedDict()
 _DECODED_MAX = 16
+_DECODED_LOCK = threading.Lock()  # a worker's HTTP threads share it
 
 
 def stored_figures(plan: Plan, year: int) -> dict[str, Any]:
@@ -302,13 +304,15 @@ def stored_figures(plan: Plan, year: int) -> dict[str, Any]:
     stamp = Rollup.objects.filter(plan=plan, year=year).values_list("pk", "computed_at").first()
     if stamp is not None:
         key = (stamp[0], stamp[1])
-        data = _DECODED.get(key)
+        with _DECODED_LOCK:
+            data = _DECODED.get(key)
         if data is None:
             data = Rollup.objects.filter(pk=stamp[0]).values_list("data", flat=True).first()
             if data:
-                _DECODED[key] = data
-                while len(_DECODED) > _DECODED_MAX:
-                    _DECODED.popitem(last=False)
+                with _DECODED_LOCK:
+                    _DECODED[key] = data
+                    while len(_DECODED) > _DECODED_MAX:
+                        _DECODED.popitem(last=False)
         if data:
             return data
     return plan_figures(plan, year)
