@@ -6,6 +6,8 @@ from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.utils.functional import cached_property
 
+from backend.lookups import keys_in
+
 # Where `with_known_count` keeps its figure: on the query, whose clones (ordering, values,
 # slicing) copy it; with the number of conditions it was counted under.
 _KNOWN = "hamandishi_known_count"
@@ -64,6 +66,6 @@ class CappedPaginator(Paginator):
             return page
         sliced: Any = page.object_list
         keys = list(sliced.values_list("pk", flat=True))
-        found = {row.pk: row for row in rows.order_by().filter(pk__in=keys)}
+        found = {row.pk: row for row in rows.order_by().filter(keys_in(keys))}
         page.object_list = [found[key] for key in keys if key in found]
         return page

@@ -27,6 +27,7 @@ from django.db.models import (
 from django.db.models.functions import Cast, Coalesce, Floor, RowNumber
 
 from accounts.models import Membership, Organisation
+from backend.lookups import keys_in
 from backend.paging import CappedPaginator, with_known_count
 from cities.models import District
 from moderation.models import ModerationState
@@ -257,23 +258,23 @@ def problems_matching(queryset: QuerySet[Problem], words: list[str]) -> QuerySet
     """Every normalised word appears in the problem's normalised text (any order).
 
     `LIKE '%word%'` alone lets PostgreSQL guess how many rows match, and a wrong guess is
-    costly: for two words that are common apart but rare together («خیابان شهدا») it walked
-    the date index through all 100k problems to fill a page (1.6 s). So the matches' keys
-    are read first, unordered and at most SEARCH_PROBE + 1 of them (the trigram index finds
-    rare words; a common word stops early): when that is all of them, the search is those
-    keys (the order and the count are then over at most SEARCH_PROBE rows); when there are
-    more, the words are common and the filter is left to the newest-first walk, which meets
-    a match every few rows. Same rows, same order either way. Either way the probe has
-    counted the matches (exactly, or past the paginator's cap), and the queryset says so
-    (`with_known_count`): the page does not count them a second time. The search must be the
-    last filter for that (ProblemFilter applies it last)."""
+    costly: for two words that are common apart but rare together («خیابان شهدا») it
+    walked the date index through all 100k problems to fill a page (1.6 s). So the matches'
+    keys are read first, unordered and at most SEARCH_PROBE + 1 of them (the trigram index
+    finds rare words; a common word stops early): when that is all of them, the search is
+    those keys (the order and the count are then over at most SEARCH_PROBE rows); when
+    there are more, the words are common and the filter is left to PostgreSQL's plan.
+    Same rows, same order either way. Either way the probe has counted the matches
+    (exactly, or past the paginator's cap), and the queryset says so (`with_known_count`):
+    the page does not count them a second time. The search must be the last filter for
+    that (ProblemFilter applies it last)."""
     condition = Q()
     for word in words:
         condition &= word_condition(word)
     matching = queryset.filter(condition)
     keys = list(matching.order_by().values_list("pk", flat=True)[: SEARCH_PROBE + 1])
     if len(keys) <= SEARCH_PROBE:
-        return with_known_count(queryset.filter(pk__in=keys), len(keys))
+        return with_known_count(queryset.filter(keys_in(keys)), len(keys))
     if len(keys) > CappedPaginator.COUNT_CAP:
         # The probe has counted past the cap already: the page's count need not scan again.
         return with_known_count(matching, len(keys))

@@ -110,3 +110,11 @@ def test_a_thread_keeps_its_caches_from_one_request_to_the_next():
     asyncio.run(serve())
     assert len({thread for thread, _ in seen}) == 1
     assert len({cache for _, cache in seen}) == 1
+
+
+def test_the_worker_keeps_its_startup_objects_out_of_the_collector():
+    import gc
+
+    from backend import asgi  # noqa: F401
+
+    assert gc.get_freeze_count() > 10_000
