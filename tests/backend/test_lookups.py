@@ -53,3 +53,10 @@ def test_it_combines_with_other_filters_and_a_known_count():
     page = CappedPaginator(rows.order_by("-pk"), 3).page(1)
     assert [p.pk for p in page.object_list] == sorted(keys, reverse=True)[:3]
     assert page.paginator.count == 4
+
+
+def test_keys_given_as_text_are_read_as_the_field_reads_them():
+    problem = ProblemFactory()
+    assert list(
+        Problem.objects.filter(keys_in([str(problem.pk)])).values_list("pk", flat=True)
+    ) == [problem.pk]
