@@ -155,3 +155,18 @@ def test_short_words_match_at_a_word_start_and_longer_ones_anywhere(api_client, 
     assert [row["id"] for row in listed(api_client, plan=plan.pk, q="گرفتگی")["results"]] == [
         joined.pk
     ]
+
+
+@pytest.mark.django_db
+def test_a_searched_page_sends_its_keys_as_one_array_on_postgresql(api_client, plan, small_probe):
+    """The keys path filters by the probe's keys (backend.lookups.keys_in), not by one
+    placeholder per key."""
+    for n in range(3):
+        made(plan, f"چاله خیابان {n}", days_ago=n)
+    with CaptureQueriesContext(connection) as queries:
+        body = listed(api_client, plan=plan.pk, q="چاله")
+    assert body["count"] == 3
+    keyed = [q["sql"] for q in queries if "participation_problem" in q["sql"]]
+    if connection.vendor == "postgresql":
+        assert any("= ANY(" in sql for sql in keyed)
+        assert not any('"participation_problem"."id" IN (' in sql for sql in keyed)
