@@ -391,6 +391,19 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and DB_POOL
         "max_size": DB_POOL_MAX,
         "timeout": float(env_int("DB_POOL_TIMEOUT", 20)),
     }
+# Parameters bound by the server, and statements prepared once a connection has run them
+# DB_PREPARE_THRESHOLD times (docs/scaling.md «Prepared statements»). Django's default binds
+# on the client: psycopg quotes every value into the text in Python, and PostgreSQL plans
+# every statement again (~1–1.5 ms for a problem with its joins). Prepared, the same lookup
+# is planned once per pooled connection. Workers must restart after a migration that
+# changes a table they have statements for (a deploy does); behind PgBouncer, transaction
+# pooling needs max_prepared_statements (1.21 or newer) or DB_SERVER_SIDE_BINDING=0.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_flag(
+    "DB_SERVER_SIDE_BINDING", True
+):
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"server_side_binding": True, "prepare_threshold": env_int("DB_PREPARE_THRESHOLD", 5)}
+    )
 
 # Plain HTTP (backend/asgi.py, docs/scaling.md «The HTTP path»): "wsgi" serves it through
 # Django's WSGI handler on HTTP_THREADS threads per worker (at most DB_POOL_MAX of them
