@@ -13,21 +13,59 @@ from backend.lookups import keys_in
 _KNOWN = "hamandishi_known_count"
 
 
-def with_known_count(queryset: QuerySet, count: int) -> QuerySet:
+def with_known_count(
+    queryset: QuerySet, count: int, sort_values: dict[Any, dict[str, Any]] | None = None
+) -> QuerySet:
     """Tell CappedPaginator that `queryset` holds `count` rows (counted up to COUNT_CAP + 1
     already, e.g. while choosing a search plan), so it does not count them again. A filter
-    added afterwards makes the figure stale, and it is then ignored."""
+    added afterwards makes the figure stale, and it is then ignored.
+
+    `sort_values`, when given, holds every row of the queryset by key with the columns it
+    may be ordered by (read with the keys): the page's keys are then picked in Python
+    instead of sorting the rows again in SQL."""
     marked = queryset.all()
-    setattr(marked.query, _KNOWN, (count, len(marked.query.where.children)))
+    setattr(marked.query, _KNOWN, (count, len(marked.query.where.children), sort_values))
     return marked
 
 
-def known_count(rows) -> int | None:
+def _known(rows) -> tuple | None:
     query = getattr(rows, "query", None)
     known = getattr(query, _KNOWN, None)
     if query is None or known is None or len(query.where.children) != known[1]:
         return None
-    return known[0]
+    return known
+
+
+def known_count(rows) -> int | None:
+    known = _known(rows)
+    return None if known is None else known[0]
+
+
+def keys_in_order(rows, bottom: int, top: int) -> list | None:
+    """The keys of rows[bottom:top] from the sort values `with_known_count` holds, or None
+    when it holds none or the rows are ordered by something they lack (then SQL sorts).
+    Stable sorts from the last column to the first: the same order as ORDER BY, ties
+    included, as every ordering ends with the key."""
+    known = _known(rows)
+    values: dict[Any, dict[str, Any]] | None = known[2] if known is not None else None
+    if values is None:
+        return None
+    ordering = list(rows.query.order_by)
+    if not ordering or not all(isinstance(term, str) for term in ordering):
+        return None
+    if not values:
+        return []
+    columns = set(next(iter(values.values())))
+    terms = [(term.lstrip("-"), term.startswith("-")) for term in ordering]
+    if not all(name in columns or name in ("pk", "id") for name, _descending in terms):
+        return None
+    keys = list(values)
+    for name, descending in reversed(terms):
+        if name in ("pk", "id"):
+            keys.sort(reverse=descending)
+        else:
+            keys.sort(key=lambda key, name=name: values[key][name], reverse=descending)  # type: ignore[misc]
+    return keys[bottom:top]
 
 
 class CappedPaginator(Paginator):
@@ -64,8 +102,11 @@ class CappedPaginator(Paginator):
         rows: Any = self.object_list
         if known_count(rows) is None or not hasattr(rows, "values_list"):
             return page
-        sliced: Any = page.object_list
-        keys = list(sliced.values_list("pk", flat=True))
+        bottom = page.start_index() - 1 if self.count else 0
+        keys = keys_in_order(rows, bottom, page.end_index())
+        if keys is None:
+            sliced: Any = page.object_list
+            keys = list(sliced.values_list("pk", flat=True))
         found = {row.pk: row for row in rows.order_by().filter(keys_in(keys))}
         page.object_list = [found[key] for key in keys if key in found]
         return page

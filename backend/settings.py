@@ -401,8 +401,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and DB_POOL
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_flag(
     "DB_SERVER_SIDE_BINDING", True
 ):
+    from backend.pgcursor import PlannedForValuesCursor
+
     DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {"server_side_binding": True, "prepare_threshold": env_int("DB_PREPARE_THRESHOLD", 5)}
+        {
+            "server_side_binding": True,
+            "prepare_threshold": env_int("DB_PREPARE_THRESHOLD", 5),
+            # Searches are planned for their values every time (backend/pgcursor.py).
+            "cursor_factory": PlannedForValuesCursor,
+        }
     )
 
 # Plain HTTP (backend/asgi.py, docs/scaling.md «The HTTP path»): "wsgi" serves it through

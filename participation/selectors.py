@@ -8,12 +8,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.cache import cache
+from django.db import connections
 from django.db.models import (
     Avg,
+    BigIntegerField,
     Count,
     Exists,
     F,
     FloatField,
+    Func,
     IntegerField,
     Min,
     OuterRef,
@@ -238,6 +241,17 @@ def my_posts(*, user) -> dict[str, QuerySet]:
 # their keys); past it, the matches are dense enough that the newest-first index walk finds
 # a page after a few rows per match. The lists' counts stop at the same number.
 SEARCH_PROBE = CappedPaginator.COUNT_CAP
+# What ProblemFilter's orderings sort by, besides the key (participation.filters.ORDERINGS).
+SEARCH_SORT_COLUMNS = ("created_at", "supports_count")
+
+
+class _Micros(Func):
+    """A moment as whole microseconds since 1970 (PostgreSQL): it sorts as the moment does,
+    and psycopg reads an integer in C, where Django's loader for a moment with its time zone
+    is a Python call per row (~6 µs, ~6 ms for a probe of 1,001)."""
+
+    template = "(EXTRACT(EPOCH FROM %(expressions)s) * 1000000)::bigint"
+    output_field = BigIntegerField()
 
 
 # Words shorter than this match at the start of a word only («دی» finds «دی» and «دیوار»,
@@ -272,9 +286,18 @@ def problems_matching(queryset: QuerySet[Problem], words: list[str]) -> QuerySet
     for word in words:
         condition &= word_condition(word)
     matching = queryset.filter(condition)
-    keys = list(matching.order_by().values_list("pk", flat=True)[: SEARCH_PROBE + 1])
+    # With each key the columns a list may be ordered by: when the probe found them all,
+    # the page's keys are picked from these (backend.paging.keys_in_order), and SQL does
+    # not read the matches a second time to sort them.
+    postgres = connections[matching.db].vendor == "postgresql"
+    columns = [_Micros("created_at") if postgres else "created_at"]
+    probe = list(
+        matching.order_by().values_list("pk", *columns, "supports_count")[: SEARCH_PROBE + 1]
+    )
+    keys = [row[0] for row in probe]
     if len(keys) <= SEARCH_PROBE:
-        return with_known_count(queryset.filter(keys_in(keys)), len(keys))
+        values = {row[0]: dict(zip(SEARCH_SORT_COLUMNS, row[1:], strict=True)) for row in probe}
+        return with_known_count(queryset.filter(keys_in(keys)), len(keys), values)
     if len(keys) > CappedPaginator.COUNT_CAP:
         # The probe has counted past the cap already: the page's count need not scan again.
         return with_known_count(matching, len(keys))

@@ -1,0 +1,25 @@
+"""The cursor of PostgreSQL connections when parameters are bound on the server
+(docs/scaling.md «Prepared statements»).
+
+psycopg prepares a statement once a connection has run it `prepare_threshold` times, and
+PostgreSQL may then keep one generic plan for it, chosen without seeing the values. That is
+what makes a lookup by key cheap, and what makes a search slow: a generic plan for
+`id = ANY($1)` cannot know whether the array holds 8 keys or 1,000, and one chose to walk
+the whole date index for 8 (143 ms instead of 1). So statements whose best plan depends on
+their values are never prepared: they are planned for their values every time, as before.
+"""
+
+import re
+
+from django.db.backends.postgresql.base import ServerBindingCursor
+
+# Text patterns (LIKE), arrays of keys (= ANY), full-text queries (@@) and trigram distance
+# (<->) or similarity (%): how many rows match depends on the value.
+VALUE_DEPENDENT = re.compile(r"\bLIKE\b|= ANY\(|@@|<->|%%", re.IGNORECASE)
+
+
+class PlannedForValuesCursor(ServerBindingCursor):
+    def execute(self, query, params=None, *, prepare=None, binary=None):
+        if prepare is None and isinstance(query, str) and VALUE_DEPENDENT.search(query):
+            prepare = False
+        return super().execute(query, params, prepare=prepare, binary=binary)  # type: ignore[misc]
