@@ -21,6 +21,7 @@ import os
 import random
 import statistics
 import tempfile
+import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -88,6 +89,35 @@ def rss_mb(pid: int | None) -> float:
     return float("nan")
 
 
+def _cpu_times() -> tuple[int, int] | None:
+    """The machine's CPU time busy and in all since boot, in ticks, from /proc/stat (None
+    off Linux)."""
+    try:
+        fields = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    except (OSError, ValueError):
+        return None
+    idle = fields[3] + (fields[4] if len(fields) > 4 else 0)
+    return sum(fields) - idle, sum(fields)
+
+
+def settle(quiet: float = 0.15, window: float = 0.25, most: float = 5.0) -> None:
+    """Wait (at most `most` seconds) until the machine is quiet: less than `quiet` of its
+    CPU busy over `window`. A warm-up may set off work that runs once, after the answers
+    (a plan's stem count for similar problems, ~2 s of PostgreSQL at 100k): a timed series
+    measures the steady state, not that work competing for the same cores."""
+    deadline = time.monotonic() + most
+    before = _cpu_times()
+    while before is not None and time.monotonic() < deadline:
+        time.sleep(window)
+        after = _cpu_times()
+        if after is None:
+            return
+        busy, total = after[0] - before[0], after[1] - before[1]
+        if total <= 0 or busy / total < quiet:
+            return
+        before = after
+
+
 class OverHttp:
     """Builds the series for one plan, runs the phases, and renders BENCHMARKS.md's part."""
 
@@ -102,6 +132,7 @@ class OverHttp:
         phases: tuple[str, ...] = ("main", "uncached", "asgi", "scale"),
         static_root: str = "",
         say=print,
+        settle_seconds: float = 5.0,
     ):
         self.plan = plan
         self.n = requests
@@ -113,6 +144,8 @@ class OverHttp:
         # without, the run collects its own into a temporary folder.
         self.static_root = static_root
         self.say = say
+        # How long before a timed series to wait at most for the machine to go quiet.
+        self.settle_seconds = settle_seconds
         self.run_id = load.new_run_id()
         self.phases: list[Phase] = []
         self.series: list[Series] = []
@@ -297,6 +330,8 @@ class OverHttp:
             concurrency=concurrency,
             expect=series.expect,
         )
+        if self.settle_seconds > 0:
+            settle(most=self.settle_seconds)
         result = loadgen.run(
             addresses, series.make, requests=requests, concurrency=concurrency, expect=series.expect
         )

@@ -30,6 +30,7 @@ import contextlib
 import hashlib
 import math
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any
@@ -40,6 +41,7 @@ from django.core.cache import cache
 from django.db import connection
 
 from backend import geo
+from backend.afterresponse import after_response
 from backend.persian import normalise
 from backend.stems import Concept, place_head_stems, place_stems, stems
 from backend.trigram import similarity, trigrams
@@ -74,8 +76,11 @@ NEARBY_KEPT = 40
 SQLITE_TRIGRAM_CANDIDATES = 300
 # Holders SQLite's index reads per concept before the plan and state filter them.
 SQLITE_POSTINGS = 3000
-# How long a concept found common in a plan is remembered as common (not read again).
+# How long a concept found common in a plan is remembered as common (not read again), and
+# how long a plan's count of its common stems is kept.
 COMMON_SECONDS = 3600
+# A stem count that fails or whose worker dies frees the next try after this.
+STEM_COUNT_LOCK_SECONDS = 120
 
 _LEXEME = re.compile(r"^\w+$")
 # Stands for the holders of a concept known to be common: more than the cap, never read.
@@ -208,14 +213,64 @@ def _common_keys(plan_id: int, concepts: list[Concept]) -> dict[int, str]:
     }
 
 
-def _known_common(keys: dict[int, str]) -> set[int]:
-    """Concepts an earlier lookup found common in this plan (kept COMMON_SECONDS): their
-    holders are not read again, which is most of a lookup's cost in a large plan."""
+def _known_common(
+    keys: dict[int, str], plan_id: int | None = None, concepts: Sequence[Concept] = ()
+) -> set[int]:
+    """Concepts known to be common in this plan: found so by an earlier lookup (kept
+    COMMON_SECONDS), or, given the plan and the concepts, with a stem the plan's stem count
+    says is held by more than POSTING_CAP problems (`_common_stems`). Their holders are not
+    read, which is most of a lookup's cost in a large plan. The stem count is asked in the
+    same round trip; when there is none yet, one is made after the answer."""
+    stems_key = _stems_key(plan_id) if plan_id is not None and concepts else None
     try:
-        held = cache.get_many(list(keys.values()))
+        held = cache.get_many([*keys.values(), *([stems_key] if stems_key else [])])
     except Exception:  # the cache is down: every concept is asked
         return set()
-    return {i for i, key in keys.items() if key in held}
+    known = {i for i, key in keys.items() if key in held}
+    if stems_key is None or plan_id is None:
+        return known
+    stems = held.get(stems_key)
+    if stems is None:
+        after_response(lambda: _count_common_stems(plan_id))
+        return known
+    for i, concept in enumerate(concepts):
+        # One stem alone held by more than the cap: the concept (any of its alternatives)
+        # is held by more still. Alternatives of several stems are left to the query.
+        if not concept.prefix and any(
+            len(alternative) == 1 and alternative[0] in stems
+            for alternative in concept.alternatives
+        ):
+            known.add(i)
+    return known
+
+
+def _stems_key(plan_id: int) -> str:
+    return f"similar:stems:{plan_id}:{POSTING_CAP}"
+
+
+def _count_common_stems(plan_id: int) -> None:
+    """Count the stems of the plan's published problems once (PostgreSQL's ts_stat over the
+    stems' index expression: ~1.4 s at 100k problems, so never in a request's time) and
+    keep those held by more than POSTING_CAP for COMMON_SECONDS. Without it a new worker,
+    or a cache emptied, reads the holders of every common concept it meets (~15 ms each)
+    until each has been met once. One worker counts at a time (a lock in the cache)."""
+    if connection.vendor != "postgresql":
+        return  # SQLite's FTS5 stops after SQLITE_POSTINGS holders: a common word is cheap
+    key = _stems_key(plan_id)
+    if cache.get(key) is not None or not cache.add(f"{key}:counting", 1, STEM_COUNT_LOCK_SECONDS):
+        return  # counted already (another lookup of the same request), or being counted
+    try:
+        inner = (
+            "SELECT to_tsvector('simple', stem_key) FROM participation_problem "
+            f"WHERE plan_id = {int(plan_id)} AND moderation_state = "
+            f"'{ModerationState.PUBLISHED.value}'"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT word FROM ts_stat(%s) WHERE ndoc > %s", [inner, POSTING_CAP])
+            common = frozenset(row[0] for row in cursor.fetchall())
+        cache.set(key, common, COMMON_SECONDS)
+    finally:
+        cache.delete(f"{key}:counting")
 
 
 def _remember_common(keys: dict[int, str], common: list[int]) -> None:
@@ -362,7 +417,7 @@ def similar_problems(
     city_id = Plan.objects.filter(pk=plan_id).values_list("city_id", flat=True).first()
     concepts = lexicon_for(city_id).concepts(text[:300], typing=typing)[:MAX_CONCEPTS]
     keys = _common_keys(plan_id, concepts)
-    known = _known_common(keys)
+    known = _known_common(keys, plan_id, concepts)
     postings, holding_all = _postings(concepts, plan_id, known) if concepts else ([], [])
     for i in known:
         postings[i] = COMMON

@@ -6,6 +6,7 @@ import asyncio
 import os
 import re
 import threading
+import time
 
 import pytest
 from django.conf import settings
@@ -143,6 +144,7 @@ def test_one_phase_answers_every_public_path_over_http(production_static):
         phases=("main",),
         static_root=str(production_static.root),
         say=lambda *_: None,
+        settle_seconds=0,  # the other test process keeps the machine busy
     )
     over.run()
     keys = {series.key for series in over.series}
@@ -160,3 +162,9 @@ def test_one_phase_answers_every_public_path_over_http(production_static):
     assert headline["Bare DRF endpoint ÷ bare Django view (1 worker, c16)"][3] is not None
     # The run's citizens and their submissions are gone.
     assert not plan.problems.filter(body__contains=f"[{over.run_id}]").exists()
+
+
+def test_settle_waits_no_longer_than_it_is_told():
+    started = time.monotonic()
+    overhttp.settle(quiet=0.0, window=0.05, most=0.3)  # never quiet enough: waits it out
+    assert 0.25 <= time.monotonic() - started < 2.0

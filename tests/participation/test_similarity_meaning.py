@@ -285,3 +285,40 @@ def test_a_street_named_after_a_kind_of_place_is_not_that_place(plan):
     bins = ProblemFactory(plan=plan, title="مخزن‌های زباله‌ی کنار دبستان فردوسی سرریز می‌شوند")
     found = similar_problems(plan_id=plan.pk, text="سطل‌های آشغال کنار مدرسه‌ی ابتدایی فردوسی")
     assert found[0].id == bins.pk
+
+
+def test_a_plans_common_stems_are_counted_once_and_spare_the_holders(plan, monkeypatch):
+    """PostgreSQL: the first lookup has no stem count yet, so one is made (after the answer;
+    here, outside a request, at once). From then on a concept whose stem the count says is
+    common is known as common without reading its holders, and the answer is the same."""
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from participation import similarity
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the stem count is PostgreSQL's ts_stat")
+    monkeypatch.setattr(similarity, "POSTING_CAP", 3)
+    monkeypatch.setattr(similarity, "COMMON", [0] * 4)
+    for n in range(5):
+        ProblemFactory(plan=plan, title=f"کمبود نیمکت شماره {n} در محله")
+    wanted = ProblemFactory(plan=plan, title="کمبود نیمکت در پارک لاله")
+    ProblemFactory(plan=plan, title="کمبود نیمکت پنهان", moderation_state="hidden")
+    first = similar_problems(plan_id=plan.pk, text="کمبود نیمکت پارک لاله")
+    stems = cache.get(similarity._stems_key(plan.pk))
+    assert stems is not None
+    concepts = lexicon_for_plan(plan).concepts("کمبود نیمکت پارک لاله")
+    common = {c.alternatives[0][0] for c in concepts[:2]}
+    assert common <= stems  # «کمبود» and «نیمکت»: 6 published holders, more than 3
+    assert not {c.alternatives[0][0] for c in concepts[2:]} & stems  # «پارک», «لاله»: one
+    # A new worker, say: what lookups learnt is gone, the count is still there.
+    cache.delete_many(list(similarity._common_keys(plan.pk, concepts).values()))
+    with CaptureQueriesContext(connection) as queries:
+        again = similar_problems(plan_id=plan.pk, text="کمبود نیمکت پارک لاله")
+    assert again == first
+    assert again[0].id == wanted.pk
+    postings = [q["sql"] for q in queries if "to_tsquery" in q["sql"]]
+    assert len(postings) == 1
+    # Only the rare concepts (the park's name) and the all-concepts query are read.
+    assert postings[0].count("to_tsquery") == len(concepts) - 2 + 1
