@@ -90,9 +90,18 @@ def problem_list(*, user=None, with_places: bool = False) -> QuerySet[Problem]:
 
 
 def problem_get(*, pk: int, user=None) -> Problem | None:
-    """One problem with its inventory entry and the plan items that address it."""
+    """One problem with its inventory entry, the plan items that address it and how many
+    follow it (`followers_count`, which `follow_count` reads instead of counting)."""
+    followers = (
+        Follow.objects.filter(problem=OuterRef("pk"))
+        .order_by()
+        .values("problem")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
     return (
         problem_list(user=user, with_places=True)
+        .annotate(followers_count=Coalesce(Subquery(followers, output_field=IntegerField()), 0))
         .prefetch_related("inventory_entry__addressed_by")
         .filter(pk=pk)
         .first()
@@ -610,7 +619,11 @@ def follower_ids(
 
 
 def follow_count(*, target: Any) -> int:
-    """How many people follow this problem, plan item or plan."""
+    """How many people follow this problem, plan item or plan (read with the target when
+    its selector counted them: problem_get)."""
+    counted = getattr(target, "followers_count", None)
+    if counted is not None:
+        return counted
     field = follow_target_kind(target)
     return Follow.objects.filter(**{field: target}).count()
 

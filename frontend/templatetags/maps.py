@@ -8,6 +8,8 @@ from django.conf import settings
 from django.templatetags.static import static
 from django.utils.html import format_html
 
+from cities import selectors as city_selectors
+
 register = template.Library()
 
 
@@ -39,23 +41,8 @@ def map_assets() -> str:
 
 @register.filter
 def boundary_features(city) -> dict:
-    """The city's and its districts' boundaries as one FeatureCollection (for json_script);
-    districts come from a prefetched `districts` when the view gave them."""
-    features = []
+    """The city's and its districts' boundaries as one FeatureCollection (for json_script),
+    from the cache (cities.selectors.city_boundaries)."""
     if city is None:
-        return {"type": "FeatureCollection", "features": features}
-    if city.boundary:
-        features.append(
-            {"type": "Feature", "properties": {"city": True}, "geometry": city.boundary}
-        )
-    for district in city.districts.all():
-        if district.boundary:
-            features.append(
-                {
-                    "type": "Feature",
-                    "properties": {"name": district.name, "number": district.number},
-                    "geometry": district.boundary,
-                }
-            )
-    # "view" is [south, west, north, east] (GeoJSON's own "bbox" orders it otherwise).
-    return {"type": "FeatureCollection", "features": features, "view": city.bbox}
+        return {"type": "FeatureCollection", "features": []}
+    return city_selectors.city_boundaries(city)

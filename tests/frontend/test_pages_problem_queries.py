@@ -1,0 +1,109 @@
+"""What a problem's page reads, for a visitor: the boundaries from the cache, the followers
+with the problem, and a thread of at most a page without counting it
+(frontend.views_participation._comments_context)."""
+
+import json
+import re
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from participation.models import Follow
+from tests.factories import CommentFactory, DistrictFactory, ProblemFactory, UserFactory
+
+SQUARE = {
+    "type": "Polygon",
+    "coordinates": [[[49.6, 34.0], [49.8, 34.0], [49.8, 34.2], [49.6, 34.2], [49.6, 34.0]]],
+}
+
+
+def page(client, problem) -> tuple[str, list[str]]:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(f"/problems/{problem.pk}/")
+    assert response.status_code == 200
+    return response.content.decode(), [q["sql"] for q in queries]
+
+
+def _main_table(sql: str) -> str:
+    """The table a statement reads from, not its subqueries'."""
+    while True:
+        flat = re.sub(r"\([^()]*\)", "", sql)
+        if flat == sql:
+            break
+        sql = flat
+    found = re.search(r' FROM "(\w+)"', sql)
+    return found.group(1) if found else ""
+
+
+def reading(table: str, statements: list[str]) -> list[str]:
+    return [s for s in statements if _main_table(s) == table]
+
+
+def as_json(text: str) -> str:
+    return json.dumps(text)[1:-1]  # json_script writes non-ASCII letters as \\u escapes
+
+
+@pytest.mark.django_db
+def test_the_boundaries_come_from_the_cache_and_an_edit_is_drawn_next(plan):
+    district = DistrictFactory(city=plan.city, number=1, name="منطقه‌ی یک", boundary=SQUARE)
+    problem = ProblemFactory(plan=plan, latitude=Decimal("34.1"), longitude=Decimal("49.7"))
+    client = Client()
+    first, _ = page(client, problem)
+    assert as_json("منطقه‌ی یک") in first
+    html, statements = page(client, problem)
+    assert not reading("planning_district", statements)
+    assert as_json("منطقه‌ی یک") in html
+    district.name = "منطقه‌ی تازه"
+    district.save()  # the admin's save: the cached boundaries are forgotten
+    html, statements = page(client, problem)
+    assert as_json("منطقه‌ی تازه") in html
+    assert as_json("منطقه‌ی یک") not in html
+    assert reading("planning_district", statements)
+
+
+@pytest.mark.django_db
+def test_followers_are_read_with_the_problem(plan):
+    problem = ProblemFactory(plan=plan)
+    for _ in range(3):
+        Follow.objects.create(user=UserFactory(), problem=problem)
+    html, statements = page(Client(), problem)
+    assert "۳ دنبال‌کننده" in html
+    assert not reading("participation_follow", statements)
+
+
+@pytest.mark.django_db
+def test_a_visitor_reads_a_short_thread_without_counting_it_and_none_not_at_all(plan):
+    quiet = ProblemFactory(plan=plan)
+    _, statements = page(Client(), quiet)
+    assert not reading("participation_comment", statements)
+
+    talked = ProblemFactory(plan=plan)
+    top = CommentFactory(problem=talked, body="<p>نظر نخست</p>")
+    CommentFactory(problem=talked, parent=top, body="<p>پاسخ به نظر</p>")
+    CommentFactory(problem=talked, body="<p>نظر پنهان</p>", moderation_state="hidden")
+    html, statements = page(Client(), talked)
+    assert "نظر نخست" in html
+    assert "پاسخ به نظر" in html
+    assert "نظر پنهان" not in html
+    comments = reading("participation_comment", statements)
+    assert len(comments) == 2  # the tops and their replies
+    assert not [s for s in comments if s.startswith("SELECT COUNT(")]
+
+
+@pytest.mark.django_db
+def test_a_signed_in_author_still_sees_their_own_pending_comment(plan):
+    """The shortcut is the visitor's: an author's pending comment is not in the published
+    count, and they see it all the same."""
+    problem = ProblemFactory(plan=plan)
+    author = UserFactory()
+    CommentFactory(
+        problem=problem, author=author, body="<p>در انتظار من</p>", moderation_state="pending"
+    )
+    client = Client()
+    client.force_login(author)
+    html, _ = page(client, problem)
+    assert "در انتظار من" in html
+    assert "در انتظار من" not in page(Client(), problem)[0]
