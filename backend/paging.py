@@ -14,7 +14,10 @@ _KNOWN = "hamandishi_known_count"
 
 
 def with_known_count(
-    queryset: QuerySet, count: int, sort_values: dict[Any, dict[str, Any]] | None = None
+    queryset: QuerySet,
+    count: int,
+    sort_values: dict[Any, dict[str, Any]] | None = None,
+    base: QuerySet | None = None,
 ) -> QuerySet:
     """Tell CappedPaginator that `queryset` holds `count` rows (counted up to COUNT_CAP + 1
     already, e.g. while choosing a search plan), so it does not count them again. A filter
@@ -22,9 +25,12 @@ def with_known_count(
 
     `sort_values`, when given, holds every row of the queryset by key with the columns it
     may be ordered by (read with the keys): the page's keys are then picked in Python
-    instead of sorting the rows again in SQL."""
+    instead of sorting the rows again in SQL. `base`, when given, is `queryset` without its
+    last filter (the keys of every match): a page's rows are read from it by the page's
+    keys alone, not by both the page's and every match's."""
     marked = queryset.all()
-    setattr(marked.query, _KNOWN, (count, len(marked.query.where.children), sort_values))
+    known = (count, len(marked.query.where.children), sort_values, base)
+    setattr(marked.query, _KNOWN, known)
     return marked
 
 
@@ -68,6 +74,19 @@ def keys_in_order(rows, bottom: int, top: int) -> list | None:
     return keys[bottom:top]
 
 
+def _page_source(rows):
+    """Where a page's rows are read from: the base `with_known_count` holds, if it reads the
+    same columns as `rows` (nothing was joined or annotated since), else `rows`."""
+    known = _known(rows)
+    base = known[3] if known is not None else None
+    same = base is not None and (
+        base.query.annotations.keys() == rows.query.annotations.keys()
+        and base.query.select_related == rows.query.select_related
+        and base._prefetch_related_lookups == rows._prefetch_related_lookups
+    )
+    return base if same else rows
+
+
 class CappedPaginator(Paginator):
     """Counts at most COUNT_CAP rows: past that the exact number says little and costs a scan
     of every match (a common word in 100k problems). `more` says the count was cut; pages
@@ -107,6 +126,6 @@ class CappedPaginator(Paginator):
         if keys is None:
             sliced: Any = page.object_list
             keys = list(sliced.values_list("pk", flat=True))
-        found = {row.pk: row for row in rows.order_by().filter(keys_in(keys))}
+        found = {row.pk: row for row in _page_source(rows).order_by().filter(keys_in(keys))}
         page.object_list = [found[key] for key in keys if key in found]
         return page

@@ -306,7 +306,7 @@ def problems_matching(queryset: QuerySet[Problem], words: list[str]) -> QuerySet
     keys = [row[0] for row in probe]
     if len(keys) <= SEARCH_PROBE:
         values = {row[0]: dict(zip(SEARCH_SORT_COLUMNS, row[1:], strict=True)) for row in probe}
-        return with_known_count(queryset.filter(keys_in(keys)), len(keys), values)
+        return with_known_count(queryset.filter(keys_in(keys)), len(keys), values, queryset)
     if len(keys) > CappedPaginator.COUNT_CAP:
         # The probe has counted past the cap already: the page's count need not scan again.
         return with_known_count(matching, len(keys))

@@ -60,8 +60,9 @@ def test_a_lookup_run_again_is_prepared_once_and_still_reads_each_row():
 
 @pytest.mark.django_db
 def test_searches_are_planned_for_their_values_every_time(api_client, plan):
-    """A generic plan for `LIKE $1` or `id = ANY($1)` cannot know how many rows match
-    (backend/pgcursor.py): those statements are never prepared, however often they run."""
+    """A generic plan for `LIKE $1`, or for `id = ANY($1)` in a statement that stops early,
+    cannot know how many rows match (backend/pgcursor.py): those are never prepared,
+    however often they run."""
     if connection.vendor != "postgresql":
         pytest.skip("prepared statements are PostgreSQL's")
     for n in range(4):
@@ -73,4 +74,23 @@ def test_searches_are_planned_for_their_values_every_time(api_client, plan):
         cursor.execute("SELECT statement FROM pg_prepared_statements")
         prepared = [row[0] for row in cursor.fetchall()]
     assert prepared  # the rest of each request (the plan, the photos…) is prepared
-    assert not [s for s in prepared if " LIKE " in s or "= ANY(" in s]
+    assert not [s for s in prepared if " LIKE " in s or ("= ANY(" in s and "LIMIT" in s)]
+
+
+@pytest.mark.parametrize(
+    ("statement", "planned"),
+    [
+        ('SELECT id FROM p WHERE "search_text"::text LIKE %s LIMIT 1001', True),
+        ("SELECT id FROM p WHERE to_tsvector('simple', k) @@ to_tsquery('simple', %s)", True),
+        ("SELECT id FROM p ORDER BY title_key <-> %s LIMIT 20", True),
+        ('SELECT id FROM p WHERE "id" = ANY(%s) ORDER BY created_at DESC LIMIT 20', True),
+        ('SELECT * FROM p JOIN u ON u.id = p.author_id WHERE "p"."id" = ANY(%s)', False),
+        ('SELECT * FROM p WHERE "p"."id" = %s LIMIT 1', False),
+    ],
+)
+def test_which_statements_are_planned_for_their_values(statement, planned):
+    if connection.vendor != "postgresql":
+        pytest.skip("the cursor is PostgreSQL's")
+    from backend.pgcursor import planned_for_values
+
+    assert planned_for_values(statement) is planned

@@ -197,3 +197,11 @@ def test_a_searched_page_sends_its_keys_as_one_array_on_postgresql(api_client, p
     if connection.vendor == "postgresql":
         assert any("= ANY(" in sql for sql in keyed)
         assert not any('"participation_problem"."id" IN (' in sql for sql in keyed)
+    # The page's rows are read by the page's keys alone, not also by every match's.
+    rows = [sql for sql in keyed if sql.startswith('SELECT "participation_problem"."id", ')]
+    assert len(rows) == 1
+    assert (
+        rows[0].count('"participation_problem"."id" = ANY(')
+        + rows[0].count('"participation_problem"."id" IN (')
+        == 1
+    )
