@@ -23,7 +23,7 @@ from backend.errors import DomainError, Missing
 from backend.ids import parse_id
 from backend.paging import CappedPaginator
 from backend.sanitise import html_to_text
-from cities import selectors as city_selectors
+from frontend import choices
 from frontend import views_moderation as moderation_pages
 from frontend.paging import paged
 from frontend.web import parse, renders_errors_with
@@ -190,10 +190,7 @@ def plan_item(request, pk: int):
 
 def _place_choices(plan) -> dict:
     """Axes and districts for the selects: the plan's city only, or every city's."""
-    axes, districts = planning_selectors.axis_list(), city_selectors.district_list()
-    if plan is not None:
-        axes, districts = axes.filter(city_id=plan.city_id), districts.filter(city_id=plan.city_id)
-    return {"axes": axes, "districts": districts}
+    return choices.places(plan)
 
 
 @require_GET
@@ -206,7 +203,7 @@ def problems(request):
     context = {
         "filter": filterset,
         "values": request.GET,
-        "plans": planning_selectors.plan_list(),
+        "plans": choices.plans(),
         **_place_choices(chosen_plan),
     }
     if not valid:
@@ -300,7 +297,7 @@ def _problem_form(request: HttpRequest, error: DomainError | None = None) -> Htt
     wanted = parse_id(values["plan"] or request.GET.get("plan"))
     chosen = selectors.default_problem_plan(wanted=wanted)
     context = {
-        "plans": planning_selectors.plan_list(),
+        "plans": choices.plans(),
         "chosen_plan": chosen,
         "values": values,
         "error": error.message if error is not None else None,

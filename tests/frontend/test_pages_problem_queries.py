@@ -12,7 +12,13 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from participation.models import Follow
-from tests.factories import CommentFactory, DistrictFactory, ProblemFactory, UserFactory
+from tests.factories import (
+    AxisFactory,
+    CommentFactory,
+    DistrictFactory,
+    ProblemFactory,
+    UserFactory,
+)
 
 SQUARE = {
     "type": "Polygon",
@@ -107,3 +113,24 @@ def test_a_signed_in_author_still_sees_their_own_pending_comment(plan):
     html, _ = page(client, problem)
     assert "در انتظار من" in html
     assert "در انتظار من" not in page(Client(), problem)[0]
+
+
+@pytest.mark.django_db
+def test_the_search_pages_selects_come_from_the_cache_and_an_edit_is_listed_next(plan):
+    axis = AxisFactory(city=plan.city, title="محور آزمایشی")
+    client = Client()
+    with CaptureQueriesContext(connection) as queries:
+        first = client.get("/problems/", {"plan": plan.pk, "q": "چاله"}).content.decode()
+    assert "محور آزمایشی" in first
+    assert reading("planning_axis", [q["sql"] for q in queries])
+    with CaptureQueriesContext(connection) as queries:
+        again = client.get("/problems/", {"plan": plan.pk, "q": "ترافیک"}).content.decode()
+    statements = [q["sql"] for q in queries]
+    assert "محور آزمایشی" in again
+    for table in ("planning_axis", "planning_district"):
+        assert not reading(table, statements), table
+    axis.title = "محور تازه"
+    axis.save()
+    html = client.get("/problems/", {"plan": plan.pk, "q": "چاله"}).content.decode()
+    assert "محور تازه" in html
+    assert "محور آزمایشی" not in html
