@@ -52,15 +52,21 @@ PUBLISHED = ModerationState.PUBLISHED
 logger = logging.getLogger(__name__)
 
 
-def _published_comments_count(field: str):
+def _count_per_row(rows: QuerySet, field: str):
+    """How many of `rows` point at each outer row through `field` (0 for none), as one
+    correlated subquery."""
     counts = (
-        Comment.objects.filter(**{field: OuterRef("pk")}, moderation_state=PUBLISHED)
+        rows.filter(**{field: OuterRef("pk")})
         .order_by()
         .values(field)
         .annotate(n=Count("pk"))
         .values("n")
     )
     return Coalesce(Subquery(counts, output_field=IntegerField()), 0)
+
+
+def _published_comments_count(field: str):
+    return _count_per_row(Comment.objects.filter(moderation_state=PUBLISHED), field)
 
 
 def _photos() -> Prefetch:
@@ -92,16 +98,9 @@ def problem_list(*, user=None, with_places: bool = False) -> QuerySet[Problem]:
 def problem_get(*, pk: int, user=None) -> Problem | None:
     """One problem with its inventory entry, the plan items that address it and how many
     follow it (`followers_count`, which `follow_count` reads instead of counting)."""
-    followers = (
-        Follow.objects.filter(problem=OuterRef("pk"))
-        .order_by()
-        .values("problem")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
     return (
         problem_list(user=user, with_places=True)
-        .annotate(followers_count=Coalesce(Subquery(followers, output_field=IntegerField()), 0))
+        .annotate(followers_count=_count_per_row(Follow.objects.all(), "problem"))
         .prefetch_related("inventory_entry__addressed_by")
         .filter(pk=pk)
         .first()
