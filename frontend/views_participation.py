@@ -8,7 +8,6 @@ refusal is answered by `DomainErrorMiddleware`. Templates ask the same permissio
 """
 
 import re
-from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
@@ -107,17 +106,12 @@ def _comments_context(request, target: str, obj, **extra) -> dict:
     """The comments section: a page of COMMENTS_PER_PAGE top-level comments with their
     replies (`?comments=<page>`), so a long thread costs one page's rows."""
     on = {target: obj}
-    tops: Any = selectors.comment_tops(user=request.user, **on)
-    published = getattr(obj, "comments_count", None)
-    if (
-        published is not None
-        and published <= COMMENTS_PER_PAGE
-        and not request.user.is_authenticated
-    ):
-        # A visitor sees published comments only, and the target's selector counted those
-        # (replies too): at most a page of them means one page, so it is read without a
-        # count, and a thread with none is not read at all.
-        tops = list(tops[:COMMENTS_PER_PAGE]) if published else []
+    tops = selectors.comment_tops(
+        user=request.user,
+        published=getattr(obj, "comments_count", None),
+        per_page=COMMENTS_PER_PAGE,
+        **on,
+    )
     comments_paged = paged(request, tops, per_page=COMMENTS_PER_PAGE, param="comments")
     context = {
         "comments": selectors.comment_thread_page(

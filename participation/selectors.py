@@ -140,10 +140,21 @@ def comment_thread(*, user=None, **target) -> list[Comment]:
     return _threaded(list(comment_list(user=user).filter(**target)), target)
 
 
-def comment_tops(*, user=None, **target) -> QuerySet[Comment]:
+def comment_tops(
+    *, user=None, published: int | None = None, per_page: int | None = None, **target
+) -> QuerySet[Comment] | list[Comment]:
     """The top-level comments on one target the user may see, oldest first: what a page of
-    a long thread is cut from (`comment_thread_page`)."""
-    return comment_list(user=user).filter(parent__isnull=True, **target)
+    a long thread is cut from (`comment_thread_page`).
+
+    `published`, when given, is how many published comments the target has, replies too,
+    as its own selector counted them. A visitor sees published comments only, so with at
+    most `per_page` of them every top-level one is on the first page: they come as a list,
+    read without a count, and a target with none reads nothing."""
+    tops = comment_list(user=user).filter(parent__isnull=True, **target)
+    visitor = not getattr(user, "is_authenticated", False)
+    if visitor and published is not None and per_page is not None and published <= per_page:
+        return list(tops[:per_page]) if published else []
+    return tops
 
 
 def comment_thread_page(tops, *, user=None, **target) -> list[Comment]:

@@ -218,10 +218,12 @@ def _known_common(
 ) -> set[int]:
     """Concepts known to be common in this plan: found so by an earlier lookup (kept
     COMMON_SECONDS), or, given the plan and the concepts, with a stem the plan's stem count
-    says is held by more than POSTING_CAP problems (`_common_stems`). Their holders are not
+    says is held by more than POSTING_CAP problems (`_count_common_stems`). Their holders are not
     read, which is most of a lookup's cost in a large plan. The stem count is asked in the
     same round trip; when there is none yet, one is made after the answer."""
-    stems_key = _stems_key(plan_id) if plan_id is not None and concepts else None
+    # Only PostgreSQL counts stems (SQLite's index stops early: a common word is cheap there).
+    counted = connection.vendor == "postgresql" and plan_id is not None and concepts
+    stems_key = _stems_key(plan_id) if counted and plan_id is not None else None
     try:
         held = cache.get_many([*keys.values(), *([stems_key] if stems_key else [])])
     except Exception:  # the cache is down: every concept is asked
@@ -250,7 +252,7 @@ def _stems_key(plan_id: int) -> str:
 
 def _count_common_stems(plan_id: int) -> None:
     """Count the stems of the plan's published problems once (PostgreSQL's ts_stat over the
-    stems' index expression: ~1.4 s at 100k problems, so never in a request's time) and
+    stems' index expression: ~1.4–2 s at 100k problems, so never in a request's time) and
     keep those held by more than POSTING_CAP for COMMON_SECONDS. Without it a new worker,
     or a cache emptied, reads the holders of every common concept it meets (~15 ms each)
     until each has been met once. One worker counts at a time (a lock in the cache)."""

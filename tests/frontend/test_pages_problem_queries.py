@@ -134,3 +134,25 @@ def test_the_search_pages_selects_come_from_the_cache_and_an_edit_is_listed_next
     html = client.get("/problems/", {"plan": plan.pk, "q": "چاله"}).content.decode()
     assert "محور تازه" in html
     assert "محور آزمایشی" not in html
+
+
+@pytest.mark.django_db
+def test_the_uncounted_thread_is_the_visitors_only_and_up_to_a_page(plan):
+    from django.contrib.auth.models import AnonymousUser
+    from django.db.models import QuerySet
+
+    from participation import selectors
+
+    problem = ProblemFactory(plan=plan)
+    CommentFactory(problem=problem, body="<p>نظر</p>")
+    visitor = AnonymousUser()
+    short = selectors.comment_tops(user=visitor, published=1, per_page=20, problem=problem)
+    assert isinstance(short, list)
+    assert len(short) == 1
+    signed_in = selectors.comment_tops(
+        user=UserFactory(), published=1, per_page=20, problem=problem
+    )
+    assert isinstance(signed_in, QuerySet)  # may hold their own pending ones: counted
+    long = selectors.comment_tops(user=visitor, published=21, per_page=20, problem=problem)
+    assert isinstance(long, QuerySet)
+    assert selectors.comment_tops(user=visitor, published=0, per_page=20, problem=problem) == []
