@@ -226,9 +226,7 @@ def _render_problem(request, problem, *, status: int = 200, **extra):
     context = {
         "problem": problem,
         "timeline": _problem_timeline(request, problem),
-        "proposals": selectors.proposal_list(user=request.user)
-        .filter(problem=problem)
-        .order_by("-created_at", "-id"),
+        "proposals": selectors.problem_proposals(problem=problem, user=request.user),
         **_comments_context(request, "problem", problem, **extra),
     }
     return render(request, "frontend/problem.html", context, status=status)

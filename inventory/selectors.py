@@ -10,6 +10,7 @@ from django.http import QueryDict
 from django.utils.translation import gettext
 
 from accounts.models import Activity
+from backend.compiled import Compiled
 from backend.errors import DomainError, Missing
 from backend.paging import CappedPaginator
 from backend.persian import normalise
@@ -267,17 +268,34 @@ def _step(key: str, at: Any = None, *, status: str = "done", private: bool = Fal
     return {"key": key, "at": at, "status": status, "private": private, **data}
 
 
+# A problem's page reads these on every miss: compiled once (backend.compiled). Everyone
+# sees whether and when it was published; only the author reads the rules and appeals.
+_decisions = Compiled(
+    lambda problem_id: Decision.objects.filter(problem_id=problem_id).order_by("created_at", "id")
+)
+_decisions_for_author = Compiled(
+    lambda problem_id: (
+        Decision.objects.filter(problem_id=problem_id)
+        .select_related("appeal")
+        .prefetch_related(Prefetch("rules", queryset=Rule.objects.order_by("position", "code")))
+        .order_by("created_at", "id")
+    )
+)
+_triage_records = Compiled(
+    lambda problem_id: (
+        TriageRecord.objects.filter(problem_id=problem_id)
+        .select_related("entry")
+        .order_by("created_at", "id")
+    )
+)
+
+
 def _decision_steps(problem: Problem, is_author: bool) -> list[dict[str, Any]]:
     """The moderators' decisions: the first publication for everyone; rejections (with the
     cited rules' titles and the public note), hidings, restorations and appeals for the
     author only."""
     moves: list[dict[str, Any]] = []
-    decisions = (
-        Decision.objects.filter(problem=problem)
-        .select_related("appeal")
-        .prefetch_related(Prefetch("rules", queryset=Rule.objects.order_by("position", "code")))
-        .order_by("created_at", "id")
-    )
+    decisions = (_decisions_for_author if is_author else _decisions).fetch(problem_id=problem.pk)
     shown_published = False
     for decision in decisions:
         outcome, at = decision.outcome, decision.created_at
@@ -321,11 +339,7 @@ def _author_steps(problem: Problem) -> list[dict[str, Any]]:
 
 def _planning_steps(problem: Problem, is_author: bool) -> list[dict[str, Any]]:
     """What planners did with a published problem: triage, the inventory, the plan."""
-    records = (
-        TriageRecord.objects.filter(problem=problem)
-        .select_related("entry")
-        .order_by("created_at", "id")
-    )
+    records = _triage_records.fetch(problem_id=problem.pk)
     steps = [
         _step(
             f"triage_{record.action}",

@@ -29,7 +29,8 @@ from django.db.models import (
 )
 from django.db.models.functions import Cast, Coalesce, Floor, RowNumber
 
-from accounts.models import Membership, Organisation
+from accounts.models import Membership, Organisation, User
+from backend.compiled import Compiled, attach
 from backend.lookups import keys_in
 from backend.paging import CappedPaginator, with_known_count
 from cities.models import District
@@ -95,16 +96,46 @@ def problem_list(*, user=None, with_places: bool = False) -> QuerySet[Problem]:
     return queryset
 
 
-def problem_get(*, pk: int, user=None) -> Problem | None:
-    """One problem with its inventory entry, the plan items that address it and how many
-    follow it (`followers_count`, which `follow_count` reads instead of counting)."""
+def _problem_one(pk: int, user=None) -> QuerySet[Problem]:
     return (
         problem_list(user=user, with_places=True)
         .annotate(followers_count=_count_per_row(Follow.objects.all(), "problem"))
         .prefetch_related("inventory_entry__addressed_by")
         .filter(pk=pk)
-        .first()
+        .order_by()  # one row: no order to compile
     )
+
+
+def _problem_alone(pk: int, user=None) -> QuerySet[Problem]:
+    return _problem_one(pk, user).prefetch_related(None)
+
+
+# A problem's page and detail read these on every miss: compiled once (backend.compiled),
+# with the photos and the addressing plan items read by their own compiled statements.
+_problem_for_visitor = Compiled(lambda pk: _problem_alone(pk))
+_problem_for_user = Compiled(lambda pk, user_id: _problem_alone(pk, User(pk=user_id)))
+_problem_photos = Compiled(
+    lambda problem_id: ProblemPhoto.objects.filter(problem_id=problem_id).order_by("position", "id")
+)
+_entry_items = Compiled(lambda entry_id: PlanItem.objects.filter(addresses=entry_id))
+
+
+def problem_get(*, pk: int, user=None) -> Problem | None:
+    """One problem with its inventory entry, the plan items that address it and how many
+    follow it (`followers_count`, which `follow_count` reads instead of counting)."""
+    if type(pk) is not int:
+        return _problem_one(pk, user).first()
+    if user is not None and user.is_authenticated:
+        problem = _problem_for_user.first(pk=pk, user_id=user.pk)
+    else:
+        problem = _problem_for_visitor.first(pk=pk)
+    if problem is None:
+        return None
+    attach(problem, "photos", _problem_photos.fetch(problem_id=pk))
+    if problem.inventory_entry_id is not None:
+        entry = problem.inventory_entry
+        attach(entry, "addressed_by", _entry_items.fetch(entry_id=entry.pk))
+    return problem
 
 
 def photo_get(*, pk: int) -> ProblemPhoto | None:
@@ -153,14 +184,32 @@ def comment_tops(
     tops = comment_list(user=user).filter(parent__isnull=True, **target)
     visitor = not getattr(user, "is_authenticated", False)
     if visitor and published is not None and per_page is not None and published <= per_page:
-        return list(tops[:per_page]) if published else []
+        if not published:
+            return []
+        (name, value), *_ = target.items()
+        whole = _WHOLE_THREAD.get(name)
+        if whole is not None and type(getattr(value, "pk", None)) is int:
+            # Every published comment, replies too, is on this page: one compiled read.
+            return _threaded(whole.fetch(target_id=value.pk), target)
+        return list(tops[:per_page])
     return tops
+
+
+def _whole_thread(field: str) -> Compiled:
+    return Compiled(lambda target_id: comment_list().filter(**{field: target_id}))
+
+
+_WHOLE_THREAD = {name: _whole_thread(f"{name}_id") for name in ("problem", "proposal", "plan_item")}
 
 
 def comment_thread_page(tops, *, user=None, **target) -> list[Comment]:
     """`comment_thread` for a page of top-level comments (`tops`, from comment_tops):
     those and their replies only, in one more query, whatever the thread's length."""
     tops = list(tops)
+    if not tops:
+        return []
+    if all(hasattr(c, "thread_replies") for c in tops):  # comment_tops read the replies
+        return tops
     replies = comment_list(user=user).filter(parent__in=[c.pk for c in tops], **target)
     return _threaded([*tops, *replies], target)
 
@@ -189,6 +238,21 @@ def proposal_list(*, user=None) -> QuerySet[Proposal]:
         .select_related("author", "organisation", "plan", "plan__city", "problem", "plan_item")
         .annotate(comments_count=_published_comments_count("proposal"))
     )
+
+
+def _problem_proposals(problem_id: int, user=None) -> QuerySet[Proposal]:
+    return proposal_list(user=user).filter(problem_id=problem_id).order_by("-created_at", "-id")
+
+
+_problem_proposals_for_visitor = Compiled(lambda problem_id: _problem_proposals(problem_id))
+
+
+def problem_proposals(*, problem: Problem, user=None) -> list[Proposal]:
+    """The proposals answering one problem that the user may see, newest first (a problem's
+    page lists them; for a visitor the statement is compiled once)."""
+    if not getattr(user, "is_authenticated", False) and type(problem.pk) is int:
+        return _problem_proposals_for_visitor.fetch(problem_id=problem.pk)
+    return list(_problem_proposals(problem.pk, user))
 
 
 def proposal_get(*, pk: int, user=None) -> Proposal | None:
