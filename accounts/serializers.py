@@ -5,6 +5,7 @@ from rest_framework import serializers
 from accounts.activity import ACTIONS
 from accounts.models import Activity, Invitation, Membership, Notification, Organisation, User
 from backend.api import IdField
+from backend.api_fields import ModelOut
 from backend.jalali import jalali_datetime_str, parse_date
 from cities.models import City
 
@@ -42,7 +43,7 @@ class MembershipOut(serializers.Serializer):
     role = serializers.CharField()
 
 
-class MeOut(serializers.ModelSerializer):
+class MeOut(ModelOut):
     """The signed-in user's own account: the only place the API shows a phone number."""
 
     public_name = serializers.CharField(read_only=True)
@@ -106,7 +107,7 @@ class PublicUserOut(serializers.Serializer):
     is_expert = serializers.BooleanField()
 
 
-class NotificationOut(serializers.ModelSerializer):
+class NotificationOut(ModelOut):
     read = serializers.SerializerMethodField()
 
     class Meta:
@@ -121,7 +122,7 @@ class NotificationsReadIn(serializers.Serializer):
     ids = serializers.ListField(child=IdField(), required=False, max_length=500)
 
 
-class OrganisationOut(serializers.ModelSerializer):
+class OrganisationOut(ModelOut):
     city = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     members_count = serializers.IntegerField(read_only=True)
 
@@ -196,7 +197,7 @@ class InvitationSentOut(serializers.Serializer):
         return "دعوت ثبت شد؛ صاحب این شماره با پذیرفتن آن عضو می‌شود."
 
 
-class InvitationOut(serializers.ModelSerializer):
+class InvitationOut(ModelOut):
     """An invitation as its invitee sees it."""
 
     organisation = serializers.IntegerField(source="organisation_id", read_only=True)
@@ -288,7 +289,7 @@ class ActivityQueryIn(serializers.Serializer):
         return super().to_internal_value(data)
 
 
-class ActivityOut(serializers.ModelSerializer):
+class ActivityOut(ModelOut):
     city = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     created_at_jalali = serializers.SerializerMethodField()
     action_label = serializers.SerializerMethodField()

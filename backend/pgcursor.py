@@ -11,6 +11,7 @@ for their values every time, as before.
 """
 
 import re
+from functools import lru_cache
 
 from django.db.backends.postgresql.base import ServerBindingCursor
 
@@ -25,6 +26,7 @@ KEYS = re.compile(r"= ANY\(")
 STOPS_EARLY = re.compile(r"\bLIMIT\b", re.IGNORECASE)
 
 
+@lru_cache(maxsize=4096)  # a worker runs a few hundred statement texts, again and again
 def planned_for_values(query: str) -> bool:
     """Whether the statement must be planned for its values every time (never prepared)."""
     if VALUE_DEPENDENT.search(query):

@@ -19,7 +19,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from backend.api_fields import JalaliDateTimeField
+from backend.api_fields import JalaliDateTimeField, ModelOut
 from backend.errors import DomainError
 from backend.ids import MAX_ID
 from backend.jalali import jalali_date_str
@@ -226,7 +226,7 @@ class GapRuleOut(serializers.Serializer):
 # Milestones -----------------------------------------------------------------------------
 
 
-class MilestoneOut(serializers.ModelSerializer):
+class MilestoneOut(ModelOut):
     due_on_jalali = JalaliDate(source="due_on")
     done_on_jalali = JalaliDate(source="done_on")
     done = serializers.SerializerMethodField()
@@ -344,7 +344,7 @@ class ProjectFundingOut(serializers.Serializer):
         return self.context["funding_money"][funding.pk]
 
 
-class ProjectOut(serializers.ModelSerializer):
+class ProjectOut(ModelOut):
     """A yearly project with its money (drawn from its lines), physical progress (percent),
     status, milestones and the lines that fund it."""
 
@@ -487,7 +487,7 @@ class LineFundingOut(serializers.Serializer):
     share = SharePercent(help_text="percent of the line («37.5»)")
 
 
-class LineOut(serializers.ModelSerializer):
+class LineOut(ModelOut):
     """A budget line with its amounts (whole rials), its current allocation and the
     projects it funds with their shares."""
 

@@ -5,7 +5,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from backend.api import IdField
-from backend.api_fields import JalaliDateTimeField
+from backend.api_fields import JalaliDateTimeField, ModelOut
 from backend.ids import parse_id
 from inventory.models import InventoryEntry
 from planning.models import Axis, Committee, Plan, PlanItem
@@ -70,7 +70,7 @@ class ScoreTerm(serializers.Serializer):
     points = serializers.FloatField()
 
 
-class InventoryEntryOut(serializers.ModelSerializer):
+class InventoryEntryOut(ModelOut):
     """An inventory entry with its evidence and priority.
 
     priority_score = 4×severity + 6×log2(1+supporters) + 3×log2(1+problems)

@@ -2,13 +2,13 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from backend.api_fields import JalaliDateTimeField
+from backend.api_fields import JalaliDateTimeField, ModelOut
 from cities.models import City
 from moderation.content import kind_named
 from moderation.models import CONTENT_FIELDS, Decision, Rule
 
 
-class RuleOut(serializers.ModelSerializer):
+class RuleOut(ModelOut):
     class Meta:
         model = Rule
         fields = ["code", "version", "title", "description", "citeable", "published_at"]
@@ -66,7 +66,7 @@ class DecideIn(serializers.Serializer):
     internal_note = serializers.CharField(max_length=2000, required=False, allow_blank=True)
 
 
-class DecisionOut(serializers.ModelSerializer):
+class DecisionOut(ModelOut):
     content_type = serializers.CharField(read_only=True)
     object_id = serializers.IntegerField(read_only=True)
     rules = serializers.SerializerMethodField()

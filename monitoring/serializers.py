@@ -16,7 +16,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from backend.api import IdField
-from backend.api_fields import JalaliDateTimeField
+from backend.api_fields import JalaliDateTimeField, ModelOut
 from backend.jalali import jalali_datetime_str
 from inventory.serializers import Pick
 from monitoring.models import (
@@ -204,7 +204,7 @@ class PersonOut(serializers.Serializer):
     public_name = serializers.CharField()
 
 
-class VersionOut(serializers.ModelSerializer):
+class VersionOut(ModelOut):
     published = serializers.BooleanField(source="is_published")
     published_at_jalali = serializers.SerializerMethodField()
     created_at_jalali = Jalali(source="created_at")
@@ -235,7 +235,7 @@ class VersionOut(serializers.ModelSerializer):
         return jalali_datetime_str(obj.published_at) if obj.published_at else None
 
 
-class IndicatorOut(serializers.ModelSerializer):
+class IndicatorOut(ModelOut):
     """An indicator with its current (newest published) version; `current` is null before
     the first version is published."""
 
@@ -286,7 +286,7 @@ class CorrectionIn(serializers.Serializer):
     note = text(5000)
 
 
-class MeasurementOut(serializers.ModelSerializer):
+class MeasurementOut(ModelOut):
     """One value of a period. `supersedes` is the verified row a correction replaces."""
 
     value = DecimalText()
@@ -348,7 +348,7 @@ class ItemMonitoringIn(serializers.Serializer):
     reason = text(1000)
 
 
-class ItemMonitoringOut(serializers.ModelSerializer):
+class ItemMonitoringOut(ModelOut):
     updated_at_jalali = Jalali(source="updated_at")
 
     class Meta:

@@ -7,7 +7,7 @@ from rest_framework import serializers
 from accounts.models import Organisation
 from backend import geo
 from backend.api import IdField
-from backend.api_fields import AuthorField, CoordinateField, JalaliDateTimeField
+from backend.api_fields import AuthorField, CoordinateField, JalaliDateTimeField, ModelOut
 from backend.authz import allowed
 from backend.errors import Missing
 from cities.models import District
@@ -131,7 +131,7 @@ class PhotoOut(serializers.Serializer):
         return photo_url(obj.pk, "thumb")
 
 
-class ProblemOut(serializers.ModelSerializer):
+class ProblemOut(ModelOut):
     author = AuthorField()
     axis_title = serializers.CharField(source="axis.title", default=None)
     district_name = serializers.CharField(source="district.name", default=None)
@@ -325,7 +325,7 @@ class CommentIn(serializers.Serializer):
     stance = serializers.ChoiceField(choices=Comment.Stance.choices, default="neutral")
 
 
-class CommentOut(serializers.ModelSerializer):
+class CommentOut(ModelOut):
     author = AuthorField()
     created_at_jalali = JalaliDateTimeField(source="created_at")
 
@@ -353,7 +353,7 @@ class OrganisationBrief(serializers.ModelSerializer):
         fields = ["id", "name"]
 
 
-class EndorsementOut(serializers.ModelSerializer):
+class EndorsementOut(ModelOut):
     organisation = OrganisationBrief()
     created_at_jalali = JalaliDateTimeField(source="created_at")
 
@@ -411,7 +411,7 @@ class ProposalIn(ProposalTargetsIn):
         return data
 
 
-class ProposalOut(serializers.ModelSerializer):
+class ProposalOut(ModelOut):
     author = AuthorField()
     organisation = OrganisationBrief(allow_null=True)
     comments_count = serializers.IntegerField(read_only=True)

@@ -1,17 +1,17 @@
 from rest_framework import serializers
 
-from backend.api_fields import JalaliDateTimeField
+from backend.api_fields import JalaliDateTimeField, ModelOut
 from cities.models import City, District
 from planning.models import Axis, Committee, Plan, PlanItem
 
 
-class CityOut(serializers.ModelSerializer):
+class CityOut(ModelOut):
     class Meta:
         model = City
         fields = ["id", "slug", "name", "province"]
 
 
-class AxisOut(serializers.ModelSerializer):
+class AxisOut(ModelOut):
     city = serializers.SlugRelatedField(slug_field="slug", read_only=True)
 
     class Meta:
@@ -19,7 +19,7 @@ class AxisOut(serializers.ModelSerializer):
         fields = ["id", "city", "title", "position"]
 
 
-class CommitteeOut(serializers.ModelSerializer):
+class CommitteeOut(ModelOut):
     city = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     axes = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
 
@@ -28,7 +28,7 @@ class CommitteeOut(serializers.ModelSerializer):
         fields = ["id", "city", "title", "position", "axes"]
 
 
-class DistrictOut(serializers.ModelSerializer):
+class DistrictOut(ModelOut):
     city = serializers.SlugRelatedField(slug_field="slug", read_only=True)
 
     class Meta:
@@ -36,7 +36,7 @@ class DistrictOut(serializers.ModelSerializer):
         fields = ["id", "city", "name", "number"]
 
 
-class PlanOut(serializers.ModelSerializer):
+class PlanOut(ModelOut):
     city = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     city_name = serializers.CharField(source="city.name", read_only=True)
 
@@ -71,7 +71,7 @@ class PlanItemBrief(serializers.ModelSerializer):
         fields = ["id", "kind", "code", "title", "status"]
 
 
-class PlanItemOut(serializers.ModelSerializer):
+class PlanItemOut(ModelOut):
     axes = AxisOut(many=True, read_only=True)
     committee = serializers.SerializerMethodField()
     comments_count = serializers.IntegerField(read_only=True)
