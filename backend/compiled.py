@@ -92,11 +92,7 @@ class Compiled:
         if shape is None or not all(-_INT4 <= v < _INT4 for v in values.values()):
             # Django's lookups answer "no rows" for a value beyond the column's range.
             return list(self.build(**values).using(alias))
-        params = list(shape.params)
-        for name, where in shape.positions.items():
-            for index in where:
-                params[index] = values[name]
-        bound: Any = _Bound(shape, alias, tuple(params))
+        bound: Any = _Bound(shape, alias, _bind(shape, values))
         rows: list = list(ModelIterable(bound))
         lookups = shape.queryset._prefetch_related_lookups
         if lookups and rows:
@@ -107,12 +103,36 @@ class Compiled:
         rows = self.fetch(**values)
         return rows[0] if rows else None
 
-    def _shape(self, alias: str, names: tuple[str, ...]) -> _Shape | None:
+    def count(self, **values: int) -> int:
+        """How many rows `build(**values)` has (`QuerySet.count()`), by a compiled
+        `SELECT COUNT(*)` over its keys."""
+        for name, value in values.items():
+            if type(value) is not int:
+                raise TypeError(f"{name}: a compiled query binds integers only, not {value!r}")
+        if self.model is None:
+            self.model = self.build(**_stand_ins(values)).model
+        alias = router.db_for_read(self.model)
+        shape = self._shape(alias, tuple(sorted(values)), counting=True)
+        if shape is None or not all(-_INT4 <= v < _INT4 for v in values.values()):
+            return self.build(**values).using(alias).count()
+        with connections[alias].cursor() as cursor:
+            cursor.execute(shape.sql, _bind(shape, values))
+            return cursor.fetchone()[0]
+
+    def _shape(self, alias: str, names: tuple[str, ...], counting: bool = False) -> _Shape | None:
         shapes = connections[alias].__dict__.setdefault("_compiled_shapes", {})
-        key = (id(self), names)
+        key = (id(self), names, counting)
         if key not in shapes:
-            shapes[key] = _compile(self.build, alias, names)
+            shapes[key] = _compile(self.build, alias, names, counting)
         return shapes[key]
+
+
+def _bind(shape: _Shape, values: dict[str, int]) -> tuple:
+    params = list(shape.params)
+    for name, where in shape.positions.items():
+        for index in where:
+            params[index] = values[name]
+    return tuple(params)
 
 
 def _stand_ins(names) -> dict[str, int]:
@@ -123,16 +143,28 @@ def _is_stand_in(value) -> bool:
     return type(value) is int and _STAND_IN <= value < _STAND_IN + 1_000 * _STEP
 
 
-def _compile(build: Callable[..., QuerySet], alias: str, names: tuple[str, ...]) -> _Shape | None:
-    """The shape of `build` on `alias`, or None when its values cannot be bound by position:
-    a stand-in missing from the parameters, or one in a prefetch's own statement or in
-    the objects a related manager's queryset knows (those are built, not bound)."""
+def _compile(
+    build: Callable[..., QuerySet], alias: str, names: tuple[str, ...], counting: bool = False
+) -> _Shape | None:
+    """The shape of `build` on `alias` (or of its count), or None when its values cannot be
+    bound by position: a stand-in missing from the parameters, or one in a prefetch's own
+    statement or in the objects a related manager's queryset knows (those are built, not
+    bound)."""
     stand_ins = _stand_ins(names)
     queryset: Any = build(**stand_ins).using(alias)
     if queryset._iterable_class is not ModelIterable or queryset._known_related_objects:
         return None
-    compiler = queryset.query.get_compiler(using=alias)
-    sql, params = compiler.as_sql()
+    if counting:
+        keys = queryset.prefetch_related(None)
+        if not keys.query.is_sliced:  # a slice's count depends on its order
+            keys = keys.order_by()
+        keys = keys.values("pk")
+        compiler = keys.query.get_compiler(using=alias)
+        inner, params = compiler.as_sql()
+        sql = f"SELECT COUNT(*) FROM ({inner}) counted"
+    else:
+        compiler = queryset.query.get_compiler(using=alias)
+        sql, params = compiler.as_sql()
     positions = {
         name: [i for i, p in enumerate(params) if type(p) is int and p == value]
         for name, value in stand_ins.items()

@@ -92,7 +92,7 @@ def plan(request, pk: int):
 def _load(request, target: str, pk: int):
     """The plan item, problem or proposal `pk` as the user may see it, else 404."""
     if target == "plan_item":
-        found = inventory_selectors.plan_item_detail_list().filter(pk=pk).first()
+        found = inventory_selectors.plan_item_detail(pk=pk)
     elif target == "problem":
         found = selectors.problem_get(pk=pk, user=request.user)
     else:

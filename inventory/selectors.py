@@ -10,7 +10,7 @@ from django.http import QueryDict
 from django.utils.translation import gettext
 
 from accounts.models import Activity
-from backend.compiled import Compiled
+from backend.compiled import Compiled, attach
 from backend.errors import DomainError, Missing
 from backend.paging import CappedPaginator
 from backend.persian import normalise
@@ -22,7 +22,7 @@ from inventory.priority import priority
 from moderation.models import Decision, ModerationState, Rule
 from participation.models import Problem
 from participation.selectors import problem_list
-from planning.models import Committee, PlanItem
+from planning.models import Axis, Committee, PlanItem
 
 PUBLISHED = ModerationState.PUBLISHED
 Triage = Problem.Triage
@@ -48,6 +48,28 @@ def plan_item_detail_list() -> QuerySet[PlanItem]:
         )
         .annotate(comments_count=Count("comments", filter=Q(comments__moderation_state=PUBLISHED)))
     )
+
+
+# The plan item page reads these on every miss: compiled once (backend.compiled), the
+# item's axes and addressed entries by their own statements.
+_plan_item_detail = Compiled(
+    lambda pk: plan_item_detail_list().prefetch_related(None).filter(pk=pk).order_by()
+)
+_item_axes = Compiled(lambda item_id: Axis.objects.filter(plan_items=item_id))
+_item_entries = Compiled(
+    lambda item_id: InventoryEntry.objects.filter(addressed_by=item_id).order_by("code")
+)
+
+
+def plan_item_detail(*, pk: int) -> PlanItem | None:
+    """One plan item as its page shows it (`plan_item_detail_list`)."""
+    if type(pk) is not int:
+        return plan_item_detail_list().filter(pk=pk).first()
+    item = _plan_item_detail.first(pk=pk)
+    if item is not None:
+        attach(item, "axes", _item_axes.fetch(item_id=pk))
+        attach(item, "addresses", _item_entries.fetch(item_id=pk))
+    return item
 
 
 # Problem inventory ---------------------------------------------------------------------

@@ -173,24 +173,28 @@ def comment_thread(*, user=None, **target) -> list[Comment]:
 
 def comment_tops(
     *, user=None, published: int | None = None, per_page: int | None = None, **target
-) -> QuerySet[Comment] | list[Comment]:
+) -> "QuerySet[Comment] | list[Comment] | VisitorTops":
     """The top-level comments on one target the user may see, oldest first: what a page of
     a long thread is cut from (`comment_thread_page`).
 
     `published`, when given, is how many published comments the target has, replies too,
     as its own selector counted them. A visitor sees published comments only, so with at
-    most `per_page` of them every top-level one is on the first page: they come as a list,
-    read without a count, and a target with none reads nothing."""
-    tops = comment_list(user=user).filter(parent__isnull=True, **target)
+    most `per_page` of them every top-level one is on the first page: they come as a list
+    with their replies, in one read, and a target with none reads nothing. A longer thread
+    comes to a visitor as `VisitorTops`, counted and cut by compiled statements."""
     visitor = not getattr(user, "is_authenticated", False)
+    (name, value), *_ = target.items()
+    compiled = name in _WHOLE_THREAD and type(getattr(value, "pk", None)) is int
     if visitor and published is not None and per_page is not None and published <= per_page:
         if not published:
             return []
-        (name, value), *_ = target.items()
-        whole = _WHOLE_THREAD.get(name)
-        if whole is not None and type(getattr(value, "pk", None)) is int:
+        if compiled:
             # Every published comment, replies too, is on this page: one compiled read.
-            return _threaded(whole.fetch(target_id=value.pk), target)
+            return _threaded(_WHOLE_THREAD[name].fetch(target_id=value.pk), target)
+    tops = comment_list(user=user).filter(parent__isnull=True, **target)
+    if visitor and compiled and per_page is not None:
+        return VisitorTops(tops, target, per_page)
+    if visitor and published is not None and per_page is not None and published <= per_page:
         return list(tops[:per_page])
     return tops
 
@@ -199,7 +203,55 @@ def _whole_thread(field: str) -> Compiled:
     return Compiled(lambda target_id: comment_list().filter(**{field: target_id}))
 
 
-_WHOLE_THREAD = {name: _whole_thread(f"{name}_id") for name in ("problem", "proposal", "plan_item")}
+def _all_tops(field: str) -> Compiled:
+    return Compiled(
+        lambda target_id: comment_list().filter(parent__isnull=True, **{field: target_id})
+    )
+
+
+def _first_tops(field: str, per_page: int) -> tuple[Compiled, Compiled]:
+    """The first page of top-level comments on a target, and those comments' replies."""
+
+    def tops(target_id: int) -> QuerySet[Comment]:
+        return comment_list().filter(parent__isnull=True, **{field: target_id})
+
+    def replies(target_id: int) -> QuerySet[Comment]:
+        page = tops(target_id).values("pk")[:per_page]
+        return comment_list().filter(parent__in=page, **{field: target_id})
+
+    return Compiled(lambda target_id: tops(target_id)[:per_page]), Compiled(replies)
+
+
+_TARGETS = ("problem", "proposal", "plan_item")
+_WHOLE_THREAD = {name: _whole_thread(f"{name}_id") for name in _TARGETS}
+_ALL_TOPS = {name: _all_tops(f"{name}_id") for name in _TARGETS}
+_FIRST_TOPS: dict[tuple[str, int], tuple[Compiled, Compiled]] = {}
+
+
+class VisitorTops:
+    """A visitor's top-level comments on one target as a paginator reads them: the count,
+    and the first page with its replies, by compiled statements (backend.compiled); a
+    later page by the queryset (`tops`), its replies by `comment_thread_page`."""
+
+    def __init__(self, tops: QuerySet[Comment], target: dict, per_page: int):
+        (self.name, value), *_ = target.items()
+        self.tops, self.target, self.target_id, self.per_page = tops, target, value.pk, per_page
+
+    def count(self) -> int:
+        return _ALL_TOPS[self.name].count(target_id=self.target_id)
+
+    def __getitem__(self, cut: slice) -> list[Comment]:
+        start, stop = cut.start or 0, cut.stop
+        if start != 0 or stop is None or stop > self.per_page:
+            return list(self.tops[cut])
+        key = (self.name, self.per_page)
+        if key not in _FIRST_TOPS:
+            _FIRST_TOPS[key] = _first_tops(f"{self.name}_id", self.per_page)
+        tops, replies = _FIRST_TOPS[key]
+        rows = tops.fetch(target_id=self.target_id)
+        if rows:
+            rows = _threaded([*rows, *replies.fetch(target_id=self.target_id)], self.target)
+        return rows[:stop]
 
 
 def comment_thread_page(tops, *, user=None, **target) -> list[Comment]:

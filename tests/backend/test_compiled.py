@@ -162,3 +162,15 @@ def test_attach_puts_rows_where_a_prefetch_would(plan):
     assert len(queries) == 0
     problem.photos.add(_photo(problem, 2))  # a write forgets them, as after a prefetch
     assert problem.photos.count() == 3
+
+
+def test_count_is_the_querysets_count(plan, plan2):
+    for _ in range(3):
+        ProblemFactory(plan=plan)
+    ProblemFactory(plan=plan2)
+    compiled = Compiled(lambda plan_id: _problems(plan_id))
+    for value in (plan.pk, plan2.pk, 10**6):
+        assert compiled.count(plan_id=value) == _problems(value).count()
+    assert compiled.count(plan_id=2**40) == 0
+    sliced = Compiled(lambda plan_id: Problem.objects.filter(plan_id=plan_id).order_by("id")[:2])
+    assert sliced.count(plan_id=plan.pk) == 2  # as QuerySet.count() of a slice

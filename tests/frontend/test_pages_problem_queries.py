@@ -154,5 +154,6 @@ def test_the_uncounted_thread_is_the_visitors_only_and_up_to_a_page(plan):
     )
     assert isinstance(signed_in, QuerySet)  # may hold their own pending ones: counted
     long = selectors.comment_tops(user=visitor, published=21, per_page=20, problem=problem)
-    assert isinstance(long, QuerySet)
+    assert isinstance(long, selectors.VisitorTops)  # counted, by a compiled statement
+    assert long.count() == 1
     assert selectors.comment_tops(user=visitor, published=0, per_page=20, problem=problem) == []
