@@ -5,7 +5,8 @@ address."""
 from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.http import QueryDict
 from django.utils.translation import gettext
 
@@ -20,7 +21,7 @@ from inventory.filters import TriageFilter
 from inventory.models import InventoryEntry, TriageRecord
 from inventory.priority import priority
 from moderation.models import Decision, ModerationState, Rule
-from participation.models import Problem
+from participation.models import Follow, Problem
 from participation.selectors import problem_list
 from planning.models import Axis, Committee, PlanItem
 
@@ -52,8 +53,25 @@ def plan_item_detail_list() -> QuerySet[PlanItem]:
 
 # The plan item page reads these on every miss: compiled once (backend.compiled), the
 # item's axes and addressed entries by their own statements.
+def _followers_count():
+    follows = (
+        Follow.objects.filter(plan_item=OuterRef("pk"))
+        .order_by()
+        .values("plan_item")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(follows, output_field=IntegerField()), 0)
+
+
 _plan_item_detail = Compiled(
-    lambda pk: plan_item_detail_list().prefetch_related(None).filter(pk=pk).order_by()
+    lambda pk: (
+        plan_item_detail_list()
+        .prefetch_related(None)
+        .annotate(followers_count=_followers_count())  # read by follow_count
+        .filter(pk=pk)
+        .order_by()
+    )
 )
 _item_axes = Compiled(lambda item_id: Axis.objects.filter(plan_items=item_id))
 _item_entries = Compiled(

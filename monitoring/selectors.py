@@ -18,6 +18,7 @@ from django.conf import settings
 from django.db.models import Exists, F, Max, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
+from backend.compiled import Compiled
 from backend.jalali import to_jalali
 from monitoring.models import (
     PERIODS,
@@ -586,26 +587,35 @@ def indicator_detail(indicator: Indicator, *, today: datetime.date | None = None
     }
 
 
+# A plan item's page reads these on every miss: compiled once (backend.compiled).
+_item_links = Compiled(
+    lambda plan_item_id: (
+        IndicatorLink.objects.filter(plan_item_id=plan_item_id)
+        .select_related("indicator")
+        .order_by("indicator__code")
+    )
+)
+_item_versions = Compiled(
+    lambda plan_item_id: IndicatorVersion.objects.filter(
+        indicator__links__plan_item_id=plan_item_id, published_at__isnull=False
+    ).order_by("indicator_id", "-number")
+)
+
+
 def plan_item_indicators(plan_item: PlanItem, year: int | None = None) -> dict[str, Any]:
     """A plan item's indicators with their public weights and figures, and the item's own
     realisation and coverage (from the stored roll-up). A constant number of queries."""
     plan = plan_item.plan
     year = year or jalali_year(plan)
     data = stored_figures(plan, year)
-    links = list(
-        IndicatorLink.objects.filter(plan_item=plan_item)
-        .select_related("indicator")
-        .prefetch_related(
-            Prefetch(
-                "indicator__versions",
-                queryset=IndicatorVersion.objects.filter(published_at__isnull=False).order_by(
-                    "-number"
-                ),
-                to_attr="published_versions",
-            )
-        )
-        .order_by("indicator__code")
-    )
+    links = _item_links.fetch(plan_item_id=plan_item.pk)
+    versions: dict[int, list[IndicatorVersion]] = defaultdict(list)
+    if links:
+        for version in _item_versions.fetch(plan_item_id=plan_item.pk):
+            versions[version.indicator_id].append(version)
+    for link in links:
+        indicator: Any = link.indicator
+        indicator.published_versions = versions[indicator.pk]  # newest first
     rows = [
         {
             "link": link,
