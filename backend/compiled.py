@@ -23,7 +23,8 @@ What keeps it honest:
   changed it) makes the shape uncompilable: every call then builds the queryset as
   before, which is slower and still right;
 - a shape is kept per database connection object (Django has one per thread), with the
-  SQL of that connection's vendor.
+  SQL of that connection's vendor. A `Compiled` is made once, at import or in a cache of
+  its own: each one made keeps its shapes for as long as the connection lives.
 
 `tests/backend/test_compiled.py` checks rows, prefetches and the fall-back against the
 plain queryset on both databases.
@@ -121,7 +122,7 @@ class Compiled:
 
     def _shape(self, alias: str, names: tuple[str, ...], counting: bool = False) -> _Shape | None:
         shapes = connections[alias].__dict__.setdefault("_compiled_shapes", {})
-        key = (id(self), names, counting)
+        key = (self, names, counting)  # the object, not its id: an id can be reused
         if key not in shapes:
             shapes[key] = _compile(self.build, alias, names, counting)
         return shapes[key]

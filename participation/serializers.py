@@ -6,7 +6,7 @@ from rest_framework import serializers
 
 from accounts.models import Organisation
 from backend import geo
-from backend.api import IdField
+from backend.api import IdField, KeyOf
 from backend.api_fields import AuthorField, CoordinateField, JalaliDateTimeField, ModelOut
 from backend.authz import allowed
 from backend.errors import Missing
@@ -220,7 +220,7 @@ class SimilarPointIn(serializers.Serializer):
 
 
 class SimilarIn(SimilarPointIn):
-    plan = serializers.PrimaryKeyRelatedField(queryset=Plan.objects.all())
+    plan = KeyOf(Plan)
     text = serializers.CharField(max_length=TITLE_INPUT_MAX, trim_whitespace=False)
     exclude = IdField(required=False)
     typing = serializers.BooleanField(required=False, default=False)

@@ -174,3 +174,23 @@ def test_count_is_the_querysets_count(plan, plan2):
     assert compiled.count(plan_id=2**40) == 0
     sliced = Compiled(lambda plan_id: Problem.objects.filter(plan_id=plan_id).order_by("id")[:2])
     assert sliced.count(plan_id=plan.pk) == 2  # as QuerySet.count() of a slice
+
+
+SIMILAR = "/api/v1/problems/similar/"
+
+
+def test_a_key_field_finds_its_row_by_a_compiled_statement_and_refuses_as_drf_does(
+    api_client, plan
+):
+    ProblemFactory(plan=plan, title="چاله‌ی بزرگ در خیابان")
+    found = api_client.get(SIMILAR, {"plan": plan.pk, "text": "چاله خیابان"})
+    assert found.status_code == 200
+    persian = api_client.get(SIMILAR, {"plan": str(plan.pk).translate(_PERSIAN), "text": "چاله"})
+    assert persian.status_code == 200  # DRF's own path, as before
+    for bad in (str(plan.pk + 1000), "abc", "1.5", str(10**30), "-1", ""):
+        answer = api_client.get(SIMILAR, {"plan": bad, "text": "چاله"})
+        assert answer.status_code == 400, bad
+        assert "plan" in answer.json(), bad
+
+
+_PERSIAN = str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")
