@@ -83,15 +83,8 @@ class Compiled:
 
     def fetch(self, **values: int) -> list:
         """The rows `build(**values)` would give, as a list, its prefetches done."""
-        for name, value in values.items():
-            if type(value) is not int:
-                raise TypeError(f"{name}: a compiled query binds integers only, not {value!r}")
-        if self.model is None:
-            self.model = self.build(**_stand_ins(values)).model
-        alias = router.db_for_read(self.model)
-        shape = self._shape(alias, tuple(sorted(values)))
-        if shape is None or not all(-_INT4 <= v < _INT4 for v in values.values()):
-            # Django's lookups answer "no rows" for a value beyond the column's range.
+        alias, shape = self._ready(values, counting=False)
+        if shape is None:
             return list(self.build(**values).using(alias))
         bound: Any = _Bound(shape, alias, _bind(shape, values))
         rows: list = list(ModelIterable(bound))
@@ -107,18 +100,24 @@ class Compiled:
     def count(self, **values: int) -> int:
         """How many rows `build(**values)` has (`QuerySet.count()`), by a compiled
         `SELECT COUNT(*)` over its keys."""
+        alias, shape = self._ready(values, counting=True)
+        if shape is None:
+            return self.build(**values).using(alias).count()
+        with connections[alias].cursor() as cursor:
+            cursor.execute(shape.sql, _bind(shape, values))
+            return cursor.fetchone()[0]
+
+    def _ready(self, values: dict[str, int], counting: bool) -> tuple[str, _Shape | None]:
+        """The database to read and the shape to bind `values` in (None: build it)."""
         for name, value in values.items():
             if type(value) is not int:
                 raise TypeError(f"{name}: a compiled query binds integers only, not {value!r}")
         if self.model is None:
             self.model = self.build(**_stand_ins(values)).model
         alias = router.db_for_read(self.model)
-        shape = self._shape(alias, tuple(sorted(values)), counting=True)
-        if shape is None or not all(-_INT4 <= v < _INT4 for v in values.values()):
-            return self.build(**values).using(alias).count()
-        with connections[alias].cursor() as cursor:
-            cursor.execute(shape.sql, _bind(shape, values))
-            return cursor.fetchone()[0]
+        if not all(-_INT4 <= v < _INT4 for v in values.values()):
+            return alias, None  # Django's lookups answer "no rows" beyond the column's range
+        return alias, self._shape(alias, tuple(sorted(values)), counting)
 
     def _shape(self, alias: str, names: tuple[str, ...], counting: bool = False) -> _Shape | None:
         shapes = connections[alias].__dict__.setdefault("_compiled_shapes", {})
