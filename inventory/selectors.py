@@ -5,8 +5,7 @@ address."""
 from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import QueryDict
 from django.utils.translation import gettext
 
@@ -22,7 +21,7 @@ from inventory.models import InventoryEntry, TriageRecord
 from inventory.priority import priority
 from moderation.models import Decision, ModerationState, Rule
 from participation.models import Follow, Problem
-from participation.selectors import problem_list
+from participation.selectors import count_per_row, problem_list
 from planning.models import Axis, Committee, PlanItem
 
 PUBLISHED = ModerationState.PUBLISHED
@@ -53,22 +52,13 @@ def plan_item_detail_list() -> QuerySet[PlanItem]:
 
 # The plan item page reads these on every miss: compiled once (backend.compiled), the
 # item's axes and addressed entries by their own statements.
-def _followers_count():
-    follows = (
-        Follow.objects.filter(plan_item=OuterRef("pk"))
-        .order_by()
-        .values("plan_item")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    return Coalesce(Subquery(follows, output_field=IntegerField()), 0)
-
-
 _plan_item_detail = Compiled(
     lambda pk: (
         plan_item_detail_list()
         .prefetch_related(None)
-        .annotate(followers_count=_followers_count())  # read by follow_count
+        .annotate(
+            followers_count=count_per_row(Follow.objects.all(), "plan_item")
+        )  # read by follow_count
         .filter(pk=pk)
         .order_by()
     )

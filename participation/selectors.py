@@ -53,7 +53,7 @@ PUBLISHED = ModerationState.PUBLISHED
 logger = logging.getLogger(__name__)
 
 
-def _count_per_row(rows: QuerySet, field: str):
+def count_per_row(rows: QuerySet, field: str):
     """How many of `rows` point at each outer row through `field` (0 for none), as one
     correlated subquery."""
     counts = (
@@ -67,7 +67,7 @@ def _count_per_row(rows: QuerySet, field: str):
 
 
 def _published_comments_count(field: str):
-    return _count_per_row(Comment.objects.filter(moderation_state=PUBLISHED), field)
+    return count_per_row(Comment.objects.filter(moderation_state=PUBLISHED), field)
 
 
 def _photos() -> Prefetch:
@@ -99,7 +99,7 @@ def problem_list(*, user=None, with_places: bool = False) -> QuerySet[Problem]:
 def _problem_one(pk: int, user=None) -> QuerySet[Problem]:
     return (
         problem_list(user=user, with_places=True)
-        .annotate(followers_count=_count_per_row(Follow.objects.all(), "problem"))
+        .annotate(followers_count=count_per_row(Follow.objects.all(), "problem"))
         .prefetch_related("inventory_entry__addressed_by")
         .filter(pk=pk)
         .order_by()  # one row: no order to compile
