@@ -18,6 +18,7 @@ def with_known_count(
     count: int,
     sort_values: dict[Any, dict[str, Any]] | None = None,
     base: QuerySet | None = None,
+    first_of: tuple[str, ...] | None = None,
 ) -> QuerySet:
     """Tell CappedPaginator that `queryset` holds `count` rows (counted up to COUNT_CAP + 1
     already, e.g. while choosing a search plan), so it does not count them again. A filter
@@ -25,11 +26,13 @@ def with_known_count(
 
     `sort_values`, when given, holds every row of the queryset by key with the columns it
     may be ordered by (read with the keys): the page's keys are then picked in Python
-    instead of sorting the rows again in SQL. `base`, when given, is `queryset` without its
-    last filter (the keys of every match): a page's rows are read from it by the page's
-    keys alone, not by both the page's and every match's."""
+    instead of sorting the rows again in SQL. With `first_of` (an ordering) it holds only
+    the first rows in that ordering, in order: a page within them is taken from them, when
+    the list is ordered so; any other page or ordering is left to SQL. `base`, when given,
+    is `queryset` without its last filter (the keys of every match): a page's rows are read
+    from it by the page's keys alone, not by both the page's and every match's."""
     marked = queryset.all()
-    known = (count, len(marked.query.where.children), sort_values, base)
+    known = (count, len(marked.query.where.children), sort_values, base, first_of)
     setattr(marked.query, _KNOWN, known)
     return marked
 
@@ -59,6 +62,11 @@ def keys_in_order(rows, bottom: int, top: int) -> list | None:
     ordering = list(rows.query.order_by)
     if not ordering or not all(isinstance(term, str) for term in ordering):
         return None
+    first_of = known[4] if known is not None else None
+    if first_of is not None:
+        if tuple(ordering) != first_of or top > len(values):
+            return None
+        return list(values)[bottom:top]
     if not values:
         return []
     columns = set(next(iter(values.values())))

@@ -16,9 +16,9 @@ from functools import lru_cache
 from django.db.backends.postgresql.base import ServerBindingCursor
 
 # Text patterns (LIKE, ILIKE, SIMILAR TO, the regular expressions ~ and ~*), full-text
-# queries (@@) and trigram distance (<->) or similarity (%): how many rows match depends
-# on the value.
-VALUE_DEPENDENT = re.compile(r"\bI?LIKE\b|\bSIMILAR TO\b|\s~\*?\s|@@|<->|%%", re.IGNORECASE)
+# queries (@@), trigram distance (<->) or similarity (%) and an array's overlap (&&, the
+# search's word index): how many rows match depends on the value.
+VALUE_DEPENDENT = re.compile(r"\bI?LIKE\b|\bSIMILAR TO\b|\s~\*?\s|@@|<->|%%|\s&&\s", re.IGNORECASE)
 # An array of keys (= ANY) is found through the primary key whatever its length, unless
 # the statement also stops early (LIMIT): then the plan may walk another index instead,
 # which only pays when the array is long.

@@ -4,7 +4,7 @@ import django_filters
 from django import forms
 from django.utils import timezone
 
-from backend.api import IdFilter
+from backend.api import FormOnceFilterSet, IdFilter
 from backend.jalali import parse_date
 from backend.persian import normalise
 from cities.models import City, District
@@ -54,7 +54,7 @@ ORDERINGS = {
 }
 
 
-class ProblemFilter(django_filters.FilterSet):
+class ProblemFilter(FormOnceFilterSet):
     city = django_filters.ModelChoiceFilter(
         field_name="plan__city",
         queryset=City.objects.all(),

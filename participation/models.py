@@ -107,6 +107,31 @@ class Problem(ModeratedContent):
         return self.title
 
 
+# A longer "word" (a pasted link, a run of digits) is numbered by its first letters: a
+# unique index entry holds at most ~2,700 bytes (migration 0013 uses the same figure).
+SEARCH_WORD_MAX = 200
+
+
+class SearchWord(models.Model):
+    """One word of the problems' normalised texts (`Problem.search_text` split at its
+    spaces), numbered once. On PostgreSQL each problem keeps the numbers of its words in
+    the column `search_words` (int[], a GIN index), filled by a trigger whenever its text
+    is written (migration 0013): a search finds the words that contain what was typed in
+    this small table, then the problems holding one of them through that index, with no
+    false hits to check against the texts. Words are never removed: a word no problem uses
+    any more matches nothing. SQLite keeps the table empty and searches the texts."""
+
+    id = models.AutoField(primary_key=True)
+    word = models.TextField(_("واژه"), unique=True)
+
+    class Meta:
+        verbose_name = _("واژه‌ی جست‌وجو")
+        verbose_name_plural = _("واژه‌های جست‌وجو")
+
+    def __str__(self) -> str:
+        return self.word
+
+
 class Support(models.Model):
     """«من هم این مسئله را دارم»: one per person per problem."""
 

@@ -60,9 +60,9 @@ def test_a_lookup_run_again_is_prepared_once_and_still_reads_each_row():
 
 @pytest.mark.django_db
 def test_searches_are_planned_for_their_values_every_time(api_client, plan):
-    """A generic plan for `LIKE $1`, or for `id = ANY($1)` in a statement that stops early,
-    cannot know how many rows match (backend/pgcursor.py): those are never prepared,
-    however often they run."""
+    """A generic plan for `LIKE $1`, `words && $1`, or for `id = ANY($1)` in a statement
+    that stops early, cannot know how many rows match (backend/pgcursor.py): those are
+    never prepared, however often they run."""
     if connection.vendor != "postgresql":
         pytest.skip("prepared statements are PostgreSQL's")
     for n in range(4):
@@ -74,7 +74,9 @@ def test_searches_are_planned_for_their_values_every_time(api_client, plan):
         cursor.execute("SELECT statement FROM pg_prepared_statements")
         prepared = [row[0] for row in cursor.fetchall()]
     assert prepared  # the rest of each request (the plan, the photos…) is prepared
-    assert not [s for s in prepared if " LIKE " in s or ("= ANY(" in s and "LIMIT" in s)]
+    assert not [
+        s for s in prepared if " LIKE " in s or " && " in s or ("= ANY(" in s and "LIMIT" in s)
+    ]
 
 
 @pytest.mark.parametrize(
@@ -84,6 +86,7 @@ def test_searches_are_planned_for_their_values_every_time(api_client, plan):
         ("SELECT id FROM p WHERE to_tsvector('simple', k) @@ to_tsquery('simple', %s)", True),
         ("SELECT id FROM p ORDER BY title_key <-> %s LIMIT 20", True),
         ('SELECT id FROM p WHERE "title" ILIKE %s', True),
+        ('SELECT id FROM p WHERE "p"."search_words" && %s::integer[] LIMIT 1001', True),
         ('SELECT id FROM p WHERE "title"::text ~* %s', True),
         ("SELECT id FROM p WHERE title_key %% %s", True),
         ('SELECT id FROM p WHERE "id" = ANY(%s) ORDER BY created_at DESC LIMIT 20', True),
