@@ -1,7 +1,7 @@
-"""The comment templates skip the reply and report rules for a visitor who is not signed in
-(frontend/templates/frontend/partials/comment.html, comments.html): this holds only while
-both rules refuse every anonymous visitor, which is what this test pins. If a rule ever lets
-visitors in, this fails and the templates' `user.is_authenticated` guard must go."""
+"""The thread skips the reply and report rules for a visitor who is not signed in
+(frontend/templates/frontend/partials/comments.html, frontend/templatetags/threads.py): this
+holds only while both rules refuse every anonymous visitor, which is what this test pins. If
+a rule ever lets visitors in, this fails and the `is_authenticated` guards must go."""
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
