@@ -32,9 +32,7 @@ class KeyOf(serializers.PrimaryKeyRelatedField):
 
     def __init__(self, model, **kwargs):
         # DRF copies a serializer's fields for every instance: one statement per model.
-        if model not in _ROWS:
-            _ROWS[model] = Compiled(lambda pk: model._default_manager.filter(pk=pk))
-        self._row = _ROWS[model]
+        self._row = _row_of(model)
         super().__init__(queryset=model._default_manager.all(), **kwargs)
 
     def to_internal_value(self, data):
@@ -44,6 +42,35 @@ class KeyOf(serializers.PrimaryKeyRelatedField):
                 self.fail("does_not_exist", pk_value=data)
             return found
         return super().to_internal_value(data)
+
+
+def _row_of(model) -> Compiled:
+    if model not in _ROWS:
+        _ROWS[model] = Compiled(lambda pk: model._default_manager.filter(pk=pk))
+    return _ROWS[model]
+
+
+class _KeyChoiceField(django_filters.fields.ModelChoiceField):
+    def to_python(self, value):
+        plain = type(value) is str and value.isdigit() and value.isascii()
+        if plain and self.to_field_name is None and int(value) <= MAX_ID:
+            found = _row_of(self.queryset.model).first(pk=int(value))
+            if found is None:
+                raise DjangoValidationError(
+                    self.error_messages["invalid_choice"],
+                    code="invalid_choice",
+                    params={"value": value},
+                )
+            return found
+        return super().to_python(value)
+
+
+class KeyChoiceFilter(django_filters.ModelChoiceFilter):
+    """`?plan=<id>` and the like over a whole table, found as KeyOf finds it (one statement
+    compiled once): django-filter's field builds and compiles `queryset.get(pk=…)` on every
+    request. Anything but a plain number in range goes to django-filter as before."""
+
+    field_class = _KeyChoiceField
 
 
 class IdFilter(django_filters.NumberFilter):

@@ -4,7 +4,7 @@ import django_filters
 from django import forms
 from django.utils import timezone
 
-from backend.api import FormOnceFilterSet, IdFilter
+from backend.api import FormOnceFilterSet, IdFilter, KeyChoiceFilter
 from backend.jalali import parse_date
 from backend.persian import normalise
 from cities.models import City, District
@@ -61,15 +61,15 @@ class ProblemFilter(FormOnceFilterSet):
         to_field_name="slug",
         error_messages={"invalid_choice": UNKNOWN.format(name="شهری")},
     )
-    plan = django_filters.ModelChoiceFilter(
+    plan = KeyChoiceFilter(
         queryset=Plan.objects.all(),
         error_messages={"invalid_choice": UNKNOWN.format(name="برنامه‌ای")},
     )
-    axis = django_filters.ModelChoiceFilter(
+    axis = KeyChoiceFilter(
         queryset=Axis.objects.all(),
         error_messages={"invalid_choice": UNKNOWN.format(name="محوری")},
     )
-    district = django_filters.ModelChoiceFilter(
+    district = KeyChoiceFilter(
         queryset=District.objects.all(),
         error_messages={"invalid_choice": UNKNOWN.format(name="منطقه‌ای")},
     )

@@ -170,8 +170,10 @@ class ProblemOut(ModelOut):
     @extend_schema_field(PhotoOut(many=True))
     def get_photos(self, obj):
         """The problem's photos (prefetched by participation.selectors.problem_list): a
-        problem listed is one the user may see, and so are its photos."""
-        return PhotoOut(obj.photos.all(), many=True).data
+        problem listed is one the user may see, and so are its photos. Most have none:
+        they get no serializer of their own (~0.1 ms a row)."""
+        photos = obj.photos.all()
+        return PhotoOut(photos, many=True).data if photos else []
 
 
 class ProblemDetailOut(ProblemOut):
