@@ -11,7 +11,8 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from participation.models import Follow
+from backend import publiccache
+from participation.models import Follow, Problem
 from tests.factories import (
     AxisFactory,
     CommentFactory,
@@ -157,3 +158,22 @@ def test_the_uncounted_thread_is_the_visitors_only_and_up_to_a_page(plan):
     assert isinstance(long, selectors.VisitorTops)  # counted, by a compiled statement
     assert long.count() == 1
     assert selectors.comment_tops(user=visitor, published=0, per_page=20, problem=problem) == []
+
+
+@pytest.mark.django_db
+def test_the_list_page_reads_no_photos_and_the_same_statements_for_more_rows(plan):
+    """The rows show no photos, so the page reads none; twenty rows cost what two do."""
+    client = Client()
+    client.get("/problems/", {"plan": plan.pk})  # the selects' choices, cached from here on
+    counts = []
+    for n in (2, 20):
+        while Problem.objects.filter(plan=plan).count() < n:
+            ProblemFactory(plan=plan, moderation_state="published")
+        publiccache.bump()  # the factory writes past the services, which would bump it
+        with CaptureQueriesContext(connection) as queries:
+            html = client.get("/problems/", {"plan": plan.pk}).content.decode()
+        statements = [q["sql"] for q in queries]
+        assert html.count('data-testid="problem-row"') == n
+        assert not reading("participation_problemphoto", statements)
+        counts.append(len(statements))
+    assert counts[0] == counts[1]
