@@ -6,15 +6,17 @@ markup is the one the template had."""
 
 from django import template
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy
 
-from backend.templatetags.persian import fa_digits, jdate
+from frontend.drawing import drawing
 
 register = template.Library()
 
+HAVE = gettext_lazy("%(n)s نفر این مسئله را دارند")
+SAID = gettext_lazy("%(n)s نظر")
+SUPPORTERS = gettext_lazy("پشتیبان")
 _MARK = 999_999_937  # a stand-in key: the problem URL is made once per page, then filled in
 
 
@@ -29,6 +31,7 @@ def _problem_url(context, pk: int) -> str:
 @register.simple_tag(takes_context=True)
 def problem_row(context, problem) -> SafeString:
     escape = conditional_escape
+    page = drawing(context)
     tags = []
     if not problem.is_published:
         state = escape(problem.moderation_state)
@@ -39,16 +42,15 @@ def problem_row(context, problem) -> SafeString:
     if problem.district:
         tags.append(f'<span class="tag tag-place">{escape(problem.district.name)}</span>')
     tags.append(f'<span class="tag tag-city">{escape(problem.plan.city.name)}</span>')
-    supports = escape(fa_digits(problem.supports_count))
-    comments = escape(fa_digits(problem.comments_count))
+    supports = escape(page.digits(problem.supports_count))
+    comments = escape(page.digits(problem.comments_count))
     moment = problem.created_at
-    iso = (timezone.localtime(moment) if timezone.is_aware(moment) else moment).isoformat()
+    have, said = page.label("have", HAVE), page.label("said", SAID)
     meta = [
-        '<span class="count supports-inline">'
-        f"{gettext('%(n)s نفر این مسئله را دارند') % {'n': supports}}</span>",
-        f'<span class="count">{gettext("%(n)s نظر") % {"n": comments}}</span>',
-        f"<span>{escape(problem.author.public_name)}</span>",
-        f'<time datetime="{iso}">{escape(jdate(moment))}</time>',
+        f'<span class="count supports-inline">{have % {"n": supports}}</span>',
+        f'<span class="count">{said % {"n": comments}}</span>',
+        f"<span>{escape(page.public_name(problem.author))}</span>",
+        f'<time datetime="{page.iso(moment)}">{escape(page.jalali_day(moment))}</time>',
     ]
     url = escape(_problem_url(context, problem.pk))
     return mark_safe(  # noqa: S308 — every value is escaped
@@ -57,6 +59,6 @@ def problem_row(context, problem) -> SafeString:
         '  <p class="tags">\n    ' + "\n    ".join(tags) + "\n  </p>\n"
         '  <p class="meta">\n    ' + "\n    ".join(meta) + "\n  </p>\n"
         f'  <p class="row-count"><strong>{supports}</strong> '
-        f"<span>{escape(gettext('پشتیبان'))}</span></p>\n"
+        f"<span>{escape(page.label('supporters', SUPPORTERS))}</span></p>\n"
         "</li>"
     )

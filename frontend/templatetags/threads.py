@@ -9,16 +9,17 @@ comes from its template."""
 from django import template
 from django.template.loader import get_template
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy
 
-from backend.templatetags.persian import jdatetime_filter
+from frontend.drawing import drawing
 
 register = template.Library()
 
 REPORT_BUTTON = "frontend/moderation/partials/report_button.html"
+EXPERT_TITLE = gettext_lazy("نظر کارشناس تأییدشده")
+EXPERT = gettext_lazy("کارشناس")
 
 
 def _report_button(context, comment) -> str:
@@ -35,6 +36,7 @@ def _report_button(context, comment) -> str:
 @register.simple_tag(takes_context=True)
 def comment_article(context, comment) -> SafeString:
     escape = conditional_escape
+    page = drawing(context)
     classes = "comment"
     if comment.is_expert:
         classes += " is-expert"
@@ -42,22 +44,22 @@ def comment_article(context, comment) -> SafeString:
     if not published:
         classes += " is-unpublished"
     moment = comment.created_at
-    head = [f'<strong class="author">{escape(comment.author.public_name)}</strong>']
+    head = [f'<strong class="author">{escape(page.public_name(comment.author))}</strong>']
     if comment.is_expert:
-        title = escape(gettext("نظر کارشناس تأییدشده"))
-        badge = escape(gettext("کارشناس"))
+        title = escape(page.label("expert title", EXPERT_TITLE))
+        badge = escape(page.label("expert", EXPERT))
         head.append(
             f'<span class="expert-badge" data-testid="expert-badge" title="{title}">{badge}</span>'
         )
-    stance, stance_label = escape(comment.stance), escape(comment.stance_label)
+    stance = escape(comment.stance)
+    stance_label = escape(page.label(("stance", comment.stance), lambda: comment.stance_label))
     head.append(f'<span class="stance stance-{stance}">{stance_label}</span>')
     if not published:
         state = escape(comment.moderation_state)
         label = escape(comment.get_moderation_state_display())
         head.append(f'<span class="state state-{state}" data-testid="comment-state">{label}</span>')
-    # What `|date:'c'` gave: the moment in the current zone, ISO 8601.
-    iso = (timezone.localtime(moment) if timezone.is_aware(moment) else moment).isoformat()
-    head.append(f'<time datetime="{iso}">{escape(jdatetime_filter(moment))}</time>')
+    iso, shown = page.iso(moment), page.jalali_moment(moment)
+    head.append(f'<time datetime="{iso}">{escape(shown)}</time>')
     return mark_safe(  # noqa: S308 — every value above is escaped; the body is sanitised HTML
         f'<article class="{classes}" id="comment-{comment.pk}" data-testid="comment">\n'
         f'  <header class="comment-head">\n    {chr(10).join("    " + h for h in head).lstrip()}\n'
