@@ -29,10 +29,13 @@ POSTGRES_UP = [
         words text[];
         found integer[];
     BEGIN
+        -- Sorted: two writers adding the same new words add them in the same order, so
+        -- neither can hold one the other waits for while waiting for one it holds.
         words := ARRAY(
             SELECT DISTINCT left(w, {WORD_MAX})
             FROM unnest(string_to_array(NEW.search_text, ' ')) AS w
             WHERE w <> ''
+            ORDER BY 1
         );
         found := ARRAY(
             SELECT id FROM participation_searchword WHERE word = ANY(words) ORDER BY id

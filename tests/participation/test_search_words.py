@@ -4,9 +4,12 @@ the same problems as reading the texts would. Then the window a common word's fi
 come from (participation.selectors._recent_matches)."""
 
 import datetime
+import threading
+import time
 
 import pytest
-from django.db import connection
+from django.db import connection, connections, transaction
+from django.db.models import F
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -14,7 +17,8 @@ from backend.paging import CappedPaginator
 from participation import selectors
 from participation.keys import problem_keys
 from participation.models import SEARCH_WORD_MAX, Problem, SearchWord
-from tests.factories import ProblemFactory
+from participation.selectors import HoldsAnyWord
+from tests.factories import ProblemFactory, UserFactory
 
 URL = "/api/v1/problems/"
 
@@ -174,3 +178,50 @@ class TestRecentWindow:
     def test_count_stays_capped(self, api_client, plan, common):
         body = api_client.get(URL, {"plan": plan.pk, "q": "زباله"}).json()
         assert (body["count"], body["count_more"]) == (4, True)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_writers_adding_the_same_new_words_at_once_all_succeed(plan):
+    """Eight submissions at once, each holding its transaction open a moment, share new
+    words in different orders: the trigger waits for the others' words instead of failing
+    (no duplicate, no deadlock), and every problem is found by every word."""
+    if connection.vendor != "postgresql":
+        pytest.skip("concurrent writers need PostgreSQL (SQLite serialises writers)")
+    words = ["واژه‌نوالف", "واژه‌نوب", "واژه‌نوج", "واژه‌نود"]
+    citizens = [UserFactory() for _ in range(8)]
+    barrier = threading.Barrier(len(citizens))
+    made, errors = [], []
+
+    def submit(n, citizen):
+        try:
+            shuffled = words[n % 4 :] + words[: n % 4]
+            barrier.wait(timeout=10)
+            with transaction.atomic():
+                problem = Problem.objects.create(
+                    plan=plan,
+                    author=citizen,
+                    title=f"مسئله {n}",
+                    body="<p>x</p>",
+                    moderation_state="published",
+                    **problem_keys(" ".join(reversed(shuffled) if n % 2 else shuffled), ""),
+                )
+                time.sleep(0.2)  # the others insert their words meanwhile
+            made.append(problem.pk)
+        except Exception as error:  # collected and asserted below
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=submit, args=(n, c)) for n, c in enumerate(citizens)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    normalised = problem_keys(" ".join(words), "")["search_text"].split(" ")
+    for word in normalised:
+        assert SearchWord.objects.filter(word=word).count() == 1
+        holders = Problem.objects.filter(
+            HoldsAnyWord(F("search_text"), [SearchWord.objects.get(word=word).pk])
+        )
+        assert sorted(holders.values_list("pk", flat=True)) == sorted(made)
