@@ -438,6 +438,23 @@ def _word_numbers(db: str, words: list[str]) -> list[list[int]]:
     return [[key for key, text in stored if _word_matches(word, text)] for word in typed]
 
 
+def _narrowest(numbers: list[list[int]]) -> list[list[int]]:
+    """The words' conditions that say something: a typed word whose stored words include
+    all of another's adds nothing («آ» beside «آب», «امام» beside «امامزاده»: a text
+    holding one of the narrower's holds one of its), and testing it on every row cost the
+    probe ~25 ms for «آ آب». Smallest first: it is the cheaper test, and the likelier to
+    fail. (A word matching nothing is handled before: nothing matches.)"""
+    sets = [frozenset(each) for each in numbers]
+
+    def implied(i: int) -> bool:
+        mine = sets[i]
+        return any(
+            j != i and other <= mine and (other != mine or j < i) for j, other in enumerate(sets)
+        )
+
+    return sorted((numbers[i] for i in range(len(sets)) if not implied(i)), key=len)
+
+
 def problems_matching(queryset: QuerySet[Problem], words: list[str]) -> QuerySet[Problem]:
     """Every normalised word appears in the problem's normalised text (any order).
 
@@ -461,10 +478,10 @@ def problems_matching(queryset: QuerySet[Problem], words: list[str]) -> QuerySet
     postgres = connections[queryset.db].vendor == "postgresql"
     if postgres:
         numbers = _word_numbers(queryset.db, words)
-        conditions = [HoldsAnyWord(F("search_text"), each) for each in numbers]
-        matching = queryset.filter(*conditions)
+        narrowest = _narrowest(numbers)
+        matching = queryset.filter(*[HoldsAnyWord(F("search_text"), each) for each in narrowest])
     else:
-        numbers = [[0]]
+        numbers = narrowest = [[0]]
         condition = Q()
         for word in words:
             condition &= word_condition(word)
@@ -484,7 +501,7 @@ def problems_matching(queryset: QuerySet[Problem], words: list[str]) -> QuerySet
         return with_known_count(queryset.filter(keys_in(keys)), len(keys), values, queryset)
     if len(keys) > CappedPaginator.COUNT_CAP:
         # The probe has counted past the cap already: the page's count need not scan again.
-        recent = _recent_matches(queryset, numbers) if postgres else None
+        recent = _recent_matches(queryset, narrowest) if postgres else None
         if recent is not None:
             return with_known_count(matching, len(keys), recent, queryset, SEARCH_NEWEST)
         return with_known_count(matching, len(keys))

@@ -128,6 +128,10 @@ class TestSameMatchesAsTheTexts:
         "هیچ‌چیز",
         "آب",
         "بلوار امام",
+        "آ آب",
+        "امام امامزاده",
+        "امامزاده امام",
+        "آب آب",
     ]
 
     def test_each_query(self, api_client, plan):
@@ -225,3 +229,17 @@ def test_writers_adding_the_same_new_words_at_once_all_succeed(plan):
             HoldsAnyWord(F("search_text"), [SearchWord.objects.get(word=word).pk])
         )
         assert sorted(holders.values_list("pk", flat=True)) == sorted(made)
+
+
+@pytest.mark.parametrize(
+    ("numbers", "kept"),
+    [
+        ([[1, 2, 3], [2]], [[2]]),  # «آ» beside «آب»
+        ([[2], [1, 2, 3]], [[2]]),
+        ([[1, 2], [1, 2]], [[1, 2]]),  # the same word twice: once
+        ([[1, 2], [3]], [[3], [1, 2]]),  # unrelated: both, the smaller first
+        ([[5]], [[5]]),
+    ],
+)
+def test_a_word_implied_by_another_is_not_tested(numbers, kept):
+    assert selectors._narrowest(numbers) == kept
