@@ -4,11 +4,10 @@ the same problems as reading the texts would. Then the window a common word's fi
 come from (participation.selectors._recent_matches)."""
 
 import datetime
-import threading
 import time
 
 import pytest
-from django.db import connection, connections, transaction
+from django.db import connection, transaction
 from django.db.models import F
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -19,6 +18,7 @@ from participation.keys import problem_keys
 from participation.models import SEARCH_WORD_MAX, Problem, SearchWord
 from participation.selectors import HoldsAnyWord
 from tests.factories import ProblemFactory, UserFactory
+from tests.races import needs_postgresql, run_together
 
 URL = "/api/v1/problems/"
 
@@ -189,46 +189,33 @@ def test_writers_adding_the_same_new_words_at_once_all_succeed(plan):
     """Eight submissions at once, each holding its transaction open a moment, share new
     words in different orders: the trigger waits for the others' words instead of failing
     (no duplicate, no deadlock), and every problem is found by every word."""
-    if connection.vendor != "postgresql":
-        pytest.skip("concurrent writers need PostgreSQL (SQLite serialises writers)")
+    needs_postgresql()
     words = ["واژه‌نوالف", "واژه‌نوب", "واژه‌نوج", "واژه‌نود"]
     citizens = [UserFactory() for _ in range(8)]
-    barrier = threading.Barrier(len(citizens))
-    made, errors = [], []
 
     def submit(n, citizen):
-        try:
-            shuffled = words[n % 4 :] + words[: n % 4]
-            barrier.wait(timeout=10)
-            with transaction.atomic():
-                problem = Problem.objects.create(
-                    plan=plan,
-                    author=citizen,
-                    title=f"مسئله {n}",
-                    body="<p>x</p>",
-                    moderation_state="published",
-                    **problem_keys(" ".join(reversed(shuffled) if n % 2 else shuffled), ""),
-                )
-                time.sleep(0.2)  # the others insert their words meanwhile
-            made.append(problem.pk)
-        except Exception as error:  # collected and asserted below
-            errors.append(error)
-        finally:
-            connections.close_all()
+        shuffled = words[n % 4 :] + words[: n % 4]
+        with transaction.atomic():
+            problem = Problem.objects.create(
+                plan=plan,
+                author=citizen,
+                title=f"مسئله {n}",
+                body="<p>x</p>",
+                moderation_state="published",
+                **problem_keys(" ".join(reversed(shuffled) if n % 2 else shuffled), ""),
+            )
+            time.sleep(0.2)  # the others insert their words meanwhile
+        return problem.pk
 
-    threads = [threading.Thread(target=submit, args=(n, c)) for n, c in enumerate(citizens)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert errors == []
+    outcomes = run_together(*[lambda n=n, c=c: submit(n, c) for n, c in enumerate(citizens)])
+    assert all(isinstance(pk, int) for pk in outcomes), outcomes
     normalised = problem_keys(" ".join(words), "")["search_text"].split(" ")
     for word in normalised:
         assert SearchWord.objects.filter(word=word).count() == 1
         holders = Problem.objects.filter(
             HoldsAnyWord(F("search_text"), [SearchWord.objects.get(word=word).pk])
         )
-        assert sorted(holders.values_list("pk", flat=True)) == sorted(made)
+        assert sorted(holders.values_list("pk", flat=True)) == sorted(outcomes)
 
 
 @pytest.mark.parametrize(
