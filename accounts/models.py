@@ -56,11 +56,15 @@ class User(AbstractUser):
         return self.expertise_verified_at is not None
 
     @property
+    def chosen_public_name(self) -> str:
+        """The display name when its owner chose to show it, else "" (public_name then
+        shows PUBLIC_NAME_FALLBACK)."""
+        return self.display_name.strip() if self.show_name_publicly else ""
+
+    @property
     def public_name(self) -> str:
         """The name anyone may see: the display name only when its owner chose so."""
-        if self.show_name_publicly and self.display_name.strip():
-            return self.display_name.strip()
-        return str(PUBLIC_NAME_FALLBACK)
+        return self.chosen_public_name or str(PUBLIC_NAME_FALLBACK)
 
     def __str__(self) -> str:
         return self.display_name or self.username

@@ -46,14 +46,16 @@ class KeyOf(serializers.PrimaryKeyRelatedField):
 
 def _row_of(model) -> Compiled:
     if model not in _ROWS:
-        _ROWS[model] = Compiled(lambda pk: model._default_manager.filter(pk=pk))
+        # One row by its key: no ordering (a model's default one may join another table).
+        _ROWS[model] = Compiled(lambda pk: model._default_manager.filter(pk=pk).order_by())
     return _ROWS[model]
 
 
 class _KeyChoiceField(django_filters.fields.ModelChoiceField):
     def to_python(self, value):
         plain = type(value) is str and value.isdigit() and value.isascii()
-        if plain and self.to_field_name is None and int(value) <= MAX_ID:
+        whole_table = self.to_field_name is None and not self.queryset.query.where
+        if plain and whole_table and int(value) <= MAX_ID:
             found = _row_of(self.queryset.model).first(pk=int(value))
             if found is None:
                 raise DjangoValidationError(
@@ -68,7 +70,8 @@ class _KeyChoiceField(django_filters.fields.ModelChoiceField):
 class KeyChoiceFilter(django_filters.ModelChoiceFilter):
     """`?plan=<id>` and the like over a whole table, found as KeyOf finds it (one statement
     compiled once): django-filter's field builds and compiles `queryset.get(pk=…)` on every
-    request. Anything but a plain number in range goes to django-filter as before."""
+    request. Anything but a plain number in range, or a queryset narrowed by a filter, goes
+    to django-filter as before."""
 
     field_class = _KeyChoiceField
 

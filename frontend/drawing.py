@@ -53,8 +53,7 @@ class Drawing:
 
     def public_name(self, user) -> str:
         """User.public_name, with its fallback translated once per page."""
-        shown = user.display_name.strip() if user.show_name_publicly else ""
-        return shown or self.label("public name", PUBLIC_NAME_FALLBACK)
+        return user.chosen_public_name or self.label("public name", PUBLIC_NAME_FALLBACK)
 
 
 def drawing(context) -> Drawing:

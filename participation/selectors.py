@@ -467,14 +467,14 @@ def problems_matching(queryset: QuerySet[Problem], words: list[str]) -> QuerySet
     The matches' keys are read first, unordered and at most SEARCH_PROBE + 1 of them (a
     common word stops early): when that is all of them, the search is those keys (the order
     and the count are then over at most SEARCH_PROBE rows); when there are more, the words
-    are common and the filter is left to PostgreSQL's plan (the newest-first walk meets a
-    match every few rows). Before, PostgreSQL guessed the number of matches from
-    `LIKE '%…%'`: for two words common apart but rare together («خیابان شهدا») it walked
-    the date index through all 100k problems to fill a page (1.6 s). Same rows, same order
-    either way. Either way the probe has counted the matches (exactly, or past the
-    paginator's cap), and the queryset says so (`with_known_count`): the page does not
-    count them a second time. The search must be the last filter for that (ProblemFilter
-    applies it last)."""
+    are common: the newest-first list's first pages come from the newest rows
+    (`_recent_matches`), any other page or ordering from PostgreSQL's plan. Before,
+    PostgreSQL guessed the number of matches from `LIKE '%…%'`: for two words common apart
+    but rare together («خیابان شهدا») it walked the date index through all 100k problems
+    to fill a page (1.6 s). Same rows, same order either way. Either way the probe has
+    counted the matches (exactly, or past the paginator's cap), and the queryset says so
+    (`with_known_count`): the page does not count them a second time. The search must be
+    the last filter for that (ProblemFilter applies it last)."""
     postgres = connections[queryset.db].vendor == "postgresql"
     if postgres:
         numbers = _word_numbers(queryset.db, words)

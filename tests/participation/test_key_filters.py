@@ -3,6 +3,7 @@ statement (backend.api.KeyChoiceFilter); every other value goes to django-filter
 way an unknown or malformed key is a 400 with a Persian message, never a 500."""
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -29,10 +30,25 @@ class TestKeyFilters:
         assert response.status_code == 400, response.content
         assert f"{label} با این شناسه نیست." in response.content.decode()
 
-    def test_the_lookup_is_one_prepared_statement_after_the_first(self, api_client, plan):
+    def test_the_lookup_is_the_compiled_statement_not_a_get(self, api_client, plan):
+        """One read of the plan, by its key alone: not django-filter's `queryset.get()`
+        (which adds LIMIT 21) and not the model's default ordering (which joins the city)."""
         ProblemFactory(plan=plan)
         api_client.get(URL, {"plan": plan.pk})
         with CaptureQueriesContext(connection) as queries:
-            assert api_client.get(URL, {"plan": plan.pk}).status_code == 200
+            assert api_client.get(URL, {"plan": plan.pk, "page_size": 5}).status_code == 200
         plan_reads = [q["sql"] for q in queries if 'FROM "planning_plan"' in q["sql"]]
         assert len(plan_reads) == 1
+        assert "LIMIT 21" not in plan_reads[0]
+        assert "planning_city" not in plan_reads[0]
+
+    def test_a_narrowed_queryset_is_left_to_django_filter(self, plan):
+        """The compiled lookup reads the whole table: a filter whose queryset is narrowed
+        must not find a row outside it."""
+        from backend.api import KeyChoiceFilter
+        from planning.models import Plan
+
+        field = KeyChoiceFilter(queryset=Plan.objects.exclude(pk=plan.pk)).field
+        with pytest.raises(ValidationError):
+            field.clean(str(plan.pk))
+        assert KeyChoiceFilter(queryset=Plan.objects.all()).field.clean(str(plan.pk)) == plan
