@@ -1,6 +1,7 @@
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -10,6 +11,7 @@ from django.db import connections, transaction
 from django.test import override_settings
 
 from accounts.otp_senders import OutboxSender
+from backend import ratelimit
 from tests import parallel_workers, static_once
 from tests.factories import (
     AxisFactory,
@@ -170,6 +172,19 @@ def production_static(tmp_path_factory):
         text=True,
     )
     return SimpleNamespace(result=result, root=root, env=env)
+
+
+@pytest.fixture
+def limits_clock(monkeypatch):
+    """Pin the rate limits' clock five seconds into a fresh hour.
+
+    The limits count in fixed windows (backend/ratelimit.py): a test that asks twice near the
+    end of a minute or an hour on the wall clock would see its second ask land in a new window,
+    or a wait of a few seconds where it expects minutes. Tests that count attempts use this.
+    """
+    moment = [(time.time() // 3600 + 1) * 3600 + 5]
+    monkeypatch.setattr(ratelimit, "time", SimpleNamespace(time=lambda: moment[0]))
+    return moment
 
 
 @pytest.fixture

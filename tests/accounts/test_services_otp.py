@@ -16,6 +16,7 @@ def request_code(outbox, phone=PHONE, ip="10.0.0.1"):
 
 
 @pytest.mark.django_db
+@pytest.mark.usefixtures("limits_clock")
 class TestOtpRequest:
     def test_sends_code_and_stores_only_a_hash(self, outbox):
         code = request_code(outbox, phone="+98 912 123 4567")

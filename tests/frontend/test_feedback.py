@@ -169,6 +169,7 @@ class TestToast:
         assert note.read_at is None
 
 
+@pytest.mark.usefixtures("limits_clock")
 class TestResendCodeTooSoon:
     def ask(self, client, **extra):
         return client.post(
