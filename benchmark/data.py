@@ -731,6 +731,8 @@ class BenchData:
         autovacuum would leave a live database."""
         started = time.monotonic()
         tables = [m._meta.db_table for m in (User, PlanItem, Problem, Support, Comment, QueueEntry)]
+        if connection.vendor == "postgresql":
+            tables.append("participation_publicsearch")  # the triggers' table (migration 0014)
         with connection.cursor() as cursor:
             if connection.vendor == "postgresql" and not connection.in_atomic_block:
                 for table in tables:

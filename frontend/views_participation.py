@@ -191,7 +191,7 @@ def _place_choices(plan) -> dict:
 def problems(request):
     # The rows show no photos: the list's photo prefetch (for the API) is left out.
     rows = selectors.problem_list(user=request.user, with_places=True).prefetch_related(None)
-    filterset = ProblemFilter(request.GET, queryset=rows)
+    filterset = ProblemFilter(request.GET, queryset=rows, request=request)
     valid = filterset.is_valid()
     chosen_plan = filterset.form.cleaned_data.get("plan") if valid else None
     context = {

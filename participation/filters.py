@@ -99,7 +99,32 @@ class ProblemFilter(FormOnceFilterSet):
 
     def search(self, queryset, name, value):
         words = [w for w in normalise(value).split() if w][:8]
-        return problems_matching(queryset, words) if words else queryset
+        if not words:
+            return queryset
+        return problems_matching(queryset, words, public_plan=self._public_plan())
+
+    # Filters that leave a plan's published problems as they are when left empty.
+    NOT_NARROWING = frozenset({"plan", "q", "ordering"})
+
+    def _public_plan(self) -> int | None:
+        """The plan whose published problems are exactly the rows searched, or None.
+
+        The queryset is `selectors.problem_list(user=…)` for the request's user: published
+        problems, plus the user's own. With only a plan chosen (or the published state
+        asked for), a visitor's rows are that plan's published problems, and so are a
+        signed-in user's when they have nothing unpublished in it (one indexed look)."""
+        data = self.form.cleaned_data
+        plan = data.get("plan")
+        if plan is None or data.get("status") not in (None, "", ModerationState.PUBLISHED):
+            return None
+        if any(data.get(key) for key in data if key not in self.NOT_NARROWING | {"status"}):
+            return None
+        user = getattr(self.request, "user", None)
+        if user is not None and user.is_authenticated:
+            own = Problem.objects.filter(plan=plan, author=user)
+            if own.exclude(moderation_state=ModerationState.PUBLISHED).exists():
+                return None
+        return plan.pk
 
     def order(self, queryset, name, value):
         return queryset.order_by(*ORDERINGS[value])

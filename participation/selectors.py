@@ -455,7 +455,9 @@ def _narrowest(numbers: list[list[int]]) -> list[list[int]]:
     return sorted((numbers[i] for i in range(len(sets)) if not implied(i)), key=len)
 
 
-def problems_matching(queryset: QuerySet[Problem], words: list[str]) -> QuerySet[Problem]:
+def problems_matching(
+    queryset: QuerySet[Problem], words: list[str], *, public_plan: int | None = None
+) -> QuerySet[Problem]:
     """Every normalised word appears in the problem's normalised text (any order).
 
     On PostgreSQL the words are looked up in the word index first (SearchWord: the stored
@@ -474,7 +476,13 @@ def problems_matching(queryset: QuerySet[Problem], words: list[str]) -> QuerySet
     to fill a page (1.6 s). Same rows, same order either way. Either way the probe has
     counted the matches (exactly, or past the paginator's cap), and the queryset says so
     (`with_known_count`): the page does not count them a second time. The search must be
-    the last filter for that (ProblemFilter applies it last)."""
+    the last filter for that (ProblemFilter applies it last).
+
+    `public_plan`, when given, says that `queryset` holds exactly the published problems of
+    that plan (ProblemFilter knows when: a visitor's or a signed-in citizen's search of one
+    plan with no other filter). The probe and the newest matches are then read from the
+    published problems' narrow table (participation_publicsearch, migration 0014) instead
+    of the problems' own: same rows, ~1/8 of the width, always in PostgreSQL's buffers."""
     postgres = connections[queryset.db].vendor == "postgresql"
     if postgres:
         numbers = _word_numbers(queryset.db, words)
@@ -490,18 +498,25 @@ def problems_matching(queryset: QuerySet[Problem], words: list[str]) -> QuerySet
     # the page's keys are picked from these (backend.paging.keys_in_order), and SQL does
     # not read the matches a second time to sort them.
     columns = [_Micros("created_at") if postgres else "created_at"]
-    probe = (
-        list(matching.order_by().values_list("pk", *columns, "supports_count")[: SEARCH_PROBE + 1])
-        if all(numbers)  # a word that matches no stored word: nothing matches
-        else []
-    )
+    public = public_plan if postgres else None
+    if not all(numbers):  # a word that matches no stored word: nothing matches
+        probe: list = []
+    elif public is not None:
+        probe = _public_probe(queryset.db, public, narrowest)
+    else:
+        probe = list(
+            matching.order_by().values_list("pk", *columns, "supports_count")[: SEARCH_PROBE + 1]
+        )
     keys = [row[0] for row in probe]
     if len(keys) <= SEARCH_PROBE:
         values = {row[0]: dict(zip(SEARCH_SORT_COLUMNS, row[1:], strict=True)) for row in probe}
         return with_known_count(queryset.filter(keys_in(keys)), len(keys), values, queryset)
     if len(keys) > CappedPaginator.COUNT_CAP:
         # The probe has counted past the cap already: the page's count need not scan again.
-        recent = _recent_matches(queryset, narrowest) if postgres else None
+        if public is not None:
+            recent = _public_window(queryset.db, public, narrowest)
+        else:
+            recent = _recent_matches(queryset, narrowest) if postgres else None
         if recent is not None:
             return with_known_count(matching, len(keys), recent, queryset, SEARCH_NEWEST)
         return with_known_count(matching, len(keys))
@@ -545,6 +560,44 @@ def _recent_matches(
     with connections[queryset.db].cursor() as cursor:
         cursor.execute(statement, [*params, *numbers])
         rows = cursor.fetchall()
+    if not rows:
+        return None
+    return {key: {"created_at": us, "supports_count": sup} for key, us, sup in rows}
+
+
+_WORDS_HELD = "words && %s::integer[]"
+
+
+def _public_rows(db: str, statement: str, plan_id: int, numbers: list[list[int]]) -> list:
+    """Run a statement over the narrow table: `{tests}` becomes one words' test per list."""
+    tests = " AND ".join([_WORDS_HELD] * len(numbers))
+    with connections[db].cursor() as cursor:
+        cursor.execute(statement.format(tests=tests), [plan_id, *numbers])
+        return cursor.fetchall()
+
+
+def _public_probe(db: str, plan_id: int, numbers: list[list[int]]) -> list[tuple]:
+    """PostgreSQL: from the published problems' narrow table (migration 0014), at most
+    SEARCH_PROBE + 1 matches of the plan, in no order, as (key, moment in µs, supports): a
+    match holds one of each list of word numbers."""
+    statement = (
+        "SELECT problem_id, moment, supports_count FROM participation_publicsearch "
+        f"WHERE plan_id = %s AND {{tests}} LIMIT {SEARCH_PROBE + 1}"
+    )
+    return _public_rows(db, statement, plan_id, numbers)
+
+
+def _public_window(db: str, plan_id: int, numbers: list[list[int]]) -> dict[int, dict] | None:
+    """What `_recent_matches` reads, from the narrow table: the matches among the plan's
+    SEARCH_WINDOW newest published problems, newest first, with their sort columns (one
+    index alone, public_search_recent); None when there are none."""
+    statement = (
+        "SELECT problem_id, moment, supports_count FROM (SELECT problem_id, moment, "
+        "supports_count, words FROM participation_publicsearch WHERE plan_id = %s "
+        f"ORDER BY moment DESC, problem_id DESC LIMIT {SEARCH_WINDOW}) AS recent "
+        "WHERE {tests} ORDER BY moment DESC, problem_id DESC"
+    )
+    rows = _public_rows(db, statement, plan_id, numbers)
     if not rows:
         return None
     return {key: {"created_at": us, "supports_count": sup} for key, us, sup in rows}
