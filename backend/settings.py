@@ -166,6 +166,13 @@ if REDIS_URL:
                     {
                         "address": REDIS_URL,
                         "max_connections": env_int("CHANNELS_MAX_CONNECTIONS", 1000),
+                        # A worker waits for its sockets' events with BZPOPMIN blocking 5 s
+                        # (channels_redis' brpop_timeout). redis-py 8 reads with a 5 s socket
+                        # timeout by default: a busy event loop read the empty answer a moment
+                        # late, the read timed out, and every socket waiting on it was closed
+                        # with its event lost. Reads wait longer than the block, still bounded
+                        # (a Redis that stopped answering is noticed).
+                        "socket_timeout": env_int("CHANNELS_SOCKET_TIMEOUT", 15),
                     }
                 ],
                 "prefix": os.environ.get("CHANNELS_PREFIX", "hamandishi"),
