@@ -6,6 +6,7 @@ from backend.persian import normalise
 from backend.sanitise import html_to_text
 from backend.stems import stem_key
 from cities.models import City, District
+from participation.keys import problem_keys
 from participation.models import Comment, Problem, Proposal
 from planning.models import Axis, Committee, Plan, PlanItem
 
@@ -173,6 +174,22 @@ class CommentFactory(factory.django.DjangoModelFactory):
 
 _TITLE_LETTERS = "بپتثجچحخدر"
 _TITLE_CODES = [a + b for a in _TITLE_LETTERS for b in _TITLE_LETTERS]
+
+
+def unsaved_benches(plan, author, states: list[str]) -> list[Problem]:
+    """Problems «نیمکت n» not yet saved, one per state, for `bulk_create` (no save(), no
+    signal), with their normalised keys as the service makes them."""
+    return [
+        Problem(
+            plan=plan,
+            author=author,
+            title=f"نیمکت {n}",
+            body="<p>x</p>",
+            moderation_state=state,
+            **problem_keys(f"نیمکت شکسته {n}", ""),
+        )
+        for n, state in enumerate(states)
+    ]
 
 
 def unique_title(i: int) -> str:

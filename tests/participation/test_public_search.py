@@ -14,7 +14,13 @@ from backend.paging import CappedPaginator
 from participation import selectors, services
 from participation.keys import problem_keys
 from participation.models import Problem
-from tests.factories import AxisFactory, PlanFactory, ProblemFactory, UserFactory
+from tests.factories import (
+    AxisFactory,
+    PlanFactory,
+    ProblemFactory,
+    UserFactory,
+    unsaved_benches,
+)
 
 URL = "/api/v1/problems/"
 TABLE = "participation_publicsearch"
@@ -92,17 +98,7 @@ class TestKeptByTheTriggers:
         assert_in_step()
 
     def test_bulk_writes_and_deletes(self, plan, citizen):
-        rows = [
-            Problem(
-                plan=plan,
-                author=citizen,
-                title=f"نیمکت {n}",
-                body="<p>x</p>",
-                moderation_state="published" if n % 2 else "pending",
-                **problem_keys(f"نیمکت شکسته {n}", ""),
-            )
-            for n in range(6)
-        ]
+        rows = unsaved_benches(plan, citizen, ["pending", "published"] * 3)
         Problem.objects.bulk_create(rows)
         assert_in_step()
         Problem.objects.filter(pk=rows[1].pk).delete()

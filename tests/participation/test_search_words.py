@@ -17,7 +17,7 @@ from participation import selectors
 from participation.keys import problem_keys
 from participation.models import SEARCH_WORD_MAX, Problem, SearchWord
 from participation.selectors import HoldsAnyWord
-from tests.factories import ProblemFactory, UserFactory
+from tests.factories import ProblemFactory, UserFactory, unsaved_benches
 from tests.races import needs_postgresql, run_together
 
 URL = "/api/v1/problems/"
@@ -66,17 +66,7 @@ class TestTrigger:
         assert SearchWord.objects.filter(word="خاموش").exists()
 
     def test_bulk_created_problems_are_numbered(self, api_client, plan, citizen):
-        rows = [
-            Problem(
-                plan=plan,
-                author=citizen,
-                title=f"نیمکت {n}",
-                body="<p>x</p>",
-                moderation_state="published",
-                **problem_keys(f"نیمکت شکسته {n}", ""),
-            )
-            for n in range(3)
-        ]
+        rows = unsaved_benches(plan, citizen, ["published"] * 3)
         Problem.objects.bulk_create(rows)
         assert sorted(found(api_client, plan, "نیمکت")) == sorted(p.pk for p in rows)
 
