@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from tests.factories import AxisFactory, DistrictFactory, PlanFactory
+from tests.factories import AxisFactory, DistrictFactory, PlanFactory, ProblemFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -35,3 +35,61 @@ def test_every_plan_named_with_its_city(client, arak):
     plans = select(html, "plan")
     assert f'<option value="{plan.pk}" selected>{arak.name} — برنامه‌ی سوم</option>' in plans
     assert "همه‌ی برنامه‌ها" in plans
+
+
+def picker(html: str, problem, form: str) -> str:
+    """The entry picker of one problem's form on the triage board."""
+    card = html[html.index(f'data-problem-id="{problem.pk}"') :]
+    start = card.index(f'id="{form}-entry-{problem.pk}"')
+    return card[start : card.index("</select>", start)]
+
+
+class TestEntryPickers:
+    """The triage board's entry pickers (`{% entry_options %}`): the similar entries first,
+    then every entry; the group of every entry is drawn once per page, so a choice kept
+    after a refusal must show in its own row only."""
+
+    @pytest.fixture
+    def entries(self, planner, plan):
+        from inventory import services
+
+        return [
+            services.inventory_entry_create(actor=planner, plan=plan, title=title)
+            for title in ("ترافیک بلوار امام خمینی", "آلودگی هوا <کارخانه>")
+        ]
+
+    def test_the_similar_entry_first_and_selected_then_every_entry(
+        self, client, planner, plan, entries
+    ):
+        alike = ProblemFactory(plan=plan, title="ترافيك بلوار امام خميني")
+        other = ProblemFactory(plan=plan, title="چاله در کوچه‌ی باغ")
+        client.force_login(planner)
+        html = client.get(f"/planning/{plan.pk}/triage/").content.decode()
+        for form in ("acc", "merge"):
+            options = picker(html, alike, form)
+            similar = options[options.index("مشابه این مسئله") : options.index("همه‌ی مسائل")]
+            assert re.search(rf'<option value="{entries[0].pk}" selected>[^<]*٪ شبیه\)', similar)
+            every = options[options.index("همه‌ی مسائل") :]
+            assert re.findall(r'<option value="(\d+)"', every) == [str(e.pk) for e in entries]
+            assert " selected" not in every
+            assert "آلودگی هوا &lt;کارخانه&gt;" in every
+            plain = picker(html, other, form)
+            assert "مشابه این مسئله" not in plain
+            assert f'<option value="{entries[0].pk}" selected' not in plain
+
+    def test_a_choice_kept_after_a_refusal_shows_in_its_row_only(
+        self, client, planner, plan, entries
+    ):
+        refused = ProblemFactory(plan=plan, title="چاله در کوچه‌ی باغ")
+        other = ProblemFactory(plan=plan, title="درخت افتاده")
+        client.force_login(planner)
+        chosen = entries[1].pk
+        response = client.post(
+            f"/planning/{plan.pk}/triage/{refused.pk}/",
+            {"action": "accept", "entry": str(chosen), "new_title": "x", "axis": "abc"},
+        )
+        assert response.status_code == 400
+        html = response.content.decode()
+        assert f'<option value="{chosen}" selected>' in picker(html, refused, "acc")
+        assert f'<option value="{chosen}" selected>' not in picker(html, refused, "merge")
+        assert " selected>" not in picker(html, other, "acc").split("همه‌ی مسائل", 1)[1]
