@@ -10,9 +10,12 @@ from django.contrib import admin
 from django.urls import reverse
 
 PERSIAN = re.compile(r"[\u0600-\u06FF]")
-# A Gregorian year (Jalali years here are 13xx/14xx) or an English month name.
+# A Gregorian date: a year (Jalali years here are 13xx/14xx) with its month, either way
+# round, or an English month name. A lone number is not one: objects are named by their
+# keys («2074 → 1081»), and the keys reach 19xx and 20xx in a long test run.
 GREGORIAN = re.compile(
-    r"\b(19|20)\d\d\b|\b(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?\s+\d",
+    r"\b(19|20)\d\d[-/.]\d{1,2}\b|\b\d{1,2}[-/.]\d{1,2}[-/.](19|20)\d\d\b"
+    r"|\b(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?\s+\d",
 )
 # Labels that are proper names or codes in every language.
 NEUTRAL = {"ID", "Open311", "URL", "SMS", "CSV", "XLSX", "JSON", "API"}
