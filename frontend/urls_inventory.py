@@ -21,6 +21,11 @@ urlpatterns = [
         views.entry_edit,
         name="entry_edit",
     ),
+    path(
+        "planning/<int:plan_id>/inventory/<int:entry_id>/form/",
+        views.entry_form,
+        name="entry_form",
+    ),
     # Everyone
     path("plans/<int:plan_id>/inventory/", views.public, name="public"),
     path("inventory/<int:pk>/", views.entry, name="entry"),

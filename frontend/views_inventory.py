@@ -296,27 +296,47 @@ def _picker(options: list[dict], ticked: list[str]) -> list[dict]:
     ]
 
 
+def _with_form(plan: Plan, entry: InventoryEntry, posted: dict | None = None) -> None:
+    """Give `entry` its edit form's values and its plan-item picker."""
+    options = _item_options(planning_selectors.plan_items_by_kind(plan=plan))
+    entry.form = _edit_values(entry, posted)
+    entry.picker = _picker(options, entry.form.get("addressed_by") or [])
+
+
+def _form_choices(plan: Plan) -> dict:
+    return {
+        "severities": ["1", "2", "3", "4", "5"],
+        "statuses": InventoryEntry.Status.choices,
+        **_city_choices(plan),
+    }
+
+
+def _ordering(request: HttpRequest) -> str:
+    ordering = request.GET.get("ordering")
+    return ordering if ordering in INVENTORY_ORDERINGS else "priority"
+
+
 def _render_manage(request: HttpRequest, plan: Plan, *, failed=None) -> HttpResponse:
+    """The plan's inventory. Each entry's edit form (every plan item as a checkbox: ~90 KB
+    an entry at 379 items) is loaded when its «ویرایش» is opened (`entry_form`); only a
+    refused entry's form is drawn in the page, open, with what was typed."""
     failed = failed or {}
     ordering = request.GET.get("ordering") or "priority"
     entries = selectors.inventory_ordered(plan_id=plan.pk, ordering=ordering)
-    options = _item_options(planning_selectors.plan_items_by_kind(plan=plan))
     for entry in entries:
         mine = failed.get("entry") == entry.pk
-        entry.form = _edit_values(entry, failed.get("values") if mine else None)
+        entry.form = entry.picker = None
         entry.form_error = failed.get("error") if mine else None
-        entry.picker = _picker(options, entry.form.get("addressed_by") or [])
+        if mine:
+            _with_form(plan, entry, failed.get("values"))
     context = {
         "plan": plan,
         "entries": entries,
         "ordering": ordering,
         "orderings": ORDERING_LABELS,
-        "item_groups": options,
-        "severities": ["1", "2", "3", "4", "5"],
-        "statuses": InventoryEntry.Status.choices,
         "export_formats": ["csv", "xlsx", "json"],
         "error": failed.get("error"),
-        **_city_choices(plan),
+        **_form_choices(plan),
     }
     return render(request, "frontend/inventory/manage.html", context)
 
@@ -336,6 +356,19 @@ def _manage_again(
     posted = {**_posted(request, EDIT_FIELDS), "addressed_by": request.POST.getlist("addressed_by")}
     failed = {"entry": entry_id, "error": error.message, "values": posted}
     return _render_manage(request, plan, failed=failed)
+
+
+@login_required
+@require_GET
+def entry_form(request: HttpRequest, plan_id: int, entry_id: int) -> HttpResponse:
+    """One entry's edit form: a fragment for htmx (the inventory page loads it when the
+    entry's «ویرایش» opens), a page of its own otherwise."""
+    plan = _plan_for(request, plan_id, "inventory.manage")
+    entry = selectors.inventory_entry_detail(pk=entry_id, plan_id=plan.pk)
+    _with_form(plan, entry)
+    context = {"plan": plan, "entry": entry, "ordering": _ordering(request), **_form_choices(plan)}
+    template = "partials/entry_form.html" if request.htmx else "entry_form_page.html"
+    return render(request, f"frontend/inventory/{template}", context)
 
 
 @login_required

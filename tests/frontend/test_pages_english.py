@@ -280,6 +280,33 @@ def allowed_content() -> list[str]:
 
 
 @pytest.mark.django_db
+def test_the_planners_inventory_and_an_entrys_own_form_page_are_english(client, site):
+    from inventory.models import InventoryEntry
+
+    english_client(client, site, "planner")
+    plan = site["plan"]
+    entry = InventoryEntry.objects.filter(plan=plan).first()
+    allowed = [*allowed_content(), entry.title, plan.title]
+    for url in (
+        f"/planning/{plan.pk}/inventory/",
+        f"/planning/{plan.pk}/inventory/{entry.pk}/form/",
+    ):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        html = response.content.decode()
+        assert LTR_ENGLISH in html
+        leftovers = [
+            piece
+            for piece in chrome_text(html)
+            if ARABIC_LETTERS.search(without_allowed(piece, allowed))
+        ]
+        assert not leftovers, f"untranslated UI text on {url}: {leftovers}"
+    page = client.get(f"/planning/{plan.pk}/inventory/").content.decode()
+    slot = page[page.index('data-testid="entry-form-slot"') :]
+    assert "This problem's edit form</a>" in slot[: slot.index("</div>")]
+
+
+@pytest.mark.django_db
 @pytest.mark.parametrize("viewer", ["anonymous", "citizen", "planner"])
 @pytest.mark.parametrize("page", PAGES)
 def test_page_chrome_is_english(client, site, viewer, page):

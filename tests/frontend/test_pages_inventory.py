@@ -479,7 +479,9 @@ class TestManage:
         # entry_with_evidence has evidence; `entry` (severity 3) outranks `quiet` (severity 1).
         assert entry_ids_in_order(html) == [entry_with_evidence.pk, entry.pk, quiet.pk]
         assert count_testid(html, "score-breakdown") == 3
-        assert count_testid(html, "entry-edit-form") == 3
+        # The edit forms load when opened (TestEntryForm); the page holds their places.
+        assert count_testid(html, "entry-form-slot") == 3
+        assert count_testid(html, "entry-edit-form") == 0
         breakdown = html[html.index('data-testid="score-breakdown"') :]
         breakdown = breakdown[: breakdown.index("</details>")]
         for term in TERMS:
@@ -508,10 +510,11 @@ class TestManage:
             plan=plan, parent=goal, kind=PlanItem.Kind.STRATEGY, code="1.1", title="حمل عمومی"
         )
         client.force_login(planner)
-        page = html_of(client.get(f"/planning/{plan.pk}/inventory/"))
+        form_url = f"/planning/{plan.pk}/inventory/{entry.pk}/form/"
+        page = html_of(client.get(form_url, headers={"HX-Request": "true"}))
         assert "هدف" in page
         assert "راهبرد" in page
-        assert f'value="{strategy.pk}"' in page
+        assert f'value="{strategy.pk}">' in page
         response = client.post(
             f"/planning/{plan.pk}/inventory/{entry.pk}/?ordering=code",
             {
@@ -536,6 +539,9 @@ class TestManage:
         )
         assert entry.statement == "در ساعت اوج\nزمان سفر دو برابر می‌شود."
         assert set(entry.addressed_by.all()) == {goal, strategy}
+        ticked = html_of(client.get(form_url, headers={"HX-Request": "true"}))
+        assert f'value="{strategy.pk}" checked>' in ticked
+        assert f'value="{goal.pk}" checked>' in ticked
         assert "مسئله‌ی ۰۰۱ ذخیره شد." in notices(client.get(f"/planning/{plan.pk}/inventory/"))
         item_page = client.get(f"/plan-items/{strategy.pk}/")
         html = html_of(item_page)
@@ -592,11 +598,79 @@ class TestManage:
         assert response.status_code == 404
         assert InventoryEntry.objects.get(pk=other.pk).severity == 3
 
+    def test_a_refused_edit_shows_that_form_open_with_what_was_typed(
+        self, client, planner, plan, entry
+    ):
+        other = services.inventory_entry_create(actor=planner, plan=plan, title="دیگر")
+        client.force_login(planner)
+        response = client.post(
+            f"/planning/{plan.pk}/inventory/{entry.pk}/", {"title": "تازه", "severity": "9"}
+        )
+        html = html_of(response)
+        assert response.status_code == 400
+        assert count_testid(html, "entry-edit-form") == 1
+        assert f'id="e-title-{entry.pk}" name="title" maxlength="200" required value="تازه"' in html
+        assert f"/planning/{plan.pk}/inventory/{other.pk}/form/" in html
+        assert f"/planning/{plan.pk}/inventory/{entry.pk}/form/" not in html
+
     def test_qom_planner_cannot_edit(self, client, qom_planner, plan, entry):
         client.force_login(qom_planner)
         response = client.post(f"/planning/{plan.pk}/inventory/{entry.pk}/", {"severity": "5"})
         assert response.status_code == 403
         assert InventoryEntry.objects.get(pk=entry.pk).severity == 3
+
+
+@pytest.mark.django_db
+class TestEntryForm:
+    """An entry's edit form, loaded when its «ویرایش» opens: every plan item is a checkbox
+    (~90 KB an entry at 379 items), so the inventory page holds none of them."""
+
+    @pytest.fixture
+    def items(self, plan):
+        return [PlanItemFactory(plan=plan, code=str(n), title=f"هدف {n}") for n in range(1, 31)]
+
+    def url(self, plan, entry) -> str:
+        return f"/planning/{plan.pk}/inventory/{entry.pk}/form/"
+
+    def test_the_page_holds_no_item_checkbox(self, client, planner, plan, entry, items):
+        services.inventory_entry_update(actor=planner, entry=entry, addressed_by=[items[0]])
+        client.force_login(planner)
+        html = html_of(client.get(f"/planning/{plan.pk}/inventory/?ordering=code"))
+        assert 'name="addressed_by"' not in html
+        slot = html[html.index('data-testid="entry-form-slot"') - 200 :]
+        assert f'hx-get="{self.url(plan, entry)}?ordering=code"' in slot
+        assert 'hx-trigger="toggle once from:closest details"' in slot
+        assert f'<a href="{self.url(plan, entry)}?ordering=code">' in slot  # without script
+
+    def test_a_fragment_for_htmx_a_page_otherwise(self, client, planner, plan, entry, items):
+        services.inventory_entry_update(actor=planner, entry=entry, addressed_by=[items[2]])
+        client.force_login(planner)
+        fragment = html_of(client.get(self.url(plan, entry), headers={"HX-Request": "true"}))
+        assert "<html" not in fragment
+        assert fragment.count('name="addressed_by"') == len(items)
+        assert f'value="{items[2].pk}" checked>' in fragment
+        assert fragment.count(" checked>") == 1
+        assert f'action="/planning/{plan.pk}/inventory/{entry.pk}/?ordering=priority"' in fragment
+        page = html_of(client.get(self.url(plan, entry) + "?ordering=code"))
+        assert '<html lang="fa" dir="rtl">' in page
+        assert count_testid(page, "entry-edit-form") == 1
+        assert f'action="/planning/{plan.pk}/inventory/{entry.pk}/?ordering=code"' in page
+        crafted = html_of(client.get(self.url(plan, entry) + "?ordering=%22%3E%3Cscript%3E"))
+        assert "<script>" not in crafted.split("<main", 1)[-1].split("</main>", 1)[0]
+
+    def test_only_the_plans_planners(self, client, plan, entry, qom_planner, citizen, arak):
+        url = self.url(plan, entry)
+        assert client.get(url).status_code == 302  # to sign in
+        for who in (qom_planner, citizen):
+            client.force_login(who)
+            assert client.get(url).status_code == 403
+
+    def test_an_entry_of_another_plan_is_404(self, client, planner, plan, arak):
+        other = services.inventory_entry_create(
+            actor=planner, plan=PlanFactory(city=arak), title="دیگر"
+        )
+        client.force_login(planner)
+        assert client.get(self.url(plan, other)).status_code == 404
 
 
 # Public pages ----------------------------------------------------------------------------
