@@ -34,3 +34,19 @@ def sign_in_with_password(page, username: str, name: str | None = None) -> None:
         expect(current).to_be_visible()
     else:
         expect(current).to_have_text(name)
+
+
+ARAK_PLANNER = "برنامه‌ریز اراک"
+
+
+def arak_plan_and_planner():
+    """Arak, its second development plan and its planner (username «planner»), as several
+    journeys start."""
+    from tests.factories import CityFactory, PlanFactory, StaffRoleFactory
+
+    arak = CityFactory(slug="arak", name="اراک")
+    plan = PlanFactory(city=arak, title="برنامه‌ی دوم توسعه‌ی اراک")
+    planner = StaffRoleFactory(
+        city=arak, role="planner", user__username="planner", user__display_name=ARAK_PLANNER
+    ).user
+    return arak, plan, planner

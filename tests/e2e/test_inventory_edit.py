@@ -7,19 +7,13 @@ from playwright.sync_api import expect
 from inventory import services
 from inventory.models import InventoryEntry
 from planning.models import PlanItem
-from tests.e2e.helpers import shot, sign_in_with_password
-from tests.factories import CityFactory, PlanFactory, PlanItemFactory, StaffRoleFactory
-
-PLANNER_NAME = "برنامه‌ریز اراک"
+from tests.e2e.helpers import ARAK_PLANNER, arak_plan_and_planner, shot, sign_in_with_password
+from tests.factories import PlanItemFactory
 
 
 @pytest.fixture
 def world(live):
-    arak = CityFactory(slug="arak", name="اراک")
-    plan = PlanFactory(city=arak, title="برنامه‌ی دوم توسعه‌ی اراک")
-    planner = StaffRoleFactory(
-        city=arak, role="planner", user__username="planner", user__display_name=PLANNER_NAME
-    ).user
+    _arak, plan, planner = arak_plan_and_planner()
     goal = PlanItemFactory(plan=plan, code="1", title="شهری روان")
     strategy = PlanItemFactory(
         plan=plan, parent=goal, kind=PlanItem.Kind.STRATEGY, code="1.1", title="حمل عمومی"
@@ -33,7 +27,7 @@ def world(live):
 
 def test_the_form_loads_when_opened_and_saves(page, world):
     plan, strategy, (first, second) = world
-    sign_in_with_password(page, "planner", PLANNER_NAME)
+    sign_in_with_password(page, "planner", ARAK_PLANNER)
     page.goto(f"/planning/{plan.pk}/inventory/?ordering=code")
     card = page.locator(f'[data-testid="inventory-entry"][data-entry-id="{first.pk}"]')
     expect(page.get_by_test_id("entry-edit-form")).to_have_count(0)
@@ -57,7 +51,7 @@ def test_the_form_loads_when_opened_and_saves(page, world):
 
 def test_without_script_the_form_is_a_page_of_its_own(page, world):
     plan, strategy, (first, _second) = world
-    sign_in_with_password(page, "planner", PLANNER_NAME)
+    sign_in_with_password(page, "planner", ARAK_PLANNER)
     page.goto(f"/planning/{plan.pk}/inventory/{first.pk}/form/?ordering=code")
     form = page.get_by_test_id("entry-edit-form")
     expect(form).to_be_visible()
