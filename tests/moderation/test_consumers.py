@@ -127,6 +127,10 @@ def two_workers(transactional_db):
                 "warning",
                 "--lifespan",
                 "off",
+                # A stopping worker waits for its sockets' consumers, whose channel-layer
+                # read can take up to its socket timeout (CHANNELS_SOCKET_TIMEOUT).
+                "--timeout-graceful-shutdown",
+                "3",
             ],
             cwd=ROOT,
             env=env,
@@ -151,7 +155,11 @@ def two_workers(transactional_db):
         for process in processes:
             process.terminate()
         for process in processes:
-            process.wait(timeout=10)
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait(timeout=10)
 
 
 def post(port, path, token, payload):
