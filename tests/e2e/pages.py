@@ -139,6 +139,7 @@ def pages_for(role: str) -> list[str]:
             *signed_in,
             f"/planning/{plan.pk}/triage/",
             f"/planning/{plan.pk}/inventory/",
+            f"/planning/{plan.pk}/inventory/{entry.pk}/form/",  # an entry's form, without script
             f"/committees/{committee.pk}/inventory/",
             f"/plans/{plan.pk}/monitoring/",
             f"/indicators/{indicator.pk}/",
