@@ -10,7 +10,7 @@ from backend.persian import normalise
 from cities.models import City, District
 from moderation.models import ModerationState
 from participation.models import Comment, Problem, Proposal
-from participation.selectors import problems_matching
+from participation.selectors import has_unpublished_in, problems_matching
 from planning.models import Axis, Plan
 
 
@@ -120,10 +120,8 @@ class ProblemFilter(FormOnceFilterSet):
         if any(data.get(key) for key in data if key not in self.NOT_NARROWING | {"status"}):
             return None
         user = getattr(self.request, "user", None)
-        if user is not None and user.is_authenticated:
-            own = Problem.objects.filter(plan=plan, author=user)
-            if own.exclude(moderation_state=ModerationState.PUBLISHED).exists():
-                return None
+        if user is not None and user.is_authenticated and has_unpublished_in(user=user, plan=plan):
+            return None
         return plan.pk
 
     def order(self, queryset, name, value):

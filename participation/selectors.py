@@ -455,6 +455,13 @@ def _narrowest(numbers: list[list[int]]) -> list[list[int]]:
     return sorted((numbers[i] for i in range(len(sets)) if not implied(i)), key=len)
 
 
+def has_unpublished_in(*, user, plan) -> bool:
+    """Whether `user` has a problem in `plan` that is not published (then their list of the
+    plan holds more than its published problems)."""
+    own = Problem.objects.filter(plan=plan, author=user)
+    return own.exclude(moderation_state=ModerationState.PUBLISHED).exists()
+
+
 def problems_matching(
     queryset: QuerySet[Problem], words: list[str], *, public_plan: int | None = None
 ) -> QuerySet[Problem]:
